@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class GuideConfig(AppConfig):
+    """The youth resource guide: Wagtail pages, blocks, glossary and young people's feedback."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "guide"
+    label = "guide"
+    verbose_name = "Guide"

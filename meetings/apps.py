@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MeetingsConfig(AppConfig):
+    """Partnership bodies, their sessions, convocations, attendance, minutes and actions."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "meetings"
+    label = "meetings"
+    verbose_name = "Instances"

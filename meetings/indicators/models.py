@@ -1,0 +1,1 @@
+"""Indicator definitions, targets and hand-entered values (see meetings/indicators/)."""

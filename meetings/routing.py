@@ -1,0 +1,3 @@
+"""Websocket routes of the meetings module (the live attendance sheet)."""
+
+websocket_urlpatterns = []

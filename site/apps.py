@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class RelaisConfig(AppConfig):
+    """Project-wide pieces: roles, the professional space, health and the site shell."""
+
+    name = "relais"
+    verbose_name = "Relais"
+
+    def ready(self):
+        from relais import roles
+
+        roles.connect_signals()

@@ -1,0 +1,13 @@
+from django.conf import settings
+
+from relais.permissions import is_professional
+
+
+def relais(request):
+    """What the site shell needs on every page: the header's professional entries and the RGAA status."""
+    user = getattr(request, "user", None)
+    return {
+        "is_professional": bool(user and is_professional(user)),
+        "rgaa_status": settings.RELAIS_RGAA_STATUS,
+        "departement_name": settings.RELAIS_DEPARTEMENT_NAME,
+    }

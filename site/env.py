@@ -1,0 +1,66 @@
+"""Reading the environment: every bad or missing variable is one clear message naming it."""
+
+import os
+import secrets
+from pathlib import Path
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(Exception):
+    """A configuration variable is missing or wrong; the message names it."""
+
+    def __init__(self, name: str, problem: str):
+        self.name = name
+        super().__init__(f"Configuration error: environment variable {name} {problem}.")
+
+
+def env_str(name: str, default: str | None = None, *, required: bool = False) -> str:
+    value = os.environ.get(name)
+    if value is None or (required and not value.strip()):
+        if required:
+            raise EnvError(name, "is required but not set")
+        return default if default is not None else ""
+    return value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.strip().lower() in _TRUE:
+        return True
+    if value.strip().lower() in _FALSE:
+        return False
+    raise EnvError(name, f"must be a yes/no value (1/0, true/false), not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise EnvError(name, f"must be a whole number, not {value!r}") from None
+
+
+def env_list(name: str, default: list[str] | None = None, *, required: bool = False) -> list[str]:
+    value = env_str(name, None, required=required)
+    if not value:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def load_dev_secret_key(var_dir: Path) -> str:
+    """A random key kept under var/ so that sessions survive restarts of the embedded mode."""
+    path = var_dir / "secret_key.txt"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key

@@ -1,0 +1,22 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with French labels and autocomplete hints for password managers."""
+
+    username = forms.CharField(
+        label=_("Identifiant"),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Identifiant ou mot de passe incorrect. Vérifiez les majuscules ; après plusieurs échecs, "
+            "l'accès est bloqué pendant un quart d'heure."
+        ),
+        "inactive": _("Ce compte est désactivé. Contactez l'administrateur du département."),
+    }

@@ -1,0 +1,37 @@
+"""URL map: each app owns its URLs; Wagtail serves the page tree (home, guide, legal pages) last."""
+
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from relais import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("plan-du-site/", views.sitemap, name="sitemap"),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("espace-pro/", include(("relais.pro_urls", "relais"), namespace="relais")),
+    path("annuaire/", include("directory.urls")),
+    path("instances/", include("meetings.urls")),
+    path("indicateurs/", include("meetings.indicators.urls")),
+    path("", include("search.urls")),
+    path("", include("guide.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    # Uploaded images and documents of the embedded mode; production serves MEDIA_ROOT from the proxy.
+    from django.views.static import serve
+
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "relais.views.page_not_found"
+handler500 = "relais.views.server_error"

@@ -1,0 +1,187 @@
+"""Fixtures shared by every suite: one user per role, a browser, and the service checks.
+
+Test folders mirror the apps (tests/directory, tests/guide…); tests/e2e drives Chromium, tests/perf holds
+benchmarks that print their figures. Markers: see [tool.pytest.ini_options] in pyproject.toml.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from relais import roles
+
+PASSWORD = "un-mot-de-passe-de-test"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and login throttles live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user("name", role) → a user in that role's group (role None: no group)."""
+    User = get_user_model()
+
+    def make(username: str, role: str | None = None, **extra):
+        user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@exemple.invalid",
+                                        **extra)
+        if role:
+            roles.sync_role_permissions()
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def professional(make_user):
+    return make_user("pro", roles.PROFESSIONAL, first_name="Sacha", last_name="Référent")
+
+
+@pytest.fixture
+def partner_editor(make_user):
+    return make_user("editeur", roles.PARTNER_EDITOR)
+
+
+@pytest.fixture
+def secretary(make_user):
+    return make_user("secretaire", roles.SECRETARY)
+
+
+@pytest.fixture
+def dept_admin(make_user):
+    return make_user("pilote", roles.DEPARTEMENT_ADMIN)
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("root", None, is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def client_as(client):
+    """client_as(user) → the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+@pytest.fixture
+def site_pages(db):
+    """The home page and legal pages, as `make run` creates them."""
+    from relais import demo
+
+    return demo.load_site_pages(lambda _message: None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under CI=true a service test must never be skipped for want of its service: fail instead."""
+    if os.environ.get("CI", "").lower() != "true":
+        return
+    selected = config.getoption("-m") or ""
+    if "not services" in selected:
+        return
+    for item in items:
+        if item.get_closest_marker("services"):
+            missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+            if missing:
+                raise pytest.UsageError(f"CI=true and {', '.join(missing)} unset: service tests cannot run")
+
+
+# --- Real browser ---------------------------------------------------------------------------------
+CHROMIUM = os.environ.get("RELAIS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures around it
+    # are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(_playwright):
+    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def phone_page(chromium, live_server):
+    """A fresh page in a 360 px wide phone viewport, French, pointed at the live server."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", base_url=live_server.url,
+                                   device_scale_factor=1, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(chromium, live_server):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe_check():
+    """axe_check(page) fails the test on any serious or critical violation (WCAG 2.1 A/AA rules)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+
+    def check(page, *, context=None):
+        options = {"resultTypes": ["violations"],
+                   "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}}
+        results = axe.run(page, context=context, options=options)
+        bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        if bad:
+            lines = [f"{v['id']} ({v['impact']}): {v['help']} → "
+                     + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                                 for n in v["nodes"][:5]) for v in bad]
+            pytest.fail(f"axe found {len(bad)} serious/critical violation(s) on {page.url}:\n" + "\n".join(lines))
+        return results
+
+    return check
+
+
+@pytest.fixture
+def login_in_browser(live_server):
+    """login_in_browser(page, user) signs the page's context in through the real login form."""
+
+    def login(page, user, password=PASSWORD):
+        page.goto("/espace-pro/connexion/")
+        page.get_by_label("Identifiant").fill(user.username)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url("**/espace-pro/")
+        return page
+
+    return login
