@@ -1,0 +1,102 @@
+"""The two run modes come from environment variables only, and bad ones are one clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "RELAIS_ENV": "production",
+    "SECRET_KEY": "x" * 20 + "-a-long-and-random-production-secret-key-0123456789",
+    "ALLOWED_HOSTS": "relais.example.org",
+    "DATABASE_URL": "postgres://relais:secret@db.internal:5432/relais",
+    "REDIS_URL": "redis://cache.internal:6379/0",
+    "ELASTICSEARCH_URL": "http://search.internal:9200",
+    "EMAIL_HOST": "smtp.example.org",
+}
+
+
+def run_manage(*args, env_extra=None, tmp_path=None):
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "RELAIS_ENV", "EMAIL_HOST",
+                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS"}}
+    if tmp_path is not None:
+        env["RELAIS_VAR_DIR"] = str(tmp_path)
+    env.update(env_extra or {})
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_embedded_default_uses_sqlite_memory_layer_and_database_search(tmp_path):
+    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+            "s.CHANNEL_LAYERS['default']['BACKEND'], s.RELAIS_SEARCH['BACKEND'], s.EMAIL_BACKEND, s.DEBUG, "
+            "s.DATABASES['default']['NAME'])")
+    result = run_manage("shell", "--no-imports", "-c", code, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    engine, layer, search, email, debug, name = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name.startswith(str(tmp_path))
+    assert layer == "channels.layers.InMemoryChannelLayer"
+    assert search == "database"
+    assert email == "django.core.mail.backends.console.EmailBackend"
+    assert debug == "False"
+    # The generated dev secret key is kept for the next start.
+    assert (tmp_path / "secret_key.txt").read_text().strip()
+
+
+def test_debug_only_when_asked(tmp_path):
+    result = run_manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                        env_extra={"RELAIS_DEBUG": "1"}, tmp_path=tmp_path)
+    assert result.stdout.strip() == "True"
+
+
+def test_production_variables_select_postgres_redis_elasticsearch_smtp(tmp_path):
+    code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
+            "s.CHANNEL_LAYERS['default']['BACKEND'], s.RELAIS_SEARCH['BACKEND'], s.EMAIL_BACKEND)")
+    result = run_manage("shell", "--no-imports", "-c", code, env_extra=PROD_ENV, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "channels_redis.core.RedisChannelLayer",
+        "elasticsearch",
+        "django.core.mail.backends.smtp.EmailBackend",
+    ]
+
+
+def test_check_deploy_is_silent_with_production_variables(tmp_path):
+    result = run_manage("check", "--deploy", env_extra=PROD_ENV, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "WARNINGS" not in result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST"],
+)
+def test_production_without_a_required_variable_is_a_clear_error(tmp_path, missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+    result = run_manage("check", env_extra=env, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert f"environment variable {missing} " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("RELAIS_DEBUG", "maybe"), ("RELAIS_ENV", "staging"), ("DATABASE_URL", "notaurl://")],
+)
+def test_a_wrong_value_names_its_variable(tmp_path, name, value):
+    result = run_manage("check", env_extra={name: value}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert f"environment variable {name} " in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_short_production_secret_key_is_refused(tmp_path):
+    result = run_manage("check", env_extra={**PROD_ENV, "SECRET_KEY": "short"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 50 characters" in result.stderr
