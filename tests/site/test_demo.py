@@ -1,0 +1,33 @@
+"""`make run` loads the demo each time: a second load must change nothing and fail nothing."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts():
+    return {model._meta.label: model.objects.count() for model in apps.get_models()
+            if model._meta.managed and not model._meta.proxy}
+
+
+def test_load_demo_twice_changes_nothing_and_prints_the_accounts(capsys):
+    call_command("load_demo")
+    first_output = capsys.readouterr().out
+    first = _row_counts()
+    call_command("load_demo")
+    second = _row_counts()
+    changed = {label: (first[label], second[label]) for label in first
+               if first[label] != second[label] and not label.startswith(("django_tasks", "wagtailcore.ModelLogEntry"))}
+    assert changed == {}
+    assert "relais-demo-2026" in first_output
+    assert "admin" in first_output and "superutilisateur" in first_output
+
+
+def test_demo_refuses_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("load_demo")
