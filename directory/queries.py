@@ -1,0 +1,197 @@
+"""The directory's read side, used by its own views and by the guide, meetings and search apps.
+
+    partners_for(thematiques=["logement-hebergement"], publics=["jeunes"], territory=commune, age=19)
+    contacts_visible_to(request.user, organisation.contacts.all())
+    search_organisations({"territoire": "62041", "theme": "sante", "q": "mission locale"})
+
+Every queryset returned here carries its prefetches, so rendering N organisations costs a constant
+number of SQL queries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from directory import vocabulary
+from directory.models import Contact, Organisation, Service, Territory
+from relais.permissions import is_professional
+
+TerritoryLike = Territory | None
+
+
+def covering_territory_ids(territory: Territory) -> list[int]:
+    """Territories whose service area includes ``territory``: itself, its parents and its children.
+
+    An organisation serving the département serves each commune of it; one serving a commune of an MDS
+    territory is relevant to someone searching that territory.
+    """
+    return [territory.pk, *territory.ancestor_ids(), *territory.descendant_ids()]
+
+
+def _any_code(field_name: str, codes: Iterable[str]) -> Q:
+    query = Q()
+    for code in codes:
+        query |= Q(**{f"{field_name}__contains": f"|{code}|"})
+    return query
+
+
+def matching_services(*, thematiques: Iterable[str] = (), publics: Iterable[str] = (), age: int | None = None
+                      ) -> QuerySet[Service]:
+    """Published services with one of the themes (a category matches its sub-themes), one of the publics
+    (a "tous-publics" service serves everyone) and an age range that includes ``age``."""
+    services = Service.objects.published()
+    thematiques = [code for code in thematiques if code]
+    publics = [vocabulary.normalise_public(code) for code in publics if code]
+    if thematiques:
+        services = services.filter(_any_code("themes_index", thematiques))
+    if publics:
+        services = services.filter(_any_code("publics_index", [*publics, "tous-publics"]))
+    if age is not None:
+        services = services.filter(Q(age_min__isnull=True) | Q(age_min__lte=age),
+                                   Q(age_max__isnull=True) | Q(age_max__gte=age))
+    return services
+
+
+def with_listing_prefetches(organisations: QuerySet[Organisation], services: QuerySet[Service] | None = None
+                            ) -> QuerySet[Organisation]:
+    """Commune, public contacts and (matching) published services, fetched once for the whole page.
+
+    ``organisation.listed_services`` holds the services to show: the matching ones when filters apply.
+    """
+    services = Service.objects.published() if services is None else services
+    return organisations.select_related("commune").prefetch_related(
+        Prefetch("services", queryset=services.order_by("name"), to_attr="listed_services"),
+        Prefetch("contacts", queryset=Contact.objects.filter(visibility=Contact.Visibility.PUBLIC,
+                                                             service__isnull=True),
+                 to_attr="public_contacts"),
+    )
+
+
+def partners_for(*, thematiques: Iterable[str] = (), publics: Iterable[str] = (), territory: TerritoryLike = None,
+                 age: int | None = None, limit: int | None = None) -> QuerySet[Organisation]:
+    """Published organisations with a published service matching the filters, serving ``territory``."""
+    services = matching_services(thematiques=thematiques, publics=publics, age=age)
+    organisations = Organisation.objects.published().filter(
+        id__in=services.values("organisation_id"))
+    if territory is not None:
+        organisations = organisations.filter(id__in=_serving(covering_territory_ids(territory)))
+    organisations = with_listing_prefetches(organisations.order_by("name"), services)
+    if limit is not None:
+        organisations = organisations[:limit]
+    return organisations
+
+
+def _serving(territory_ids: list[int]):
+    through = Organisation.territories.through
+    return through.objects.filter(territory_id__in=territory_ids).values("organisation_id")
+
+
+def visible_contact_levels(user) -> list[str]:
+    """Public for everyone, plus professional contacts for professionals; internal never outside the admin."""
+    levels = [Contact.Visibility.PUBLIC]
+    if is_professional(user):
+        levels.append(Contact.Visibility.PROFESSIONALS)
+    return levels
+
+
+def contacts_visible_to(user, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    return queryset.filter(visibility__in=visible_contact_levels(user))
+
+
+# --- The search behind /annuaire/ ------------------------------------------------------------------
+
+
+@dataclass
+class DirectorySearch:
+    """Parsed, validated filters of /annuaire/. Unknown values are dropped and listed in ``ignored``."""
+
+    q: str = ""
+    territory: Territory | None = None
+    themes: list[str] = field(default_factory=list)
+    publics: list[str] = field(default_factory=list)
+    types: list[str] = field(default_factory=list)
+    age: int | None = None
+    ignored: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.q or self.territory or self.themes or self.publics or self.types or self.age is not None)
+
+
+def _values(params: Mapping, key: str) -> list[str]:
+    if hasattr(params, "getlist"):
+        raw = params.getlist(key)
+    else:
+        value = params.get(key)
+        raw = value if isinstance(value, list | tuple) else [value] if value is not None else []
+    return [str(value).strip() for value in raw if value is not None and str(value).strip()]
+
+
+def find_territory(value: str) -> Territory | None:
+    """A territory by COG code (``62041``, ``62``, ``62-ARR``) or by slug (``arras``)."""
+    value = value.strip()
+    if not value:
+        return None
+    territory = Territory.objects.filter(code__iexact=value).select_related("parent__parent").first()
+    if territory is None:
+        territory = Territory.objects.filter(slug=value).select_related("parent__parent").order_by("kind").first()
+    return territory
+
+
+def parse_search(params: Mapping) -> DirectorySearch:
+    search = DirectorySearch(q=" ".join(_values(params, "q"))[:200])
+    for value in _values(params, "territoire")[:1]:
+        search.territory = find_territory(value)
+        if search.territory is None:
+            search.ignored.append(("territoire", value))
+    for value in _values(params, "theme"):
+        (search.themes if vocabulary.is_valid_theme(value) else search.ignored).append(
+            value if vocabulary.is_valid_theme(value) else ("theme", value))
+    for value in _values(params, "public"):
+        normalised = vocabulary.normalise_public(value)
+        if vocabulary.is_valid_public(value):
+            search.publics.append(normalised)
+        else:
+            search.ignored.append(("public", value))
+    for value in _values(params, "type"):
+        if vocabulary.is_valid_type(value):
+            search.types.append(value)
+        else:
+            search.ignored.append(("type", value))
+    for value in _values(params, "age")[:1]:
+        if value.isdigit() and 0 < int(value) < 120:
+            search.age = int(value)
+        else:
+            search.ignored.append(("age", value))
+    return search
+
+
+def text_filter(q: str) -> Q:
+    """Every word of ``q`` must appear in the name, description, type, commune or a service's name."""
+    query = Q()
+    for word in q.split()[:8]:
+        service_ids = Service.objects.published().filter(
+            Q(name__icontains=word) | Q(description__icontains=word)).values("organisation_id")
+        query &= (Q(name__icontains=word) | Q(description__icontains=word) | Q(commune__name__icontains=word)
+                  | Q(id__in=service_ids))
+    return query
+
+
+def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisation]:
+    """Published organisations matching the /annuaire/ filters (a dict, a QueryDict or a parsed search)."""
+    search = params if isinstance(params, DirectorySearch) else parse_search(params)
+    organisations = Organisation.objects.published()
+    services = None
+    if search.themes or search.publics or search.age is not None:
+        services = matching_services(thematiques=search.themes, publics=search.publics, age=search.age)
+        organisations = organisations.filter(id__in=services.values("organisation_id"))
+    if search.territory is not None:
+        organisations = organisations.filter(id__in=_serving(covering_territory_ids(search.territory)))
+    if search.types:
+        organisations = organisations.filter(typologie__in=search.types)
+    if search.q:
+        organisations = organisations.filter(text_filter(search.q))
+    return with_listing_prefetches(organisations.order_by("name", "id"), services)

@@ -1,0 +1,54 @@
+"""Field validators with French messages: phone numbers, OSM opening hours, SIRET."""
+
+import opening_hours
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def parse_phone(value: str):
+    """A French (or international) number, or None when it does not parse as a possible number."""
+    try:
+        number = phonenumbers.parse(value, "FR")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return number
+
+
+def validate_phone(value: str) -> None:
+    if value and parse_phone(value) is None:
+        raise ValidationError(_("Numéro de téléphone non reconnu : « %(value)s »."), params={"value": value},
+                              code="phone")
+
+
+def format_phone(value: str) -> str:
+    """'0321000000' → '03 21 00 00 00' (national format), unchanged if it does not parse."""
+    number = parse_phone(value) if value else None
+    if number is None:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+def phone_e164(value: str) -> str:
+    number = parse_phone(value) if value else None
+    if number is None:
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def validate_opening_hours(value: str) -> None:
+    if not value:
+        return
+    try:
+        opening_hours.OpeningHours(value)
+    except Exception:
+        raise ValidationError(
+            _("Horaires illisibles : « %(value)s ». Format attendu : « Mo-Fr 09:00-12:00,14:00-17:00; PH off »."),
+            params={"value": value}, code="opening_hours")
+
+
+def validate_siret(value: str) -> None:
+    if value and not (len(value) == 14 and value.isdigit()):
+        raise ValidationError(_("Un SIRET compte 14 chiffres."), code="siret")

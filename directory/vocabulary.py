@@ -1,0 +1,125 @@
+"""The directory's vocabularies, taken from data·inclusion's schema (never retyped) plus local extensions.
+
+data·inclusion v1 is the national vocabulary of inclusion services; the few organisation types it lacks
+(CLLAJ, MECS, SLAI, the département's ASE service…) are local extensions, prefixed so they never collide
+with a future national code and exported as no ``reseaux_porteurs`` at all.
+"""
+
+from functools import cache
+
+from data_inclusion.schema.v1 import (
+    Categorie,
+    Frais,
+    ModeAccueil,
+    ModeMobilisation,
+    PersonneMobilisatrice,
+    Public,
+    ReseauPorteur,
+    Thematique,
+)
+
+LOCAL_TYPE_PREFIX = "local-"
+
+# Organisation types data·inclusion does not know (yet): code → label.
+LOCAL_TYPES = {
+    "local-cllaj": "CLLAJ (comité local pour le logement autonome des jeunes)",
+    "local-fjt": "Habitat Jeunes / FJT (foyer de jeunes travailleurs)",
+    "local-mecs": "MECS (maison d'enfants à caractère social)",
+    "local-slai": "SLAI (service logement d'accompagnement à l'insertion)",
+    "local-service-ase": "Service ASE du département",
+    "local-prevention-specialisee": "Club de prévention spécialisée",
+    "local-pjj": "PJJ (protection judiciaire de la jeunesse)",
+    "local-maison-des-ados": "Maison des adolescents",
+    "local-planning-familial": "Planning familial",
+    "local-siao": "SIAO (service intégré d'accueil et d'orientation)",
+}
+
+# Codes of the v0 vocabulary that other apps (and older files) may still send, mapped to v1.
+PUBLIC_ALIASES = {
+    "jeunes-16-26": Public.JEUNES.value,
+    "jeunes-moins-de-26-ans": Public.JEUNES.value,
+}
+
+
+def _choices(enum) -> list[tuple[str, str]]:
+    return [(member.value, member.label) for member in enum]
+
+
+@cache
+def type_choices() -> list[tuple[str, str]]:
+    national = sorted(_choices(ReseauPorteur), key=lambda pair: pair[1].lower())
+    local = sorted(LOCAL_TYPES.items(), key=lambda pair: pair[1].lower())
+    return local + national
+
+
+@cache
+def type_labels() -> dict[str, str]:
+    return dict(type_choices())
+
+
+@cache
+def theme_choices() -> list[tuple[str, str]]:
+    """Top-level categories and their sub-themes, in a readable order (category, then its subs)."""
+    out = []
+    subs = _choices(Thematique)
+    for category in Categorie:
+        out.append((category.value, category.label))
+        out.extend((code, "— " + label) for code, label in subs if code.startswith(category.value + "--"))
+    return out
+
+
+@cache
+def theme_labels() -> dict[str, str]:
+    labels = {member.value: member.label for member in Thematique}
+    labels.update({member.value: member.label for member in Categorie})
+    return labels
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return _choices(Categorie)
+
+
+def public_choices() -> list[tuple[str, str]]:
+    return _choices(Public)
+
+
+@cache
+def public_labels() -> dict[str, str]:
+    return dict(public_choices())
+
+
+def frais_choices() -> list[tuple[str, str]]:
+    return _choices(Frais)
+
+
+def mode_accueil_choices() -> list[tuple[str, str]]:
+    return _choices(ModeAccueil)
+
+
+def mode_mobilisation_choices() -> list[tuple[str, str]]:
+    return _choices(ModeMobilisation)
+
+
+def mobilisable_par_choices() -> list[tuple[str, str]]:
+    return _choices(PersonneMobilisatrice)
+
+
+def parent_theme(code: str) -> str:
+    """'logement-hebergement--x' → 'logement-hebergement' (a category is its own parent)."""
+    return code.split("--", 1)[0]
+
+
+def normalise_public(code: str) -> str:
+    return PUBLIC_ALIASES.get(code, code)
+
+
+def is_valid_theme(code: str) -> bool:
+    return code in theme_labels()
+
+
+def is_valid_public(code: str) -> bool:
+    return normalise_public(code) in public_labels()
+
+
+def is_valid_type(code: str) -> bool:
+    return code in type_labels()
