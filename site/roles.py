@@ -55,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("directory", "territory", "organisation", "service", "contact"),
         *_crud("meetings", "body", "meeting"),
         "meetings.view_all_bodies",
+        "meetings.manage_body",
         *_crud("indicators", "indicator"),
         "indicators.view_dashboard",
         *_crud("wagtailimages", "image"),

@@ -1,0 +1,398 @@
+"""Domain rules of sessions: generating a series, freezing the expected list, recording attendance.
+
+Views, the websocket consumer, the self check-in and the demo loader all go through these functions, so a
+presence is recorded the same way whichever path it comes from, and the database constraints settle races
+(two secretaries, a double tap, a check-in at the same instant as a tick) into one row.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from dateutil.rrule import rrulestr
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from meetings.models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    HalfDay,
+    HalfDaySignature,
+    Invitation,
+    Meeting,
+    MinutesVersion,
+)
+
+
+class MeetingRuleError(Exception):
+    """A request that breaks a rule of the session; the message is French and shown as is."""
+
+
+# --- Series ---------------------------------------------------------------------------------------
+
+def occurrences(body: Body, until: datetime) -> list[datetime]:
+    """The start times the body's RRULE gives from its series start up to ``until`` (aware datetimes)."""
+    if not body.recurrence or body.series_start is None:
+        return []
+    start = timezone.localtime(body.series_start)
+    try:
+        rule = rrulestr(body.recurrence.removeprefix("RRULE:"), dtstart=start.replace(tzinfo=None))
+    except (ValueError, TypeError) as exc:
+        message = _("La règle de récurrence « %(rule)s » est invalide.") % {"rule": body.recurrence}
+        raise MeetingRuleError(message) from exc
+    tz = start.tzinfo
+    naive_until = timezone.localtime(until).replace(tzinfo=None)
+    return [timezone.make_aware(dt, tz) for dt in rule.between(start.replace(tzinfo=None), naive_until, inc=True)]
+
+
+def generate_sessions(body: Body, until: datetime) -> list[Meeting]:
+    """Create the sessions of the series up to ``until`` that do not exist yet (idempotent).
+
+    Each session remembers its occurrence: a session moved or cancelled by hand is never re-created.
+    """
+    existing = set(body.meetings.exclude(occurrence=None).values_list("occurrence", flat=True))
+    duration = timedelta(minutes=body.default_duration_minutes or 120)
+    created = []
+    for when in occurrences(body, until):
+        if when in existing:
+            continue
+        meeting = Meeting(body=body, starts_at=when, ends_at=when + duration, occurrence=when,
+                          place=body.default_place, video_link=body.default_video_link)
+        try:
+            with transaction.atomic():
+                meeting.save()
+        except IntegrityError:  # generated concurrently by another run
+            continue
+        created.append(meeting)
+    return created
+
+
+# --- Freezing the expected list -------------------------------------------------------------------
+
+def contact_person_key(contact_id: int) -> str:
+    return f"contact:{contact_id}"
+
+
+def name_person_key(name: str) -> str:
+    return "name:" + (slugify(name) or "inconnu")
+
+
+def expected_members(body: Body):
+    return (BodyMember.objects.filter(body=body, is_active=True)
+            .select_related("organisation", "contact").order_by("organisation__name", "seat", "sort_order", "pk"))
+
+
+@transaction.atomic
+def freeze_invitations(meeting: Meeting) -> list[Invitation]:
+    """Copy the body's current members (and youth seats) into the session's invitations, once.
+
+    Called when convocations are sent. Calling it again returns the frozen list unchanged: later
+    membership changes never rewrite a session's expected list.
+    """
+    original, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.convened_at is not None:
+        return list(meeting.invitations.all())
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingRuleError(_("Cette séance est annulée : elle ne peut pas être convoquée."))
+    rows = []
+    seen = set()
+    for position, member in enumerate(expected_members(meeting.body)):
+        if member.contact_id:
+            key = contact_person_key(member.contact_id)
+            name = member.contact.name
+            email = member.contact.email or ""
+        else:
+            key = f"org:{member.organisation_id}:{member.seat}:{member.pk}"
+            name = ""
+            email = member.organisation.email or ""
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(Invitation(meeting=meeting, member=member, organisation_id=member.organisation_id,
+                               contact_id=member.contact_id, person_name=name, person_key=key, email=email,
+                               seat=member.seat, voting=member.voting, position=position))
+    for n in range(meeting.body.youth_seats):
+        rows.append(Invitation(meeting=meeting, person_key=f"youth-seat:{n + 1}", is_youth_seat=True,
+                               seat=Invitation._meta.get_field("seat").default, voting=True,
+                               position=10_000 + n))
+    Invitation.objects.bulk_create(rows)
+    meeting.convened_at = timezone.now()
+    if meeting.status == Meeting.Status.PLANNED:
+        meeting.status = Meeting.Status.CONVENED
+    meeting.save()
+    # The caller's instance reflects the new state too.
+    original.convened_at, original.status, original.sequence = meeting.convened_at, meeting.status, meeting.sequence
+    original._calendar_snapshot = meeting._calendar_snapshot
+    roll_over_open_actions(meeting)
+    return list(meeting.invitations.all())
+
+
+def roll_over_open_actions(meeting: Meeting) -> int:
+    """Put every open action of the body's earlier sessions on this session's agenda (once each)."""
+    open_actions = (Action.objects.filter(body_id=meeting.body_id, status__in=Action.OPEN_STATUSES,
+                                          meeting__starts_at__lt=meeting.starts_at)
+                    .exclude(agenda_items__meeting=meeting).select_related("owner_organisation"))
+    start = (meeting.agenda_items.aggregate(m=Max("sort_order"))["m"] or 0) + 1
+    items = []
+    for offset, action in enumerate(open_actions):
+        owner = f" ({action.owner_organisation.name})" if action.owner_organisation_id else ""
+        items.append(AgendaItem(meeting=meeting, action=action, sort_order=start + offset,
+                                title=_("Suivi de l'action : %(title)s%(owner)s") % {"title": action.title,
+                                                                                       "owner": owner}))
+    AgendaItem.objects.bulk_create(items, ignore_conflicts=True)
+    return len(items)
+
+
+# --- Attendance -----------------------------------------------------------------------------------
+
+def _check_open(meeting: Meeting):
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingRuleError(_("Cette séance est annulée : aucune présence ne peut être enregistrée."))
+    if not meeting.is_frozen:
+        raise MeetingRuleError(_("La liste des personnes attendues n'est pas encore arrêtée : "
+                                 "envoyez d'abord les convocations."))
+
+
+def record_attendance(invitation: Invitation, status: str, *, via: str = Attendance.Via.SECRETARY, by=None,
+                      represented_by: str = "", allow_closed: bool = True) -> Attendance:
+    """Set the status of one expected person. Idempotent; concurrent calls end in one row (the last wins)."""
+    if status not in Attendance.Status.values:
+        raise MeetingRuleError(_("Statut de présence inconnu."))
+    meeting = invitation.meeting
+    _check_open(meeting)
+    if meeting.closed_at and not allow_closed:
+        raise MeetingRuleError(_("L'émargement de cette séance est clos."))
+    now = timezone.now()
+    defaults = {"status": status, "meeting": meeting, "organisation_id": invitation.organisation_id,
+                "person_name": invitation.person_name, "person_key": invitation.person_key,
+                "represented_by": represented_by.strip()[:200] if status in ("represented", "substitute") else "",
+                "recorded_via": via, "recorded_by": by if getattr(by, "is_authenticated", False) else None}
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                arrived = now if status in Attendance.PRESENT_STATUSES else None
+                attendance, created = Attendance.objects.select_for_update().get_or_create(
+                    invitation=invitation, defaults={**defaults, "arrived_at": arrived})
+                if not created:
+                    for field, value in defaults.items():
+                        setattr(attendance, field, value)
+                    if status in Attendance.PRESENT_STATUSES and attendance.arrived_at is None:
+                        attendance.arrived_at = now
+                    if status not in Attendance.PRESENT_STATUSES:
+                        attendance.arrived_at = None
+                    attendance.save()
+                return attendance
+        except IntegrityError:  # the other secretary created it between our read and our insert
+            continue
+    raise MeetingRuleError(_("La présence n'a pas pu être enregistrée, réessayez."))
+
+
+def clear_attendance(invitation: Invitation) -> None:
+    """Back to "not recorded yet" (a mistaken tap)."""
+    _check_open(invitation.meeting)
+    Attendance.objects.filter(invitation=invitation).delete()
+
+
+def add_walk_in(meeting: Meeting, name: str, *, organisation=None, status: str = Attendance.Status.PRESENT,
+                via: str = Attendance.Via.SECRETARY, by=None) -> tuple[Attendance, bool]:
+    """Record someone who came without being expected; never counted in the expected list."""
+    _check_open(meeting)
+    name = " ".join((name or "").split())[:200]
+    if not name:
+        raise MeetingRuleError(_("Indiquez le nom de la personne."))
+    key = name_person_key(name)
+    if Invitation.objects.filter(meeting=meeting, person_key=key).exists():
+        raise MeetingRuleError(_("Cette personne est déjà sur la liste des personnes attendues."))
+    try:
+        with transaction.atomic():
+            attendance, created = Attendance.objects.get_or_create(
+                meeting=meeting, invitation=None, person_key=key,
+                defaults={"status": status, "person_name": name, "organisation": organisation,
+                          "arrived_at": timezone.now(), "recorded_via": via,
+                          "recorded_by": by if getattr(by, "is_authenticated", False) else None})
+    except IntegrityError:
+        attendance, created = Attendance.objects.get(meeting=meeting, invitation=None, person_key=key), False
+    return attendance, created
+
+
+def name_youth_seat(invitation: Invitation, label: str) -> Invitation:
+    """Give a youth seat the first name and initial (or pseudonym) the secretary chose; nothing more (RGPD)."""
+    if not invitation.is_youth_seat:
+        raise MeetingRuleError(_("Seuls les sièges jeunes se nomment ainsi."))
+    label = " ".join((label or "").split())[:60]
+    if not label:
+        raise MeetingRuleError(_("Indiquez un prénom et une initiale, ou un pseudonyme."))
+    invitation.person_name = label
+    invitation.save(update_fields=["person_name"])
+    Attendance.objects.filter(invitation=invitation).update(person_name=label)
+    return invitation
+
+
+@transaction.atomic
+def close_sheet(meeting: Meeting, *, by=None) -> Meeting:
+    """Close the attendance sheet: self check-in is refused from now on, the session counts as held.
+
+    Expected people with nothing recorded are marked absent, so the frozen list has one attendance each.
+    """
+    original, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _check_open(meeting)
+    if meeting.closed_at is None:
+        missing = meeting.invitations.filter(attendance__isnull=True)
+        Attendance.objects.bulk_create([
+            Attendance(meeting=meeting, invitation=inv, status=Attendance.Status.ABSENT,
+                       organisation_id=inv.organisation_id, person_name=inv.person_name, person_key=inv.person_key,
+                       recorded_via=Attendance.Via.SECRETARY, recorded_by=by if getattr(by, "is_authenticated", False)
+                       else None)
+            for inv in missing
+        ], ignore_conflicts=True)
+        meeting.closed_at = timezone.now()
+        meeting.status = Meeting.Status.HELD
+        meeting.save()
+        original.closed_at, original.status, original.sequence = meeting.closed_at, meeting.status, meeting.sequence
+        original._calendar_snapshot = meeting._calendar_snapshot
+    return meeting
+
+
+def reopen_sheet(meeting: Meeting) -> Meeting:
+    meeting.closed_at = None
+    meeting.save(update_fields=["closed_at", "updated_at"])
+    return meeting
+
+
+def cancel_meeting(meeting: Meeting) -> Meeting:
+    if meeting.closed_at is not None:
+        raise MeetingRuleError(_("Une séance tenue ne peut pas être annulée."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save()
+    return meeting
+
+
+def record_reply(invitation: Invitation, reply: str) -> Invitation:
+    """The answer to the convocation (will come / won't), kept apart from the attendance itself."""
+    if reply not in (Invitation.Reply.YES, Invitation.Reply.NO):
+        raise MeetingRuleError(_("Réponse inconnue."))
+    invitation.reply = reply
+    invitation.replied_at = timezone.now()
+    invitation.save(update_fields=["reply", "replied_at"])
+    return invitation
+
+
+# --- Counts ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SheetCounts:
+    expected: int
+    present: int
+    recorded: int
+    walk_ins: int
+    voting_present: int
+    youth_expected: int
+    youth_present: int
+    quorum: int | None
+
+    @property
+    def quorum_reached(self) -> bool | None:
+        return None if self.quorum is None else self.voting_present >= self.quorum
+
+    def as_dict(self) -> dict:
+        return {"expected": self.expected, "present": self.present, "recorded": self.recorded,
+                "walk_ins": self.walk_ins, "voting_present": self.voting_present,
+                "youth_expected": self.youth_expected, "youth_present": self.youth_present,
+                "quorum": self.quorum, "quorum_reached": self.quorum_reached}
+
+
+def sheet_counts(meeting: Meeting) -> SheetCounts:
+    """Counts shown on the sheet, in two queries whatever the size of the session."""
+    present = Q(attendance__status__in=Attendance.PRESENT_STATUSES)
+    inv = meeting.invitations.aggregate(
+        expected=Count("pk"), present=Count("pk", filter=present),
+        recorded=Count("attendance"),
+        voting_present=Count("pk", filter=present & Q(voting=True, is_youth_seat=False)),
+        youth_expected=Count("pk", filter=Q(is_youth_seat=True)),
+        youth_present=Count("pk", filter=present & Q(is_youth_seat=True)))
+    walk_ins = Attendance.objects.filter(meeting=meeting, invitation=None,
+                                         status__in=Attendance.PRESENT_STATUSES).count()
+    return SheetCounts(expected=inv["expected"], present=inv["present"] + walk_ins, recorded=inv["recorded"],
+                       walk_ins=walk_ins, voting_present=inv["voting_present"], youth_expected=inv["youth_expected"],
+                       youth_present=inv["youth_present"], quorum=meeting.body.quorum)
+
+
+# --- Minutes, decisions, actions ------------------------------------------------------------------
+
+def save_minutes(meeting: Meeting, text: str, *, by=None) -> MinutesVersion:
+    """Add a new version of the minutes (the earlier ones stay)."""
+    for _attempt in range(3):
+        last = meeting.minutes_versions.aggregate(m=Max("version"))["m"] or 0
+        try:
+            with transaction.atomic():
+                return MinutesVersion.objects.create(meeting=meeting, version=last + 1, text=text,
+                                                     created_by=by if getattr(by, "is_authenticated", False) else None)
+        except IntegrityError:
+            continue
+    raise MeetingRuleError(_("Le compte rendu n'a pas pu être enregistré, réessayez."))
+
+
+# --- Trainings ------------------------------------------------------------------------------------
+
+def ensure_half_days(meeting: Meeting) -> list[HalfDay]:
+    """A training session has one half-day per morning/afternoon it spans (created once)."""
+    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    tz = start.tzinfo
+    wanted = []
+    day = start.date()
+    while day <= end.date():
+        noon = datetime.combine(day, time(13, 0), tzinfo=tz)
+        day_start = datetime.combine(day, time(0, 0), tzinfo=tz)
+        day_end = day_start + timedelta(days=1)
+        if start < noon and end > day_start:
+            wanted.append((day, HalfDay.Period.AM))
+        if start < day_end and end > noon:
+            wanted.append((day, HalfDay.Period.PM))
+        day += timedelta(days=1)
+    for day, period in wanted:
+        HalfDay.objects.get_or_create(meeting=meeting, date=day, period=period,
+                                      defaults={"trainer_name": meeting.trainer_name})
+    return list(meeting.half_days.all())
+
+
+def sign_half_day(half_day: HalfDay, invitation: Invitation, *,
+                  via: str = Attendance.Via.SECRETARY) -> HalfDaySignature:
+    """One signature per person and half-day; signing twice changes nothing."""
+    if invitation.meeting_id != half_day.meeting_id:
+        raise MeetingRuleError(_("Cette personne n'est pas inscrite à cette formation."))
+    _check_open(half_day.meeting)
+    try:
+        with transaction.atomic():
+            signature, _created = HalfDaySignature.objects.get_or_create(
+                half_day=half_day, person_key=invitation.person_key,
+                defaults={"invitation": invitation, "person_name": invitation.person_name,
+                          "organisation_id": invitation.organisation_id, "recorded_via": via})
+    except IntegrityError:
+        signature = HalfDaySignature.objects.get(half_day=half_day, person_key=invitation.person_key)
+    return signature
+
+
+def unsign_half_day(half_day: HalfDay, invitation: Invitation) -> None:
+    _check_open(half_day.meeting)
+    HalfDaySignature.objects.filter(half_day=half_day, person_key=invitation.person_key).delete()
+
+
+def trained_person_keys(meeting: Meeting) -> set[str]:
+    """People who signed every half-day of a training session: only they count as trained."""
+    total = meeting.half_days.count()
+    if total == 0:
+        return set()
+    rows = (HalfDaySignature.objects.filter(half_day__meeting=meeting).values("person_key")
+            .annotate(n=Count("half_day", distinct=True)).filter(n=total))
+    return {row["person_key"] for row in rows}
+
+
+def current_half_day(meeting: Meeting, now: datetime | None = None) -> HalfDay | None:
+    now = timezone.localtime(now or timezone.now())
+    period = HalfDay.Period.AM if now.hour < 13 else HalfDay.Period.PM
+    return meeting.half_days.filter(date=now.date(), period=period).first()
