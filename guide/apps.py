@@ -8,3 +8,6 @@ class GuideConfig(AppConfig):
     name = "guide"
     label = "guide"
     verbose_name = "Guide"
+
+    def ready(self):
+        from guide import glossary  # noqa: F401 - connects the cache invalidation signals

@@ -1,10 +1,24 @@
-"""Wagtail page types of the public site: the home page, plain content pages (legal pages), the guide."""
+"""Wagtail page types of the public site: the home page, plain content pages (legal pages), the guide.
 
+The guide is a tree: GuideIndexPage (/guide/) → ThemePage → ArticlePage, plus one PathPage ("mon
+parcours", by age). Partner data is never stored in pages: directory blocks hold filters and render
+live directory data for the reader's territory (guide.territory).
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.search import index
+
+from guide import blocks as guide_blocks
+from guide.territory import reader_territory
 
 
 class HomePage(Page):
@@ -20,6 +34,16 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("page d'accueil")
 
+    def get_context(self, request, *args, **kwargs):
+        from guide.partners import partners_near
+
+        context = super().get_context(request, *args, **kwargs)
+        territory = reader_territory(request)
+        context["reader_territory"] = territory
+        context["near"] = partners_near(territory=territory)
+        context["guide_index"] = GuideIndexPage.objects.live().first()
+        return context
+
 
 class StandardPage(Page):
     """A plain content page: mentions légales, accessibilité, données personnelles…"""
@@ -33,3 +57,190 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("page de contenu")
+
+
+class GuideIndexPage(Page):
+    """/guide/: the themes, the path by age, the glossary and the idea box."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["guide.HomePage"]
+    subpage_types = ["guide.ThemePage", "guide.PathPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("accueil du guide")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["themes"] = ThemePage.objects.child_of(self).live().public().order_by("path")
+        context["path_page"] = PathPage.objects.child_of(self).live().first()
+        context["reader_territory"] = reader_territory(request)
+        return context
+
+
+class ThemePage(Page):
+    """A theme of the guide (logement, argent, santé…): a short introduction and its articles."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    body = StreamField(guide_blocks.ThemeBodyBlock(), blank=True, verbose_name=_("contenu"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["guide.GuideIndexPage"]
+    subpage_types = ["guide.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("thème du guide")
+        verbose_name_plural = _("thèmes du guide")
+
+    def articles(self):
+        return ArticlePage.objects.child_of(self).live().public().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["articles"] = self.articles()
+        context["reader_territory"] = reader_territory(request)
+        return context
+
+
+class ArticlePage(Page):
+    """One question a young person has ("Comment ouvrir un compte en banque ?"), answered simply."""
+
+    summary = models.CharField(_("résumé en une phrase"), max_length=240,
+                               help_text=_("Une seule phrase simple, qui dit ce que la page apporte."))
+    age_min = models.PositiveSmallIntegerField(_("âge minimum"), default=16,
+                                               validators=[MinValueValidator(10), MaxValueValidator(30)])
+    age_max = models.PositiveSmallIntegerField(_("âge maximum"), default=25,
+                                               validators=[MinValueValidator(10), MaxValueValidator(30)])
+    updated_on = models.DateField(_("mis à jour le"), default=datetime.date.today,
+                                  help_text=_("Date montrée aux lecteurs : change-la quand le contenu change."))
+    body = StreamField(guide_blocks.ArticleBodyBlock(), verbose_name=_("contenu"))
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")]), FieldPanel("updated_on")],
+                        heading=_("Pour qui, et quand")),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["guide.ThemePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article du guide")
+        verbose_name_plural = _("articles du guide")
+
+    def clean(self):
+        super().clean()
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValidationError({"age_max": _("L'âge maximum doit être supérieur ou égal à l'âge minimum.")})
+
+    @property
+    def age_label(self) -> str:
+        return _("Pour les %(min)s–%(max)s ans") % {"min": self.age_min, "max": self.age_max}
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["reader_territory"] = reader_territory(request)
+        context["theme"] = self.get_parent()
+        return context
+
+
+class PathPage(Page):
+    """"Mon parcours": what to do at each age, from before 16 to 25, with articles and partners."""
+
+    intro = models.TextField(_("introduction"), max_length=600, blank=True)
+    steps = StreamField([("step", guide_blocks.AgeStepBlock())], verbose_name=_("étapes"))
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("steps")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("steps")]
+    parent_page_types = ["guide.GuideIndexPage"]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("parcours par âge")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["reader_territory"] = reader_territory(request)
+        return context
+
+
+class GlossaryTerm(models.Model):
+    """A word of the field (ASE, CJM, FJT…) explained once, and in place wherever an article uses it."""
+
+    term = models.CharField(_("mot ou sigle"), max_length=60, unique=True)
+    expansion = models.CharField(_("en toutes lettres"), max_length=160, blank=True,
+                                 help_text=_("Pour un sigle : ce que les lettres veulent dire."))
+    definition = models.TextField(_("explication"), max_length=800,
+                                  help_text=_("Deux ou trois phrases simples, en tutoyant."))
+    variants = models.CharField(_("autres écritures"), max_length=300, blank=True, help_text=_(
+        "Séparées par des virgules, ex. : contrat jeune majeur, contrats jeunes majeurs"))
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+
+    panels = [FieldPanel("term"), FieldPanel("expansion"), FieldPanel("definition"), FieldPanel("variants"),
+              FieldPanel("slug")]
+
+    class Meta:
+        verbose_name = _("mot du glossaire")
+        verbose_name_plural = _("glossaire")
+        ordering = ["term"]
+
+    def __str__(self):
+        return self.term
+
+    def spellings(self) -> list[str]:
+        return [self.term] + [v.strip() for v in self.variants.split(",") if v.strip()]
+
+
+class Feedback(models.Model):
+    """What young people tell us: "cette page t'a aidé ?" answers and ideas. Moderated in the admin."""
+
+    class Kind(models.TextChoices):
+        PAGE = "page", _("Avis sur une page")
+        IDEA = "idee", _("Idée ou manque signalé")
+
+    class Status(models.TextChoices):
+        NEW = "nouveau", _("À lire")
+        KEPT = "retenu", _("Retenu")
+        DONE = "traite", _("Traité")
+        REJECTED = "rejete", _("Rejeté (hors sujet, abusif)")
+
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    page = models.ForeignKey("wagtailcore.Page", verbose_name=_("page"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    helpful = models.BooleanField(_("page utile"), null=True, blank=True)
+    comment = models.TextField(_("message"), max_length=1000, blank=True)
+    contact = models.CharField(_("contact (facultatif)"), max_length=200, blank=True,
+                               help_text=_("Effacé automatiquement après le délai de conservation."))
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.NEW)
+    moderation_note = models.TextField(_("note de modération"), blank=True)
+    created_at = models.DateTimeField(_("reçu le"), default=timezone.now, db_index=True)
+
+    panels = [
+        FieldPanel("kind", read_only=True),
+        FieldPanel("page", read_only=True),
+        FieldPanel("helpful", read_only=True),
+        FieldPanel("comment", read_only=True),
+        FieldPanel("contact", read_only=True),
+        FieldPanel("created_at", read_only=True),
+        FieldPanel("status"),
+        FieldPanel("moderation_note"),
+    ]
+
+    class Meta:
+        verbose_name = _("retour d'un jeune")
+        verbose_name_plural = _("retours des jeunes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["page", "helpful"])]
+
+    def __str__(self):
+        if self.kind == self.Kind.IDEA:
+            return _("Idée du %(date)s") % {"date": timezone.localtime(self.created_at).strftime("%d/%m/%Y")}
+        answer = {True: _("oui"), False: _("non"), None: "?"}[self.helpful]
+        return _("Avis « %(answer)s » du %(date)s") % {
+            "answer": answer, "date": timezone.localtime(self.created_at).strftime("%d/%m/%Y")}

@@ -1,0 +1,123 @@
+"""Explaining the words of the field in place: the first use of a glossary term in an article becomes a
+footnote-style link to its definition at the end of the article (a real link: keyboard, screen readers,
+print and no-JS all work; nothing shows on hover only).
+
+The glossary is read with one query, then kept in the cache until a term changes (signals below); the
+matching regex is compiled once per glossary version.
+"""
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.safestring import mark_safe
+
+CACHE_KEY = "guide:glossary:v1"
+CACHE_SECONDS = 24 * 3600
+# Text inside these elements is never marked: links (no nested links), headings, disclosure summaries,
+# form controls, and terms already marked.
+SKIP_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "summary", "button", "label", "option", "textarea",
+             "script", "style", "abbr", "dfn", "code", "pre", "title"}
+TAG_RE = re.compile(r"(<[^>]*>)")
+TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
+VOID_TAGS = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "col", "area", "track", "embed"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    term: str
+    expansion: str
+    definition: str
+    slug: str
+    spellings: tuple[str, ...]
+
+
+def glossary_entries() -> tuple[Entry, ...]:
+    entries = cache.get(CACHE_KEY)
+    if entries is None:
+        from guide.models import GlossaryTerm
+
+        entries = tuple(Entry(t.term, t.expansion, t.definition, t.slug, tuple(t.spellings()))
+                        for t in GlossaryTerm.objects.order_by("term"))
+        cache.set(CACHE_KEY, entries, CACHE_SECONDS)
+    return entries
+
+
+@receiver(post_save, sender="guide.GlossaryTerm")
+@receiver(post_delete, sender="guide.GlossaryTerm")
+def _forget_glossary(**_kwargs):
+    cache.delete(CACHE_KEY)
+
+
+def _is_acronym(spelling: str) -> bool:
+    return spelling.isupper() and len(spelling) <= 8
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(entries: tuple[Entry, ...]):
+    """One alternation over every spelling, longest first; acronyms are case-sensitive, words are not."""
+    by_spelling: dict[str, Entry] = {}
+    patterns = []
+    for entry in entries:
+        for spelling in entry.spellings:
+            key = spelling if _is_acronym(spelling) else spelling.casefold()
+            if key in by_spelling:
+                continue
+            by_spelling[key] = entry
+            escaped = re.escape(html.escape(spelling, quote=False)).replace(r"\ ", r"\s+")
+            patterns.append((len(spelling), escaped if _is_acronym(spelling) else f"(?i:{escaped})"))
+    if not patterns:
+        return None, by_spelling
+    patterns.sort(key=lambda item: -item[0])
+    regex = re.compile(r"(?<![\w&-])(?:" + "|".join(p for _n, p in patterns) + r")(?![\w-])")
+    return regex, by_spelling
+
+
+def _entry_for(match_text: str, by_spelling: dict[str, Entry]) -> Entry | None:
+    text = re.sub(r"\s+", " ", html.unescape(match_text))
+    return by_spelling.get(text) or by_spelling.get(text.casefold())
+
+
+def mark_terms(rendered_html: str, entries: tuple[Entry, ...] | None = None, *, prefix: str = ""
+               ) -> tuple[str, list[Entry]]:
+    """Link the first use of each glossary term in ``rendered_html``; return the new HTML and the terms used.
+
+    ``prefix`` keeps anchors unique when several articles share a document (the printable guide).
+    """
+    entries = glossary_entries() if entries is None else entries
+    regex, by_spelling = _matcher(entries)
+    if regex is None or not rendered_html:
+        return rendered_html, []
+    used: dict[str, Entry] = {}
+    skip_depth = 0
+    parts = TAG_RE.split(str(rendered_html))
+    for index, part in enumerate(parts):
+        if not part:
+            continue
+        if part.startswith("<"):
+            tag = TAG_NAME_RE.match(part)
+            if tag and tag.group(2).lower() in SKIP_TAGS and not part.endswith("/>"):
+                skip_depth += -1 if tag.group(1) else 1
+                skip_depth = max(skip_depth, 0)
+            continue
+        if skip_depth:
+            continue
+
+        def replace(match):
+            entry = _entry_for(match.group(0), by_spelling)
+            if entry is None or entry.slug in used:
+                return match.group(0)
+            used[entry.slug] = entry
+            anchor = f"{prefix}{entry.slug}"
+            word = match.group(0)
+            if entry.expansion and _is_acronym(entry.term):
+                word = f'<abbr title="{html.escape(entry.expansion)}">{word}</abbr>'
+            return (f'<a class="term" id="ref-{anchor}" href="#mot-{anchor}" '
+                    f'aria-describedby="mot-{anchor}-def">{word}</a>')
+
+        parts[index] = regex.sub(replace, part)
+    return mark_safe("".join(parts)), list(used.values())  # noqa: S308 - input is our own rendered HTML

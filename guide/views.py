@@ -1,0 +1,239 @@
+"""Views of the guide outside the page tree: glossary, "mon territoire", feedback and ideas, printable guide."""
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from guide import ratelimit
+from guide.forms import FeedbackForm, IdeaForm, TerritoryForm, retention_days
+from guide.glossary import glossary_entries
+from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemePage
+from guide.territory import (
+    find_territories,
+    forget_territory,
+    reader_territory,
+    remember_territory,
+    territory_by_code,
+    territory_label,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _safe_next(request, fallback="/guide/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_GET
+def glossary(request):
+    entries = glossary_entries()
+    letters: dict[str, list] = {}
+    for entry in entries:
+        letters.setdefault(entry.term[:1].upper(), []).append(entry)
+    return render(request, "guide/glossary.html", {"letters": sorted(letters.items()), "count": len(entries)})
+
+
+# --- Mon territoire ---------------------------------------------------------------------------------
+def _territoires():
+    from directory.models import Territory
+
+    return list(Territory.objects.filter(kind=Territory.Kind.TERRITOIRE).order_by("name"))
+
+
+@require_http_methods(["GET", "POST"])
+def choose_territory(request):
+    """Pick a territoire or a commune; kept in a cookie. Works as a plain form; JS adds an autocomplete."""
+    territoires = _territoires()
+    next_url = _safe_next(request)
+    candidates = []
+    status = 200
+    if request.method == "POST" and "oublier" in request.POST:
+        response = HttpResponseRedirect(next_url)
+        forget_territory(response)
+        messages.success(request, _("Ton territoire est oublié : le guide montre tout le département."))
+        return response
+    form = TerritoryForm(request.POST or None, territoires=territoires)
+    if request.method == "POST":
+        chosen = None
+        if form.is_valid():
+            data = form.cleaned_data
+            code = data["code"] or data["territoire"]
+            if code:
+                chosen = territory_by_code(code)
+                if chosen is None:
+                    form.add_error(None, _("Ce territoire n'existe pas. Choisis-le dans la liste."))
+            elif data["commune"]:
+                candidates = find_territories(data["commune"])
+                exact = [t for t in candidates if t.name.casefold() == data["commune"].strip().casefold()]
+                if len(exact) == 1:
+                    chosen = exact[0]
+                elif len(candidates) == 1:
+                    chosen = candidates[0]
+                elif not candidates:
+                    form.add_error("commune", _("Aucune commune ne correspond à « %(q)s ». Vérifie l'orthographe, "
+                                                "ou choisis ton territoire dans la liste.") % {"q": data["commune"]})
+                else:
+                    form.add_error("commune", _("Plusieurs lieux correspondent : choisis le tien ci-dessous."))
+            else:
+                form.add_error(None, _("Choisis ton territoire dans la liste, ou écris le nom de ta commune."))
+        if chosen is not None:
+            response = HttpResponseRedirect(next_url)
+            remember_territory(response, chosen)
+            messages.success(request, _("C'est noté : le guide te montre les partenaires près de %(lieu)s.")
+                             % {"lieu": territory_label(chosen)})
+            return response
+        status = 400
+    context = {"form": form, "candidates": candidates, "next": next_url, "current": reader_territory(request),
+               "current_label": territory_label(reader_territory(request))}
+    return render(request, "guide/territory.html", context, status=status)
+
+
+@require_GET
+def territory_suggestions(request):
+    """Autocomplete data for the commune field: [{code, label}], at most 10."""
+    found = find_territories(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"code": t.code, "label": territory_label(t)} for t in found]})
+
+
+# --- Young people's voice ---------------------------------------------------------------------------
+def _feedback_page(page_id):
+    if page_id is None:
+        return None
+    return ArticlePage.objects.live().public().filter(pk=page_id).first()
+
+
+@require_POST
+def page_feedback(request):
+    """"Cette page t'a aidé ?": stored for moderation; bots and floods are turned away, nothing stored."""
+    form = FeedbackForm(request.POST)
+    page = _feedback_page(form.data.get("page") if str(form.data.get("page", "")).isdigit() else None)
+    if page is None:
+        return render(request, "guide/feedback_result.html",
+                      {"error": _("Cette page n'existe pas ou n'est plus publiée."), "back": "/guide/"}, status=400)
+    back = page.url + "#avis"
+    if form.is_bot():
+        messages.success(request, _("Merci, ton avis est bien envoyé."))
+        return HttpResponseRedirect(back)
+    if not form.is_valid():
+        return render(request, "guide/feedback_result.html", {"form": form, "page": page, "back": back}, status=400)
+    if not ratelimit.hit(request, "feedback"):
+        return render(request, "guide/feedback_result.html",
+                      {"error": _("Tu as envoyé beaucoup d'avis en peu de temps. Réessaie dans une heure : "
+                                  "rien n'a été enregistré cette fois."), "back": back}, status=429)
+    data = form.cleaned_data
+    Feedback.objects.create(kind=Feedback.Kind.PAGE, page=page, helpful=data["helpful"],
+                            comment=data["comment"].strip(), contact=data["contact"].strip())
+    messages.success(request, _("Merci, ton avis est bien envoyé. Il nous aide à améliorer le guide."))
+    return HttpResponseRedirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+def idea(request):
+    """"Propose une idée / signale un manque"."""
+    index = GuideIndexPage.objects.live().first()
+    themes = list(ThemePage.objects.child_of(index).live().order_by("path")) if index else []
+    form = IdeaForm(request.POST or None, themes=themes)
+    status = 200
+    if request.method == "POST":
+        if form.is_bot():
+            messages.success(request, _("Merci, ton idée est bien envoyée."))
+            return HttpResponseRedirect(reverse("guide:idea"))
+        if form.is_valid():
+            if not ratelimit.hit(request, "idea"):
+                return render(request, "guide/feedback_result.html",
+                              {"error": _("Tu as envoyé beaucoup de messages en peu de temps. Réessaie dans une "
+                                          "heure : rien n'a été enregistré cette fois."),
+                               "back": reverse("guide:idea")}, status=429)
+            data = form.cleaned_data
+            theme = next((t for t in themes if str(t.pk) == data["theme"]), None)
+            Feedback.objects.create(kind=Feedback.Kind.IDEA, page=theme, comment=data["message"],
+                                    contact=data["contact"].strip())
+            messages.success(request, _("Merci, ton idée est bien envoyée. L'équipe du guide la lira."))
+            return HttpResponseRedirect(reverse("guide:idea"))
+        status = 400
+    return render(request, "guide/idea.html", {"form": form, "retention_days": retention_days()}, status=status)
+
+
+# --- Printable guide --------------------------------------------------------------------------------
+def _printable_context(request):
+    index = GuideIndexPage.objects.live().first()
+    if index is None:
+        raise Http404(_("Le guide n'est pas encore publié."))
+    themes = ThemePage.objects.child_of(index).live().public().order_by("path")
+    slug = request.GET.get("theme", "").strip()
+    if slug:
+        themes = themes.filter(slug=slug)
+        if not themes:
+            raise Http404(_("Ce thème n'existe pas."))
+    themes = list(themes)
+    articles_by_theme = {}
+    articles = ArticlePage.objects.live().public().filter(path__startswith=index.path).order_by("path")
+    for article in articles:
+        article.print_prefix = f"a{article.pk}-"  # unique anchors for glossary notes in one document
+        articles_by_theme.setdefault(article.path[: -ArticlePage.steplen], []).append(article)
+    sections = [(theme, articles_by_theme.get(theme.path, [])) for theme in themes]
+    return {
+        "printing": True,
+        "index": index,
+        "sections": sections,
+        "theme_slug": slug if slug else "",
+        "path_page": None if slug else PathPage.objects.child_of(index).live().first(),
+        "reader_territory": reader_territory(request),
+        "reader_territory_label": territory_label(reader_territory(request)),
+    }
+
+
+@require_GET
+def printable(request):
+    return render(request, "guide/print.html", _printable_context(request))
+
+
+def _inline_css(*names) -> str:
+    """The stylesheets' text, inlined into the PDF document: WeasyPrint then fetches nothing over HTTP."""
+    from django.contrib.staticfiles import finders
+
+    chunks = []
+    for name in names:
+        path = finders.find(name)
+        if path:
+            with open(path, encoding="utf-8") as handle:
+                chunks.append(handle.read())
+    return "\n".join(chunks)
+
+
+def _offline_fetcher():
+    """A WeasyPrint fetcher that refuses every URL except inline data: no request leaves the server."""
+    from weasyprint.urls import URLFetcher
+
+    class OfflineFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith("data:"):
+                raise ValueError(f"fetch refused: {url}")
+            return super().fetch(url, headers)
+
+    return OfflineFetcher(allowed_protocols={"data"})
+
+
+@require_GET
+def printable_pdf(request):
+    from weasyprint import HTML
+
+    context = _printable_context(request)
+    context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css", "guide/css/guide-print.css")
+    html = render_to_string("guide/print_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_offline_fetcher()).write_pdf()
+    name = "guide-relais" + (f"-{context['theme_slug']}" if context["theme_slug"] else "") + ".pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
