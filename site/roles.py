@@ -58,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "meetings.manage_body",
         *_crud("indicators", "indicator"),
         "indicators.view_dashboard",
+        *_crud("guide", "glossaryterm", "feedback"),
         *_crud("wagtailimages", "image"),
         *_crud("wagtaildocs", "document"),
         "wagtailimages.choose_image",
