@@ -56,7 +56,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("meetings", "body", "meeting"),
         "meetings.view_all_bodies",
         "meetings.manage_body",
-        *_crud("indicators", "indicator"),
+        *_crud("indicators", "convention", "indicator", "indicatortarget", "indicatorvalue"),
         "indicators.view_dashboard",
         *_crud("guide", "glossaryterm", "feedback"),
         *_crud("wagtailimages", "image"),

@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from meetings.indicators import views
+
+app_name = "indicators"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.export_matrix, name="export"),
+    path("rapport-operateurs/", views.operator_report, name="operator-report"),
+    path("api/indicateurs/", views.api_indicators, name="api"),
+    path("api/indicateurs/<slug:code>/", views.api_indicators, name="api-detail"),
+    path("<slug:code>/", views.indicator_detail, name="detail"),
+]

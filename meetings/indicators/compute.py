@@ -1,0 +1,435 @@
+"""The single source of every computed figure: the dashboard, the exports and the JSON API all call here.
+
+Every figure is counted from the *frozen* invitation lists (written when convocations are sent) and the
+attendance recorded against them, so changing a body's membership later never rewrites a past rate.
+Only held sessions count (planned, convened and cancelled ones do not). Aggregation happens in SQL, grouped
+by year, so the number of queries depends on the number of indicators, never on the amount of data. Where a
+count needs two levels of grouping (organisations per session, then sessions per year) the inner grouping is
+a Django queryset and the outer one a ``SELECT … FROM (inner) GROUP BY`` around the SQL Django generated.
+
+Rates with nothing to divide by are ``None`` ("pas de données"), never 0 %.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
+from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
+
+from directory.models import Organisation, Territory
+from meetings.indicators.models import Indicator
+from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
+
+C = Indicator.Computation
+PRESENT = tuple(sorted(Attendance.PRESENT_STATUSES))
+HELD = Meeting.Status.HELD
+ALL = "all"  # the bucket key of a figure over the whole period
+
+
+# --- Scope ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Period:
+    """An inclusive range of days."""
+
+    start: dt.date
+    end: dt.date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError("La fin de la période précède son début.")
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def years(cls, first: int, last: int) -> Period:
+        return cls(dt.date(first, 1, 1), dt.date(last, 12, 31))
+
+    @property
+    def single_year(self) -> int | None:
+        if self.start == dt.date(self.start.year, 1, 1) and self.end == dt.date(self.start.year, 12, 31):
+            return self.start.year
+        return None
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """Aware datetimes [start, end) in the site's time zone."""
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.start, dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return start, end
+
+    def __str__(self):
+        if self.single_year:
+            return str(self.single_year)
+        return f"du {self.start:%d/%m/%Y} au {self.end:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a figure is computed over: a period, a territory (None: everything), a set of bodies (None: all)."""
+
+    period: Period
+    territory: Territory | None = None
+    body_ids: frozenset[int] | None = None
+
+    def with_period(self, period: Period) -> Scope:
+        return Scope(period, self.territory, self.body_ids)
+
+
+def territory_q(territory: Territory | None, prefix: str = "") -> Q:
+    """Bodies of a territory: its own, its children's and its communes'; a département adds bodies without one."""
+    if territory is None:
+        return Q()
+    subtree = Territory.objects.filter(Q(pk=territory.pk) | Q(parent_id=territory.pk)
+                                       | Q(parent__parent_id=territory.pk)).values("pk")
+    q = Q(**{f"{prefix}territory__in": subtree})
+    if territory.kind == Territory.Kind.DEPARTEMENT:
+        q |= Q(**{f"{prefix}territory__isnull": True})
+    return q
+
+
+def meeting_q(scope: Scope, prefix: str = "", *, period: Period | None = None, kinds: Iterable[str] = (),
+              decision: bool | None = None, body_ids: Iterable[int] | None = None) -> Q:
+    """Held sessions in the period and scope; ``prefix`` is the path to the meeting ("meeting__")."""
+    start, end = (period or scope.period).bounds()
+    q = Q(**{f"{prefix}status": HELD, f"{prefix}starts_at__gte": start, f"{prefix}starts_at__lt": end})
+    kinds = tuple(kinds)
+    if kinds:
+        q &= Q(**{f"{prefix}body__kind__in": kinds})
+    if decision is not None:
+        q &= Q(**{f"{prefix}body__is_decision_body": decision})
+    if scope.body_ids is not None:
+        q &= Q(**{f"{prefix}body_id__in": sorted(scope.body_ids)})
+    if body_ids is not None:
+        q &= Q(**{f"{prefix}body_id__in": sorted(body_ids)})
+    q &= territory_q(scope.territory, f"{prefix}body__")
+    return q
+
+
+# --- Results -------------------------------------------------------------------------------------------
+@dataclass
+class Result:
+    """A computed figure: ``value`` None means "no data"; numerator/denominator explain a rate."""
+
+    value: Decimal | int | None
+    numerator: int | None = None
+    denominator: int | None = None
+    dates: tuple[dt.date, ...] = field(default_factory=tuple)
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+def rate(numerator: int, denominator: int) -> Result:
+    if not denominator:
+        return Result(None, numerator or 0, 0)
+    value = (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return Result(value, numerator, denominator)
+
+
+def _year_or_all(expression, by_year: bool):
+    return ExtractYear(expression) if by_year else Value(0, output_field=IntegerField())
+
+
+def _key(group, by_year: bool):
+    return int(group) if by_year else ALL
+
+
+def _outer(inner, select: str, group: str = "g", order: str = "", limit: int | None = None) -> list[tuple]:
+    """Run ``SELECT group, select FROM (inner) GROUP BY group``: a second level of SQL aggregation."""
+    sql, params = inner.query.sql_with_params()
+    query = f"SELECT sub.{group}, {select} FROM ({sql}) sub GROUP BY sub.{group}"  # noqa: S608 (inner SQL is Django's)
+    if order:
+        query += f" ORDER BY {order}"
+    if limit:
+        query += f" LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchall()
+
+
+# --- The computations ----------------------------------------------------------------------------------
+def _organisation_presence_inner(scope: Scope, *, kinds=(), decision=None, body_ids=None, by_year=True,
+                                 extra: dict | None = None):
+    """One row per (session, expected partner organisation) with ``present`` 1 if any of its seats was filled."""
+    annotations = {"g": _year_or_all("meeting__starts_at", by_year), "m": F("meeting_id"), "o": F("organisation_id")}
+    annotations.update(extra or {})
+    return (Invitation.objects
+            .filter(meeting_q(scope, "meeting__", kinds=kinds, decision=decision, body_ids=body_ids),
+                    is_youth_seat=False, organisation__isnull=False)
+            .annotate(**annotations)
+            .values(*annotations)
+            .annotate(present=Max(Case(When(attendance__status__in=PRESENT, then=1), default=0,
+                                       output_field=IntegerField()))))
+
+
+def organisation_presence(scope: Scope, *, kinds=(), decision=None, body_ids=None, by_year=True) -> dict:
+    """Expected organisations present ÷ expected organisations, summed over sessions (per year or overall)."""
+    inner = _organisation_presence_inner(scope, kinds=kinds, decision=decision, body_ids=body_ids, by_year=by_year)
+    rows = _outer(inner, "COUNT(*), SUM(sub.present)")
+    return {_key(g, by_year): rate(int(present or 0), int(expected)) for g, expected, present in rows}
+
+
+def youth_presence(scope: Scope, *, body_ids=None, by_year=True) -> dict:
+    """Youth seats filled ÷ youth seats invited, at held sessions of decision bodies."""
+    rows = (Invitation.objects
+            .filter(meeting_q(scope, "meeting__", decision=True, body_ids=body_ids), is_youth_seat=True)
+            .annotate(g=_year_or_all("meeting__starts_at", by_year))
+            .values("g")
+            .annotate(invited=Count("pk"), filled=Count("pk", filter=Q(attendance__status__in=PRESENT))))
+    return {_key(row["g"], by_year): rate(row["filled"], row["invited"]) for row in rows}
+
+
+def _completed_trainings(scope: Scope, *, body_ids=None, by_year=True, period: Period | None = None):
+    """One row per (training session, person) where the person signed every half-day of the session."""
+    return (HalfDaySignature.objects
+            .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
+                              body_ids=body_ids))
+            .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year), m=F("half_day__meeting_id"),
+                      p=F("person_key"))
+            .values("g", "m", "p")
+            .annotate(signed=Count("half_day_id", distinct=True),
+                      half_days=Count("half_day__meeting__half_days", distinct=True))
+            .filter(signed=F("half_days")))
+
+
+def professionals_trained(scope: Scope, *, body_ids=None, by_year=True) -> dict:
+    """Distinct people who signed every half-day of at least one training session of the period."""
+    rows = _outer(_completed_trainings(scope, body_ids=body_ids, by_year=by_year), "COUNT(DISTINCT sub.p)")
+    return {_key(g, by_year): Result(int(n)) for g, n in rows}
+
+
+def professionals_trained_cumulative(scope: Scope, *, since: dt.date, body_ids=None, by_year=True) -> dict:
+    """Distinct people trained from ``since`` to the end of each year (or of the period)."""
+    period = Period(min(since, scope.period.start), scope.period.end)
+    inner = _completed_trainings(scope, body_ids=body_ids, by_year=True, period=period)
+    sql, params = inner.query.sql_with_params()
+    query = (f"SELECT first_year, COUNT(*) FROM (SELECT sub.p, MIN(sub.g) AS first_year FROM ({sql}) sub "  # noqa: S608
+             "GROUP BY sub.p) firsts GROUP BY first_year")
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        per_first_year = {int(year): int(n) for year, n in cursor.fetchall()}
+    if not by_year:
+        return {ALL: Result(sum(per_first_year.values()))}
+    results, running = {}, 0
+    for year in range(period.start.year, scope.period.end.year + 1):
+        running += per_first_year.get(year, 0)
+        if year >= scope.period.start.year:
+            results[year] = Result(running)
+    return results
+
+
+def _present_organisation_inner(scope: Scope, *, kinds, body_ids=None, by_year=True, extra: dict | None = None):
+    """One row per (session, organisation present): invited or walk-in, an organisation counts once a session."""
+    annotations = {"g": _year_or_all("meeting__starts_at", by_year), "m": F("meeting_id"),
+                   "o": Coalesce(F("invitation__organisation_id"), F("organisation_id"))}
+    annotations.update(extra or {})
+    return (Attendance.objects
+            .filter(meeting_q(scope, "meeting__", kinds=kinds, body_ids=body_ids), status__in=PRESENT)
+            .annotate(**annotations)
+            .filter(o__isnull=False)
+            .values(*annotations)
+            .annotate(n=Count("pk")))
+
+
+def comite_suivi_presences(scope: Scope, *, body_ids=None, by_year=True) -> dict:
+    """Presences of partner organisations at held comités de suivi (one per organisation and session)."""
+    inner = _present_organisation_inner(scope, kinds=[Body.Kind.COMITE_SUIVI], body_ids=body_ids, by_year=by_year)
+    return {_key(g, by_year): Result(int(n)) for g, n in _outer(inner, "COUNT(*)")}
+
+
+def sessions_held(scope: Scope, *, kind: str, body_ids=None, by_year=True) -> dict:
+    """Number of held sessions of bodies of one kind, with their dates (kept for COPIL)."""
+    rows = (Meeting.objects.filter(meeting_q(scope, kinds=[kind], body_ids=body_ids))
+            .annotate(g=_year_or_all("starts_at", by_year)).values("g")
+            .annotate(n=Count("pk"), first=Min("starts_at"), last=Max("starts_at")))
+    results = {}
+    for row in rows:
+        dates = tuple(sorted({timezone.localdate(row["first"]), timezone.localdate(row["last"])}))
+        results[_key(row["g"], by_year)] = Result(row["n"], dates=dates)
+    return results
+
+
+def copil_held(scope: Scope, *, body_ids=None, by_year=True) -> dict:
+    held = sessions_held(scope, kind=Body.Kind.COPIL, body_ids=body_ids, by_year=by_year)
+    return {key: Result(1 if result.value else 0, numerator=result.value, dates=result.dates)
+            for key, result in held.items()}
+
+
+def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, body_ids=None) -> dict:
+    """The figure of a computed indicator, per year of ``scope.period`` (or for the whole period).
+
+    Keys missing from the answer are years without any counted session: see ``empty_result``.
+    """
+    code = indicator.computation
+    if code == C.PARTNER_PRESENCE:
+        return organisation_presence(scope, decision=True, body_ids=body_ids, by_year=by_year)
+    if code == C.YOUTH_PRESENCE:
+        return youth_presence(scope, body_ids=body_ids, by_year=by_year)
+    if code == C.TRAINED:
+        return professionals_trained(scope, body_ids=body_ids, by_year=by_year)
+    if code == C.TRAINED_CUMULATIVE:
+        since = dt.date(indicator.convention.first_year, 1, 1)
+        return professionals_trained_cumulative(scope, since=since, body_ids=body_ids, by_year=by_year)
+    if code == C.SUIVI_PRESENCES:
+        return comite_suivi_presences(scope, body_ids=body_ids, by_year=by_year)
+    if code == C.PERMANENCES:
+        return sessions_held(scope, kind=Body.Kind.PERMANENCE, body_ids=body_ids, by_year=by_year)
+    if code == C.COPIL_HELD:
+        return copil_held(scope, body_ids=body_ids, by_year=by_year)
+    if code == C.TECHNIQUE_PARTICIPATION:
+        return organisation_presence(scope, kinds=[Body.Kind.COMITE_TECHNIQUE], body_ids=body_ids, by_year=by_year)
+    raise ValueError(f"{code!r} is not a computed indicator")
+
+
+def empty_result(indicator: Indicator) -> Result:
+    """What a period without any counted session shows: no data for a rate, zero for a count, "no" for COPIL."""
+    if indicator.unit == Indicator.Unit.PERCENT:
+        return Result(None, 0, 0)
+    return Result(0)
+
+
+def result_for(indicator: Indicator, results: dict, key) -> Result:
+    return results.get(key) or empty_result(indicator)
+
+
+# --- Drill-down: the sessions, organisations and bodies behind a figure ------------------------------------
+@dataclass
+class Breakdown:
+    organisations: list[dict] = field(default_factory=list)  # name, expected, present, absent, rate
+    bodies: list[dict] = field(default_factory=list)  # name, sessions, expected, present, rate
+    sessions: list[dict] = field(default_factory=list)  # date, body, expected, present, rate
+
+
+PRESENCE_KINDS = {
+    C.PARTNER_PRESENCE: {"decision": True},
+    C.TECHNIQUE_PARTICIPATION: {"kinds": [Body.Kind.COMITE_TECHNIQUE]},
+}
+
+
+def breakdown(indicator: Indicator, scope: Scope, *, body_ids=None, limit: int = 15) -> Breakdown:
+    """Who was absent most, which bodies lag, and the sessions behind one figure (a constant number of queries)."""
+    out = Breakdown()
+    code = indicator.computation
+    if code in PRESENCE_KINDS:
+        options = {**PRESENCE_KINDS[code], "body_ids": body_ids, "by_year": False}
+        inner = _organisation_presence_inner(scope, **options, extra={"b": F("meeting__body_id")})
+        rows = _outer(inner, "COUNT(*), SUM(sub.present)", group="o",
+                      order="COUNT(*) - SUM(sub.present) DESC, sub.o", limit=limit)
+        out.organisations = _named(rows, Organisation)
+        rows = _outer(inner, "COUNT(DISTINCT sub.m), COUNT(*), SUM(sub.present)", group="b",
+                      order="1.0 * SUM(sub.present) / COUNT(*), sub.b")
+        out.bodies = _bodies(rows)
+        rows = _outer(inner, "MAX(sub.b), COUNT(*), SUM(sub.present)", group="m")
+        out.sessions = _sessions(rows, limit)
+    elif code == C.YOUTH_PRESENCE:
+        rows = (Invitation.objects.filter(meeting_q(scope, "meeting__", decision=True, body_ids=body_ids),
+                                          is_youth_seat=True)
+                .values("meeting_id", "meeting__body_id")
+                .annotate(invited=Count("pk"), filled=Count("pk", filter=Q(attendance__status__in=PRESENT))))
+        out.sessions = _sessions([(r["meeting_id"], r["meeting__body_id"], r["invited"], r["filled"]) for r in rows],
+                                 limit)
+        per_body: dict[int, list[int]] = {}
+        for _m, body, invited, filled in [(r["meeting_id"], r["meeting__body_id"], r["invited"], r["filled"])
+                                          for r in rows]:
+            acc = per_body.setdefault(body, [0, 0, 0])
+            acc[0] += 1
+            acc[1] += invited
+            acc[2] += filled
+        out.bodies = _bodies([(b, *acc) for b, acc in per_body.items()])
+    elif code in (C.TRAINED, C.TRAINED_CUMULATIVE):
+        inner = _completed_trainings(scope, body_ids=body_ids, by_year=False)
+        rows = _outer(inner, "COUNT(DISTINCT sub.p)", group="m")
+        meetings = Meeting.objects.select_related("body").in_bulk([m for m, _n in rows])
+        out.sessions = sorted(({"date": timezone.localdate(meetings[m].starts_at), "body": meetings[m].body.name,
+                                "meeting": meetings[m], "expected": None, "present": n, "rate": None}
+                               for m, n in rows), key=lambda s: s["date"], reverse=True)[:limit]
+    elif code == C.SUIVI_PRESENCES:
+        inner = _present_organisation_inner(scope, kinds=[Body.Kind.COMITE_SUIVI], body_ids=body_ids, by_year=False)
+        rows = _outer(inner, "COUNT(*)", group="o", order="COUNT(*) DESC, sub.o", limit=limit)
+        out.organisations = _named([(o, n, n) for o, n in rows], Organisation)
+    elif code in (C.PERMANENCES, C.COPIL_HELD):
+        kind = Body.Kind.PERMANENCE if code == C.PERMANENCES else Body.Kind.COPIL
+        meetings = (Meeting.objects.filter(meeting_q(scope, kinds=[kind], body_ids=body_ids))
+                    .select_related("body").order_by("-starts_at")[:limit])
+        out.sessions = [{"date": timezone.localdate(m.starts_at), "body": m.body.name, "meeting": m,
+                         "expected": None, "present": None, "rate": None} for m in meetings]
+    return out
+
+
+def _named(rows, model) -> list[dict]:
+    objects = model.objects.in_bulk([row[0] for row in rows])
+    named = []
+    for pk, expected, present in rows:
+        present = int(present or 0)
+        named.append({"name": objects[pk].name if pk in objects else "?", "object": objects.get(pk),
+                      "expected": int(expected), "present": present, "absent": int(expected) - present,
+                      "rate": rate(present, int(expected)).value})
+    return named
+
+
+def _bodies(rows) -> list[dict]:
+    bodies = Body.objects.in_bulk([row[0] for row in rows])
+    items = [{"name": bodies[pk].name, "object": bodies[pk], "sessions": int(sessions), "expected": int(expected),
+              "present": int(present or 0), "rate": rate(int(present or 0), int(expected)).value}
+             for pk, sessions, expected, present in rows if pk in bodies]
+    return sorted(items, key=lambda b: (b["rate"] is None, b["rate"] or 0, b["name"]))
+
+
+def _sessions(rows, limit: int) -> list[dict]:
+    rows = list(rows)
+    meetings = Meeting.objects.in_bulk([row[0] for row in rows])
+    bodies = Body.objects.in_bulk({row[1] for row in rows})
+    items = [{"date": timezone.localdate(meetings[m].starts_at), "meeting": meetings[m], "body": bodies[b].name,
+              "expected": int(expected), "present": int(present or 0),
+              "rate": rate(int(present or 0), int(expected)).value}
+             for m, b, expected, present in rows if m in meetings and b in bodies]
+    items.sort(key=lambda s: (s["rate"] if s["rate"] is not None else 101, s["date"]))
+    return items[:limit]
+
+
+# --- The monthly operator report ------------------------------------------------------------------------
+def operator_report(year: int, month: int, *, territory: Territory | None = None, body_ids=None) -> list[dict]:
+    """Per organisation, for one month: presences at comités de suivi, permanences held, trainings attended.
+
+    A permanence counts for the organisations present at it; a training counts once per person and session
+    of the organisation with at least one signed half-day in the month.
+    """
+    last_day = (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    scope = Scope(Period(dt.date(year, month, 1), last_day), territory, body_ids)
+    counts: dict[int, dict[str, int]] = {}
+
+    def add(rows, column):
+        for organisation, n in rows:
+            counts.setdefault(organisation, {"suivi": 0, "permanences": 0, "trainings": 0})[column] += int(n)
+
+    for column, kind in (("suivi", Body.Kind.COMITE_SUIVI), ("permanences", Body.Kind.PERMANENCE)):
+        inner = _present_organisation_inner(scope, kinds=[kind], by_year=False)
+        add(_outer(inner, "COUNT(*)", group="o"), column)
+    signatures = (HalfDaySignature.objects
+                  .filter(_signature_month_q(scope))
+                  .annotate(o=Coalesce(F("invitation__organisation_id"), F("organisation_id")),
+                            m=F("half_day__meeting_id"), p=F("person_key"))
+                  .filter(o__isnull=False).values("o", "m", "p").annotate(n=Count("pk")))
+    add(_outer(signatures, "COUNT(*)", group="o"), "trainings")
+    organisations = Organisation.objects.in_bulk(list(counts))
+    report = [{"organisation": organisations[pk], "name": organisations[pk].name, **values}
+              for pk, values in counts.items() if pk in organisations]
+    return sorted(report, key=lambda row: row["name"].lower())
+
+
+def _signature_month_q(scope: Scope) -> Q:
+    """Signatures on half-days dated within the month, of held training sessions in scope."""
+    q = Q(half_day__date__gte=scope.period.start, half_day__date__lte=scope.period.end,
+          half_day__meeting__status=HELD, half_day__meeting__body__kind=Body.Kind.FORMATION)
+    if scope.body_ids is not None:
+        q &= Q(half_day__meeting__body_id__in=sorted(scope.body_ids))
+    return q & territory_q(scope.territory, "half_day__meeting__body__")

@@ -1,0 +1,146 @@
+"""The matrix and the monthly operator report as XLSX (for people) and CSV (for French Excel).
+
+CSV files are UTF-8 with a byte-order mark and ";" separators, so that Excel in French opens them with the
+accents and columns right; decimals use a comma there, as Excel in French expects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
+from meetings.indicators.matrix import Matrix, build_matrix, territoires_of
+from meetings.indicators.models import Indicator
+
+MATRIX_HEADERS = ["Année", "Territoire", "Indicateur", "Code", "Mode de calcul", "Unité", "Cible", "Résultat",
+                  "Écart", "Objectif"]
+REPORT_HEADERS = ["Organisation", "Mois", "Présences au comité de suivi", "Permanences effectuées",
+                  "Participations à une formation"]
+PERCENT_FORMAT = "0.0 %"
+GAP_PERCENT_FORMAT = '+0.0" pts";-0.0" pts";0" pts"'
+COUNT_FORMAT = "0"
+
+
+def matrices_for_export(*, year: int, territory=None, body_ids=None) -> list[Matrix]:
+    """The chosen scope first, then (for the whole département or no territory) each territoire on its own."""
+    matrices = [build_matrix(year=year, territory=territory, body_ids=body_ids)]
+    if body_ids is None:
+        for territoire in territoires_of(territory):
+            matrices.append(build_matrix(year=year, territory=territoire, with_trend=False,
+                                         indicators=[row.indicator for row in matrices[0].rows]))
+    return matrices
+
+
+def _row_cells(matrix: Matrix, row):
+    return [matrix.year, matrix.territory_label, row.indicator.name, row.indicator.code, row.indicator.definition,
+            row.indicator.get_unit_display()]
+
+
+def matrix_csv(matrices: list[Matrix]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(MATRIX_HEADERS)
+    for matrix in matrices:
+        for row in matrix.rows:
+            ind = row.indicator
+            writer.writerow(_row_cells(matrix, row) + [display_target(ind, row.target),
+                                                       display_value(ind, row.result), display_gap(ind, row.gap),
+                                                       display_reached(row.reached)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell_number(ws, row: int, column: int, indicator: Indicator, value, *, gap: bool = False, text=None):
+    cell = ws.cell(row=row, column=column)
+    if value is None:
+        cell.value = text if text is not None else ("–" if gap else "Pas de données")
+        return
+    if indicator.unit == Indicator.Unit.PERCENT:
+        cell.value = float(Decimal(value) / 100) if not gap else float(value)
+        cell.number_format = PERCENT_FORMAT if not gap else GAP_PERCENT_FORMAT
+    elif indicator.unit == Indicator.Unit.YES_NO and not gap:
+        cell.value = text if text is not None else ("Oui" if value else "Non")
+    else:
+        cell.value = int(value) if Decimal(value) == int(value) else float(value)
+        cell.number_format = COUNT_FORMAT if cell.value == int(cell.value) else "0.00"
+
+
+def _header(ws, headers, widths):
+    ws.append(headers)
+    for index, width in enumerate(widths, start=1):
+        ws.cell(row=1, column=index).font = Font(bold=True)
+        ws.cell(row=1, column=index).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+
+
+def matrix_xlsx(matrices: list[Matrix]) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Matrice"
+    _header(ws, MATRIX_HEADERS, [8, 26, 48, 24, 60, 14, 12, 16, 12, 14])
+    line = 2
+    for matrix in matrices:
+        for row in matrix.rows:
+            ind = row.indicator
+            for column, value in enumerate(_row_cells(matrix, row), start=1):
+                ws.cell(row=line, column=column, value=value).alignment = Alignment(wrap_text=column == 5,
+                                                                                   vertical="top")
+            _cell_number(ws, line, 7, ind, row.target, text="–" if row.target is None else None)
+            yes_no_text = display_value(ind, row.result) if ind.unit == Indicator.Unit.YES_NO else None
+            _cell_number(ws, line, 8, ind, row.result.value, text=yes_no_text)
+            _cell_number(ws, line, 9, ind, row.gap, gap=True)
+            ws.cell(row=line, column=10, value=display_reached(row.reached))
+            line += 1
+    first = matrices[0]
+    trend = workbook.create_sheet("Tendance")
+    headers = ["Indicateur", "Territoire"]
+    for year in first.years:
+        headers += [f"Cible {year}", f"Résultat {year}"]
+    _header(trend, headers, [48, 26] + [14] * (2 * len(first.years)))
+    for line, row in enumerate(first.rows, start=2):
+        trend.cell(row=line, column=1, value=row.indicator.name)
+        trend.cell(row=line, column=2, value=first.territory_label)
+        for index, point in enumerate(row.trend):
+            column = 3 + 2 * index
+            _cell_number(trend, line, column, row.indicator, point.target, text="–" if point.target is None else None)
+            text = display_value(row.indicator, point.result) if row.indicator.unit == Indicator.Unit.YES_NO else None
+            _cell_number(trend, line, column + 1, row.indicator, point.result.value, text=text)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def report_rows(report: list[dict], year: int, month: int) -> list[list]:
+    label = f"{year:04d}-{month:02d}"
+    return [[row["name"], label, row["suivi"], row["permanences"], row["trainings"]] for row in report]
+
+
+def report_csv(report: list[dict], year: int, month: int) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(REPORT_HEADERS)
+    writer.writerows(report_rows(report, year, month))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def report_xlsx(report: list[dict], year: int, month: int) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = f"Reporting {year:04d}-{month:02d}"
+    _header(ws, REPORT_HEADERS, [44, 10, 18, 18, 18])
+    for values in report_rows(report, year, month):
+        ws.append(values)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def matrix_filename(year: int, territory, extension: str) -> str:
+    suffix = territory.code if territory is not None else "tous-territoires"
+    return f"indicateurs-{year}-{suffix}.{extension}"

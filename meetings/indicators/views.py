@@ -1,0 +1,194 @@
+"""Dashboard, drill-down, downloads and JSON API: thin views over matrix.py / compute.py / exports.py.
+
+Every view asks access.visible_bodies(): département admins see every figure; a secretary sees the figures
+of their own bodies only (hand-entered département figures are not theirs to see); anyone else gets 403,
+and anonymous visitors are sent to the login page (the API answers 401 in JSON).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from meetings.indicators import access, charts, compute, exports
+from meetings.indicators.compute import Period, Scope
+from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
+from meetings.indicators.forms import DashboardFilterForm, parse_month
+from meetings.indicators.matrix import active_indicators, build_matrix, convention_years, default_year
+from meetings.indicators.models import Indicator
+from meetings.models import Body
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+class Filters:
+    """The dashboard's GET filters, cleaned; bad ones become French notes and fall back to defaults."""
+
+    def __init__(self, request, body_ids):
+        self.years = convention_years()
+        bodies = Body.objects.order_by("name")
+        if body_ids is not None:
+            bodies = bodies.filter(pk__in=sorted(body_ids))
+        self.form = DashboardFilterForm(request.GET or None, years=self.years or [default_year()], bodies=bodies)
+        self.notes: list[str] = []
+        data = {}
+        if request.GET:
+            if self.form.is_valid():
+                data = self.form.cleaned_data
+            else:
+                for errors in self.form.errors.values():
+                    self.notes.extend(errors)
+                data = {name: value for name, value in getattr(self.form, "cleaned_data", {}).items()
+                        if name not in self.form.errors}
+                if "__all__" in self.form.errors:
+                    data.pop("debut", None)
+                    data.pop("fin", None)
+        self.year = data.get("annee") or default_year(self.years)
+        self.territory = data.get("territoire")
+        chosen = data.get("instances")
+        self.body_ids = body_ids
+        if chosen:
+            chosen_ids = frozenset(body.pk for body in chosen)
+            self.body_ids = chosen_ids if body_ids is None else chosen_ids & body_ids
+        self.period = Period(data["debut"], data["fin"]) if data.get("debut") and data.get("fin") else None
+        self.query = request.GET.urlencode()
+
+    def scope(self) -> Scope:
+        return Scope(self.period or Period.year(self.year), self.territory, self.body_ids)
+
+
+def _guard(request):
+    """The bodies the user may see figures of (None: all), or the login redirect for anonymous visitors."""
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    return access.visible_bodies(request.user), None
+
+
+@require_GET
+def dashboard(request):
+    body_ids, redirect = _guard(request)
+    if redirect:
+        return redirect
+    filters = Filters(request, body_ids)
+    matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
+                          period=filters.period, include_manual=access.sees_everything(body_ids))
+    rows = [{"row": row, "chart": charts.trend_chart(row)} for row in matrix.rows]
+    return render(request, "indicators/dashboard.html", {
+        "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows,
+        "scoped": not access.sees_everything(body_ids), "query": filters.query,
+    })
+
+
+@require_GET
+def indicator_detail(request, code: str):
+    body_ids, redirect = _guard(request)
+    if redirect:
+        return redirect
+    indicator = Indicator.objects.select_related("convention").prefetch_related("bodies", "targets").filter(
+        code=code, is_active=True).first()
+    if indicator is None or (indicator.is_manual and not access.sees_everything(body_ids)):
+        raise Http404
+    filters = Filters(request, body_ids)
+    matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
+                          period=filters.period, indicators=[indicator])
+    row = matrix.rows[0]
+    details = None
+    if not indicator.is_manual:
+        own = {body.pk for body in indicator.bodies.all()} or None
+        details = compute.breakdown(indicator, filters.scope(), body_ids=own)
+    return render(request, "indicators/detail.html", {
+        "indicator": indicator, "row": row, "chart": charts.trend_chart(row), "details": details,
+        "filters": filters, "form": filters.form, "matrix": matrix, "query": filters.query,
+    })
+
+
+@require_GET
+def export_matrix(request):
+    body_ids, redirect = _guard(request)
+    if redirect:
+        return redirect
+    filters = Filters(request, body_ids)
+    if filters.notes:
+        return HttpResponse(_("Export impossible : ") + " ".join(str(n) for n in filters.notes), status=400,
+                            content_type="text/plain; charset=utf-8")
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    matrices = exports.matrices_for_export(year=filters.year, territory=filters.territory, body_ids=filters.body_ids)
+    if not access.sees_everything(body_ids):
+        for matrix in matrices:
+            matrix.rows = [row for row in matrix.rows if not row.indicator.is_manual]
+    content = exports.matrix_xlsx(matrices) if fmt == "xlsx" else exports.matrix_csv(matrices)
+    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else CSV)
+    name = exports.matrix_filename(filters.year, filters.territory, fmt)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def operator_report(request):
+    body_ids, redirect = _guard(request)
+    if redirect:
+        return redirect
+    try:
+        year, month = parse_month(request.GET.get("mois", ""))
+    except ValueError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    report = compute.operator_report(year, month, body_ids=body_ids)
+    content = exports.report_xlsx(report, year, month) if fmt == "xlsx" else exports.report_csv(report, year, month)
+    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else CSV)
+    response["Content-Disposition"] = f'attachment; filename="reporting-operateurs-{year:04d}-{month:02d}.{fmt}"'
+    return response
+
+
+def _json_row(row) -> dict:
+    ind = row.indicator
+
+    def number(value):
+        return None if value is None else float(value)
+
+    return {
+        "code": ind.code, "name": ind.name, "definition": ind.definition, "unit": ind.unit,
+        "computation": ind.computation, "value": number(row.result.value), "target": number(row.target),
+        "gap": number(row.gap), "reached": row.reached, "numerator": row.result.numerator,
+        "denominator": row.result.denominator, "dates": [d.isoformat() for d in row.result.dates],
+        "display": display_value(ind, row.result), "display_target": display_target(ind, row.target),
+        "display_gap": display_gap(ind, row.gap), "display_reached": display_reached(row.reached),
+        "trend": [{"year": p.year, "value": number(p.result.value), "target": number(p.target)} for p in row.trend],
+    }
+
+
+@require_GET
+def api_indicators(request, code: str | None = None):
+    if not request.user.is_authenticated:
+        return JsonResponse({"error": _("Connexion requise.")}, status=401)
+    try:
+        body_ids = access.visible_bodies(request.user)
+    except PermissionDenied:
+        return JsonResponse({"error": _("Accès refusé.")}, status=403)
+    filters = Filters(request, body_ids)
+    if filters.notes:
+        return JsonResponse({"error": _("Filtres invalides."), "details": [str(n) for n in filters.notes]},
+                            status=400)
+    indicators = active_indicators(include_manual=access.sees_everything(body_ids))
+    if code is not None:
+        indicators = [i for i in indicators if i.code == code]
+        if not indicators:
+            return JsonResponse({"error": _("Indicateur inconnu.")}, status=404)
+    matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
+                          period=filters.period, indicators=indicators)
+    return JsonResponse({
+        "year": matrix.year, "period": {"start": matrix.period.start.isoformat(), "end": matrix.period.end.isoformat()},
+        "territory": filters.territory.code if filters.territory else None,
+        "indicators": [_json_row(row) for row in matrix.rows],
+    }, json_dumps_params={"ensure_ascii": False})

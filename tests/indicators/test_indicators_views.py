@@ -1,0 +1,165 @@
+"""Dashboard, drill-down, downloads and API: permissions, filters, and the same number everywhere."""
+
+import csv
+import html as htmllib
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from meetings.indicators.matrix import build_matrix
+
+URL = "/indicateurs/"
+
+
+@pytest.fixture
+def admin_client(client_as, dept_admin):
+    return client_as(dept_admin)
+
+
+def test_anonymous_visitors_are_sent_to_login(client, world):
+    for url in (URL, URL + "presence-partenaires/", URL + "export/?annee=2026",
+                URL + "rapport-operateurs/?mois=2026-04"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/espace-pro/connexion/" in response["Location"]
+    assert client.get(URL + "api/indicateurs/").status_code == 401
+
+
+def test_a_professional_without_the_permission_gets_403(client_as, professional, world):
+    client = client_as(professional)
+    assert client.get(URL).status_code == 403
+    assert client.get(URL + "export/?annee=2026&format=csv").status_code == 403
+    assert client.get(URL + "api/indicateurs/").status_code == 403
+
+
+def test_dashboard_shows_value_target_gap_and_trend(admin_client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        response = admin_client.get(URL, {"annee": "2026"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "66,7 %" in html and "(6/9)" in html and "70 %" in html and "−3,3 pts" in html
+    assert "Non atteinte" in html
+    assert "Oui, le 10/03/2026" in html
+    assert "<svg" in html and "Pas de données" in html  # 2025 and 2027 have no decision session
+    assert "Contrats jeunes majeurs" in html and "231" in html
+
+
+def test_territory_filter_in_the_url(admin_client, world):
+    html = admin_client.get(URL, {"annee": "2026", "territoire": "62-ARR"}).content.decode()
+    assert "(2/4)" in html and "Arrageois" in html
+
+
+def test_bad_filters_give_a_visible_note_never_a_500(admin_client, world):
+    cases = [({"annee": "2031"}, "hors de la convention"), ({"annee": "abc"}, "hors de la convention"),
+             ({"territoire": "99-XXX"}, "Ce territoire n'existe pas"),
+             ({"debut": "2026-05-01", "fin": "2026-03-01"}, "La fin de la période précède son début"),
+             ({"debut": "pas-une-date", "fin": "2026-03-01"}, "date de début valide"),
+             ({"instances": "999999"}, "instance n'existe pas")]
+    for params, message in cases:
+        response = admin_client.get(URL, params)
+        assert response.status_code == 200, params
+        assert message in htmllib.unescape(response.content.decode()), params
+    assert admin_client.get(URL + "export/", {"annee": "2031", "format": "csv"}).status_code == 400
+    assert admin_client.get(URL + "export/", {"annee": "2026", "format": "pdf"}).status_code == 400
+    response = admin_client.get(URL + "api/indicateurs/", {"debut": "2026-05-01", "fin": "2026-03-01"})
+    assert response.status_code == 400 and "précède" in response.json()["details"][0]
+    response = admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-13"})
+    assert response.status_code == 400 and "AAAA-MM" in response.content.decode()
+
+
+def test_custom_period_filter(admin_client, world):
+    html = admin_client.get(URL, {"annee": "2026", "debut": "2026-03-01", "fin": "2026-04-30"}).content.decode()
+    assert "(4/7)" in html and "57,1 %" in html
+
+
+def test_dashboard_export_and_api_give_the_same_number(admin_client, world):
+    expected = build_matrix(year=2026).rows[0]
+    assert expected.indicator.code == "presence-partenaires"
+    html = admin_client.get(URL, {"annee": "2026"}).content.decode()
+    assert 'data-indicator="presence-partenaires" class="indicator-value">66,7 %' in html
+    api = admin_client.get(URL + "api/indicateurs/", {"annee": "2026"}).json()
+    partner = next(row for row in api["indicators"] if row["code"] == "presence-partenaires")
+    assert partner["value"] == 66.7 and partner["display"] == "66,7 %" and partner["target"] == 70.0
+    assert (partner["numerator"], partner["denominator"]) == (6, 9)
+    raw = admin_client.get(URL + "export/", {"annee": "2026", "format": "csv"}).content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    line = next(r for r in rows if r[3] == "presence-partenaires" and r[1] == "Tous les territoires")
+    assert line[7] == "66,7 %" and line[6] == "70 %"
+    workbook = load_workbook(io.BytesIO(admin_client.get(URL + "export/", {"annee": "2026"}).content))
+    sheet = workbook["Matrice"]
+    cell = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "presence-partenaires")[7]
+    assert cell.value == pytest.approx(0.667) and "%" in cell.number_format
+
+
+def test_xlsx_export_is_formatted_for_people(admin_client, world):
+    response = admin_client.get(URL + "export/", {"annee": "2026", "territoire": "62"})
+    assert response["Content-Disposition"] == 'attachment; filename="indicateurs-2026-62.xlsx"'
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook["Matrice"]
+    assert [c.value for c in sheet[1]][:3] == ["Année", "Territoire", "Indicateur"]
+    assert all(c.font.bold for c in sheet[1] if c.value)
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width >= 40
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True)]
+    territories = {r[1] for r in rows}
+    assert territories == {"Pas-de-Calais", "Arrageois", "Boulonnais"}
+    arr = next(r for r in sheet.iter_rows(min_row=2)
+               if r[1].value == "Arrageois" and r[3].value == "presence-partenaires")
+    assert arr[7].value == pytest.approx(0.5) and arr[7].number_format == "0.0 %"
+    trained = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "professionnels-formes")
+    assert trained[7].value == 3 and trained[6].value == 50 and trained[8].value == -47
+    assert "Tendance" in workbook.sheetnames
+
+
+def test_operator_report_download(admin_client, world):
+    response = admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-04", "format": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Organisation"
+    assert ["Mission locale Alpha", "2026-04", "1", "0", "0"] in rows
+    workbook = load_workbook(io.BytesIO(admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-10"}).content))
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    values = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["Mission locale Alpha"][4] == 2
+
+
+def test_a_secretary_sees_only_their_bodies_figures(client_as, secretary_of_suivi_arras, world):
+    client = client_as(secretary_of_suivi_arras)
+    response = client.get(URL, {"annee": "2026"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "(2/4)" in html and "(6/9)" not in html
+    assert "Contrats jeunes majeurs" not in html  # hand-entered département figures are not theirs
+    api = client.get(URL + "api/indicateurs/", {"annee": "2026"}).json()
+    partner = next(row for row in api["indicators"] if row["code"] == "presence-partenaires")
+    assert (partner["numerator"], partner["denominator"]) == (2, 4)
+    assert all(row["computation"] != "manual" for row in api["indicators"])
+    # Asking for another body's figures gives a note, not its numbers.
+    html = htmllib.unescape(client.get(URL, {"annee": "2026", "instances": str(world.copil.pk)}).content.decode())
+    assert "instance n'existe pas" in html and "(3/" not in html
+    assert client.get(URL + "contrats-jeunes-majeurs/").status_code == 404
+    rows = list(csv.reader(io.StringIO(client.get(URL + "export/", {"annee": "2026", "format": "csv"})
+                                       .content.decode("utf-8-sig")), delimiter=";"))
+    assert all(r[3] != "contrats-jeunes-majeurs" for r in rows)
+    report = client.get(URL + "rapport-operateurs/", {"mois": "2026-05", "format": "csv"}).content.decode("utf-8-sig")
+    assert "FJT Gamma" not in report  # present at the Boulonnais comité, not the secretary's
+
+
+def test_detail_page_drills_down(admin_client, world, django_assert_max_num_queries):
+    with django_assert_max_num_queries(40):
+        response = admin_client.get(URL + "presence-partenaires/", {"annee": "2026"})
+    html = response.content.decode()
+    assert "Organisations les plus souvent absentes" in html and "FJT Gamma" in html
+    assert "Comité de suivi Arras" in html and "15/04/2026" in html
+    assert admin_client.get(URL + "inconnu/").status_code == 404
+
+
+def test_api_single_indicator(admin_client, world):
+    data = admin_client.get(URL + "api/indicateurs/copil/", {"annee": "2026"}).json()
+    assert [row["display"] for row in data["indicators"]] == ["Oui, le 10/03/2026"]
+    assert data["indicators"][0]["dates"] == ["2026-03-10"]
+    assert admin_client.get(URL + "api/indicateurs/nope/").status_code == 404
+    json.dumps(data)
