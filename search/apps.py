@@ -8,3 +8,8 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "search"
     verbose_name = "Recherche"
+
+    def ready(self):
+        from search.indexing import connect_signals
+
+        connect_signals()

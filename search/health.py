@@ -5,12 +5,11 @@ from django.conf import settings
 
 def search_state() -> str:
     """'ok' or 'degraded' (Elasticsearch unreachable: public search falls back to the database)."""
-    if settings.RELAIS_SEARCH["BACKEND"] != "elasticsearch":
+    if settings.RELAIS_SEARCH.get("BACKEND") != "elasticsearch":
         return "ok"
-    try:
-        from elasticsearch import Elasticsearch
+    from search.backends import elasticsearch_backend
 
-        client = Elasticsearch(settings.RELAIS_SEARCH["ELASTICSEARCH_URL"], request_timeout=2)
-        return "ok" if client.ping() else "degraded"
-    except Exception:
+    backend = elasticsearch_backend()
+    if backend is None:
         return "degraded"
+    return backend.health()

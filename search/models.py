@@ -1,0 +1,79 @@
+"""The database search index (always kept, it is also the fallback when Elasticsearch is down) and its outbox.
+
+One row per public document, with the text of its three weights pre-normalised for SQLite FTS5 (the
+virtual table ``search_fts`` is created by migration 0002 on SQLite only; on PostgreSQL the same migration
+adds a weighted ``search_vector`` column computed with the French configuration and unaccent).
+"""
+
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=20, db_index=True)
+    object_id = models.BigIntegerField()
+    title = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=500)
+    summary = models.TextField(blank=True)
+    themes_text = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # Folded, stop words dropped, lightly stemmed: what SQLite FTS5 indexes (weights A, B, C).
+    text_a = models.TextField(blank=True)
+    text_b = models.TextField(blank=True)
+    text_c = models.TextField(blank=True)
+    themes = models.JSONField(default=list, blank=True)
+    publics = models.JSONField(default=list, blank=True)
+    typologie = models.CharField(max_length=100, blank=True)
+    area = models.JSONField(default=list, blank=True)
+    commune_code = models.CharField(max_length=20, blank=True)
+    commune_name = models.CharField(max_length=200, blank=True)
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    suggest = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "document indexé"
+        verbose_name_plural = "documents indexés"
+        indexes = [models.Index(fields=["latitude", "longitude"], name="search_doc_latlon")]
+
+    def __str__(self):
+        return f"{self.key} {self.title}"
+
+
+class SearchTag(models.Model):
+    """A filter/facet value of a document ('theme:logement-hebergement', 'area:62041'…)."""
+
+    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(max_length=150)
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "document"], name="search_tag_tag_doc")]
+
+    def __str__(self):
+        return self.tag
+
+
+class SearchOutbox(models.Model):
+    """Index updates the secondary backend (Elasticsearch) could not take yet: `search_index --sync` retries."""
+
+    class Action(models.TextChoices):
+        INDEX = "index", "indexer"
+        DELETE = "delete", "supprimer"
+
+    key = models.CharField(max_length=64, unique=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "mise à jour d'index en attente"
+        verbose_name_plural = "mises à jour d'index en attente"
+
+    def __str__(self):
+        return f"{self.action} {self.key}"

@@ -1,0 +1,227 @@
+"""The database backend: SQLite FTS5 in the embedded mode, PostgreSQL full-text (French + unaccent) in production.
+
+Both read the ``search_searchdocument`` table and its tags; the full-text part differs per vendor (see
+migration 0002). Filters, facets and distances are plain SQL shared by both. Ranking: title (A) above
+themes and places (B) above descriptions (C).
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from search.backends.base import Filters, RawHit, RawResult, SearchBackend, Suggestion, bounding_box
+from search.documents import SearchDoc
+from search.models import SearchDocument, SearchTag
+from search.vocabulary import ParsedQuery, fold, index_text, stem, words
+
+# bm25 column weights of text_a, text_b, text_c (SQLite); ts_rank weights {D, C, B, A} (PostgreSQL).
+SQLITE_WEIGHTS = (10.0, 3.0, 1.0)
+POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
+FACET_TAG_PREFIXES = ("kind:", "theme:", "public:", "type:", "commune:")
+BATCH = 1000
+
+
+def _row(doc: SearchDoc) -> SearchDocument:
+    return SearchDocument(
+        key=doc.key, kind=doc.kind, object_id=doc.object_id, title=doc.title[:300], subtitle=doc.subtitle[:300],
+        url=doc.url, summary=doc.summary, themes_text=doc.themes_text, body=doc.body,
+        text_a=index_text(doc.title), text_b=index_text(doc.themes_text), text_c=index_text(doc.body),
+        themes=doc.themes, publics=doc.publics, typologie=doc.typologie, area=doc.area,
+        commune_code=doc.commune_code, commune_name=doc.commune_name, age_min=doc.age_min, age_max=doc.age_max,
+        latitude=doc.latitude, longitude=doc.longitude, suggest=doc.suggest,
+    )
+
+
+def _fts5_expression(parsed: ParsedQuery, match_any: bool) -> str:
+    """FTS5 syntax built from plain words only ([a-z0-9]+, quoted): the visitor's text is never syntax."""
+    groups = []
+    for group in parsed.groups:
+        alternatives = ["(" + " AND ".join(f'"{stem(w)}"' for w in alt) + ")" for alt in group]
+        groups.append("(" + " OR ".join(alternatives) + ")")
+    return (" OR " if match_any else " AND ").join(groups)
+
+
+def _tsquery_text(parsed: ParsedQuery, match_any: bool) -> str:
+    """to_tsquery text from plain words only; PostgreSQL stems them with the French configuration."""
+    groups = []
+    for group in parsed.groups:
+        alternatives = ["(" + " & ".join(alt) + ")" for alt in group]
+        groups.append("(" + " | ".join(alternatives) + ")")
+    return (" | " if match_any else " & ").join(groups)
+
+
+class DatabaseBackend(SearchBackend):
+    name = "database"
+
+    @property
+    def vendor(self) -> str:
+        return connection.vendor
+
+    # --- writing -----------------------------------------------------------------------------------------
+    def index(self, docs: list[SearchDoc]) -> None:
+        if not docs:
+            return
+        with transaction.atomic():
+            SearchDocument.objects.filter(key__in=[d.key for d in docs]).delete()
+            self._insert(docs)
+
+    def _insert(self, docs: list[SearchDoc]) -> None:
+        rows = SearchDocument.objects.bulk_create([_row(d) for d in docs], batch_size=BATCH)
+        if rows and rows[0].pk is None:  # backends that do not return ids from bulk inserts
+            ids = dict(SearchDocument.objects.filter(key__in=[d.key for d in docs]).values_list("key", "id"))
+            for row in rows:
+                row.pk = ids[row.key]
+        tags = [SearchTag(document_id=row.pk, tag=tag[:150]) for row, doc in zip(rows, docs, strict=True)
+                for tag in doc.tags()]
+        SearchTag.objects.bulk_create(tags, batch_size=BATCH * 5)
+
+    def delete(self, keys: list[str]) -> None:
+        SearchDocument.objects.filter(key__in=list(keys)).delete()
+
+    def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
+        """Replace the whole index in one transaction: readers see the old index until it commits."""
+        count = 0
+        with transaction.atomic():
+            SearchTag.objects.all().delete()
+            SearchDocument.objects.all().delete()
+            batch: list[SearchDoc] = []
+            for doc in docs:
+                batch.append(doc)
+                if len(batch) >= BATCH:
+                    self._insert(batch)
+                    count += len(batch)
+                    batch = []
+                    if progress:
+                        progress(count)
+            if batch:
+                self._insert(batch)
+                count += len(batch)
+                if progress:
+                    progress(count)
+        return count
+
+    # --- reading -----------------------------------------------------------------------------------------
+    def _distance_sql(self) -> str:
+        least = "least" if self.vendor == "postgresql" else "min"
+        return (f"(2 * 6371.0088 * asin({least}(1.0, sqrt(power(sin((radians(d.latitude) - radians(%s)) / 2), 2)"
+                " + cos(radians(%s)) * cos(radians(d.latitude))"
+                " * power(sin((radians(d.longitude) - radians(%s)) / 2), 2)))))")
+
+    def _base(self, parsed: ParsedQuery, filters: Filters, match_any: bool):
+        """FROM + WHERE (with params) and the score expression (with its params), per vendor."""
+        where: list[str] = []
+        params: list = []
+        score_sql, score_params = "0", []
+        if parsed.is_empty:
+            from_sql = "search_searchdocument d"
+        elif self.vendor == "postgresql":
+            from_sql = "search_searchdocument d"
+            where.append("d.search_vector @@ to_tsquery('relais_fr', %s)")
+            query_text = _tsquery_text(parsed, match_any)
+            params.append(query_text)
+            score_sql = f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, to_tsquery('relais_fr', %s))"
+            score_params = [query_text]
+        else:
+            from_sql = "search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            where.append("search_fts MATCH %s")
+            params.append(_fts5_expression(parsed, match_any))
+            a, b, c = SQLITE_WEIGHTS
+            score_sql = f"(-bm25(search_fts, {a}, {b}, {c}))"
+        if filters.kinds:
+            where.append("d.kind IN (" + ", ".join(["%s"] * len(filters.kinds)) + ")")
+            params += list(filters.kinds)
+        for prefix, values in (("theme", filters.themes), ("public", filters.publics), ("type", filters.types),
+                               ("area", filters.area)):
+            if values:
+                placeholders = ", ".join(["%s"] * len(values))
+                where.append(f"d.id IN (SELECT document_id FROM search_searchtag WHERE tag IN ({placeholders}))")  # noqa: S608
+                params += [f"{prefix}:{v}" for v in values]
+        if filters.age is not None:
+            where.append("(d.age_min IS NULL OR d.age_min <= %s) AND (d.age_max IS NULL OR d.age_max >= %s)")
+            params += [filters.age, filters.age]
+        distance_sql, distance_params = "NULL", []
+        if filters.near:
+            near = filters.near
+            min_lat, max_lat, min_lon, max_lon = bounding_box(near)
+            distance_sql = self._distance_sql()
+            distance_params = [near.latitude, near.latitude, near.longitude]
+            where.append("d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s")
+            params += [min_lat, max_lat, min_lon, max_lon]
+            where.append(f"{distance_sql} <= %s")
+            params += distance_params + [near.radius_km]
+        where_sql = " AND ".join(where) or "1 = 1"
+        return from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params
+
+    def query(self, parsed: ParsedQuery, filters: Filters, *, offset: int = 0, limit: int = 20,
+              match_any: bool = False, facets: bool = True) -> RawResult:
+        from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params = self._base(
+            parsed, filters, match_any)
+        if filters.sort == "distance" and filters.near:
+            order = "distance ASC, score DESC, d.title ASC"
+        elif filters.sort == "title" or parsed.is_empty:
+            order = ("distance ASC, d.title ASC" if filters.near else "d.title ASC")
+        else:
+            order = "score DESC, d.title ASC"
+        result = RawResult()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.key, {score_sql} AS score, {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}"  # noqa: S608
+                f" ORDER BY {order} LIMIT %s OFFSET %s",
+                score_params + distance_params + params + [limit, offset])
+            result.hits = [RawHit(key=k, score=float(s or 0), distance_km=(round(dist, 2) if dist is not None
+                                                                            else None))
+                           for k, s, dist in cursor.fetchall()]
+            if offset == 0 and len(result.hits) < limit:
+                result.total = len(result.hits)
+            else:
+                cursor.execute(f"SELECT COUNT(*) FROM {from_sql} WHERE {where_sql}", params)  # noqa: S608
+                result.total = cursor.fetchone()[0]
+            if facets and result.total:
+                likes = " OR ".join(["t.tag LIKE %s"] * len(FACET_TAG_PREFIXES))
+                cursor.execute(
+                    f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes}) AND t.document_id IN"  # noqa: S608
+                    f" (SELECT d.id FROM {from_sql} WHERE {where_sql}) GROUP BY t.tag",
+                    [p + "%" for p in FACET_TAG_PREFIXES] + params)
+                for tag, count in cursor.fetchall():
+                    facet, _, value = tag.partition(":")
+                    result.facets.setdefault(facet, {})[value] = count
+        return result
+
+    def autocomplete(self, text: str, *, limit: int = 8) -> list[Suggestion]:
+        """Titles whose words start with what was typed (the last word as a prefix)."""
+        typed = [w for w in words(text)][:6]
+        if not typed or len("".join(typed)) < 2:
+            return []
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                terms = [f"{w}:A" for w in typed[:-1]] + [f"{typed[-1]}:*A"]
+                cursor.execute(
+                    "SELECT d.title, d.url, d.kind FROM search_searchdocument d"
+                    " WHERE d.search_vector @@ to_tsquery('relais_fr', %s)"
+                    " ORDER BY ts_rank(d.search_vector, to_tsquery('relais_fr', %s)) DESC, d.title LIMIT %s",
+                    [" & ".join(terms), " & ".join(terms), limit * 3])
+            else:
+                terms = [f'"{stem(w)}"' for w in typed[:-1]] + [f'"{stem(typed[-1])}"*']
+                cursor.execute(
+                    "SELECT d.title, d.url, d.kind FROM search_fts JOIN search_searchdocument d"
+                    " ON d.id = search_fts.rowid WHERE search_fts MATCH %s ORDER BY bm25(search_fts), d.title"
+                    " LIMIT %s",
+                    ["text_a : (" + " AND ".join(terms) + ")", limit * 3])
+            rows = cursor.fetchall()
+        seen, out = set(), []
+        for title, url, kind in rows:
+            if fold(title) in seen:
+                continue
+            seen.add(fold(title))
+            out.append(Suggestion(label=title, url=url, kind=kind))
+            if len(out) >= limit:
+                break
+        return out
+
+    def health(self) -> str:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM search_searchdocument LIMIT 1")
+            return "ok"
+        except Exception:
+            return "degraded"

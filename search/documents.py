@@ -1,0 +1,68 @@
+"""The neutral shape of what is searchable, whatever the content type and whatever the backend.
+
+Adapters (search/adapters.py) turn organisations, services and guide pages into ``SearchDoc``; backends only
+ever see ``SearchDoc``. Only public fields go in: no contact, no professional-only note, nothing a partner
+has not published.
+"""
+
+from dataclasses import asdict, dataclass, field
+
+KIND_ARTICLE = "article"
+KIND_ORGANISATION = "organisation"
+KIND_SERVICE = "service"
+KIND_LABELS = {
+    KIND_ARTICLE: "Article du guide",
+    KIND_ORGANISATION: "Partenaire",
+    KIND_SERVICE: "Service d'un partenaire",
+}
+# Area code of content that applies everywhere (guide articles): a territory filter keeps it.
+AREA_EVERYWHERE = "*"
+FACETS = ("kind", "theme", "public", "type", "commune")
+
+
+@dataclass
+class SearchDoc:
+    key: str  # "organisation:12", "service:5", "article:7"
+    kind: str
+    object_id: int
+    title: str  # weight A
+    url: str
+    subtitle: str = ""  # shown under the title (a service's organisation, an article's theme)
+    summary: str = ""  # public text shown as the snippet
+    themes_text: str = ""  # weight B: theme, audience and type labels, places served
+    body: str = ""  # weight C: descriptions
+    themes: list[str] = field(default_factory=list)  # data·inclusion codes, parent categories included
+    publics: list[str] = field(default_factory=list)
+    typologie: str = ""
+    area: list[str] = field(default_factory=list)  # COG / territory codes served, or ["*"]
+    commune_code: str = ""
+    commune_name: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    suggest: list[str] = field(default_factory=list)  # autocomplete inputs
+
+    def tags(self) -> list[str]:
+        """Facet and filter values as 'facet:value' strings (one row each in the database index)."""
+        tags = [f"kind:{self.kind}"]
+        tags += [f"theme:{code}" for code in self.themes]
+        tags += [f"public:{code}" for code in self.publics]
+        if self.typologie:
+            tags.append(f"type:{self.typologie}")
+        tags += [f"area:{code}" for code in self.area]
+        if self.commune_code:
+            tags.append(f"commune:{self.commune_code}")
+        return list(dict.fromkeys(tags))
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def with_parent_themes(codes) -> list[str]:
+    """Sub-themes carry their category too, so filtering on 'logement-hebergement' finds its sub-themes."""
+    out: list[str] = []
+    for code in codes or ():
+        out.append(code)
+        out.append(code.split("--", 1)[0])
+    return list(dict.fromkeys(out))

@@ -1,0 +1,105 @@
+"""/recherche/ (page), /api/recherche (JSON for partners' websites) and /recherche/suggestions (autocomplete)."""
+
+from django.apps import apps
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from search import api
+from search.documents import KIND_LABELS
+from search.params import RADII_KM, SORT_PARAMS, parse_params
+
+FACET_TITLES = {
+    "kind": "Type de contenu",
+    "theme": "Thème",
+    "public": "Public",
+    "type": "Type de structure",
+    "commune": "Commune",
+}
+FACET_PARAMS = {"kind": "type", "theme": "theme", "public": "public", "type": "typologie"}
+
+
+def _guide_themes():
+    try:
+        ThemePage = apps.get_model("guide.ThemePage")
+    except LookupError:
+        return []
+    return list(ThemePage.objects.live().public().order_by("path").only("title", "url_path", "path", "depth"))
+
+
+def _territory_choices():
+    try:
+        Territory = apps.get_model("directory.Territory")
+    except LookupError:
+        return []
+    return list(Territory.objects.filter(kind__in=["departement", "territoire"]).order_by("kind", "name")
+                .values_list("code", "name"))
+
+
+@require_GET
+def search_page(request):
+    params = parse_params(request.GET)
+    response = api.search(params.text, params.filters, page=params.page)
+    facets = [(name, FACET_TITLES[name], FACET_PARAMS.get(name), values)
+              for name, values in response.facets.items() if name in FACET_TITLES]
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    context = {
+        "params": params,
+        "result": response,
+        "facets": facets,
+        "themes": _guide_themes() if not response.total else [],
+        "territories": _territory_choices(),
+        "radii": RADII_KM,
+        "sorts": list(SORT_PARAMS),
+        "kinds": KIND_LABELS,
+        "query_without_page": query_without_page.urlencode(),
+    }
+    return render(request, "search/search.html", context)
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url) if url else ""
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def api_search(request):
+    params = parse_params(request.GET)
+    response = api.search(params.text, params.filters, page=params.page)
+    body = {
+        "query": response.text,
+        "understood": [" | ".join(" ".join(alt) for alt in group) for group in response.parsed.groups],
+        "total": response.total,
+        "page": response.page,
+        "pages": response.pages,
+        "per_page": response.per_page,
+        "relaxed": response.relaxed,
+        "did_you_mean": response.did_you_mean or None,
+        "errors": params.errors,
+        "results": [{
+            "kind": hit.kind,
+            "title": hit.title,
+            "subtitle": hit.subtitle,
+            "url": _absolute(request, hit.url),
+            "snippet": hit.snippet,
+            "commune": hit.commune_name or None,
+            "distance_km": hit.distance_km,
+        } for hit in response.hits],
+        "facets": {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+                   for name, values in response.facets.items()},
+    }
+    json_response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    json_response["Access-Control-Allow-Origin"] = "*"
+    return json_response
+
+
+@require_GET
+@cache_control(public=True, max_age=60)
+def suggestions(request):
+    text = request.GET.get("q", "")[:100]
+    items = api.autocomplete(text)
+    return JsonResponse({"query": text, "suggestions": [
+        {"label": s.label, "url": s.url, "kind": s.kind, "kind_label": KIND_LABELS.get(s.kind, s.kind)}
+        for s in items]}, json_dumps_params={"ensure_ascii": False})

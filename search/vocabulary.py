@@ -1,0 +1,170 @@
+"""One vocabulary for every backend: tokenising, stop words, acronyms and synonyms, a light French stemmer.
+
+Elasticsearch's ``synonym`` filters are not available everywhere (the test emulator ignores them) and SQLite
+has no French stemmer, so what a visitor types is understood here, in Python, once: both backends receive the
+same groups of plain words. Nothing the visitor types is ever passed on as query syntax: a token is made of
+letters and digits only.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Equivalent spellings of one need: the first is the reference wording, shown in "did you mean"-like hints.
+# Every member is written in plain words (the tokeniser normalises accents and case on both sides).
+SYNONYM_GROUPS: list[tuple[str, ...]] = [
+    ("mission locale", "ml"),
+    ("foyer de jeunes travailleurs", "fjt", "habitat jeunes", "residence habitat jeunes"),
+    ("comite local pour le logement autonome des jeunes", "cllaj"),
+    ("contrat jeune majeur", "cjm", "accueil provisoire jeune majeur", "apjm"),
+    ("contrat d'engagement jeune", "cej"),
+    ("caisse d'allocations familiales", "caf"),
+    ("caisse primaire d'assurance maladie", "cpam", "assurance maladie", "secu", "securite sociale"),
+    ("complementaire sante solidaire", "css", "c2s", "cmu"),
+    ("mutuelle", "complementaire sante"),
+    ("service integre d'accueil et d'orientation", "siao", "115"),
+    ("ecole de la deuxieme chance", "e2c"),
+    ("parcours contractualise d'accompagnement vers l'emploi et l'autonomie", "pacea"),
+    ("aide sociale a l'enfance", "ase"),
+    ("maison departementale des solidarites", "mds"),
+    ("centre communal d'action sociale", "ccas"),
+    ("france travail", "pole emploi"),
+    ("protection judiciaire de la jeunesse", "pjj"),
+    ("maison d'enfants a caractere social", "mecs"),
+    ("revenu de solidarite active", "rsa"),
+    ("aide personnalisee au logement", "apl"),
+    ("logement", "hebergement", "appartement", "loyer"),
+    ("emploi", "travail", "boulot", "job"),
+    ("formation", "apprentissage", "alternance"),
+    ("medecin", "soins", "sante"),
+    ("papiers", "carte d'identite", "titre de sejour", "demarches administratives"),
+    ("permis de conduire", "permis"),
+]
+
+# Dropped before matching: French function words and what people type around their need ("j'ai pas de…").
+STOP_WORDS = frozenset("""
+a à ai aie as au aux avec avoir c ça ca ce ces cet cette chez comment d dans de des du elle en es est et etre
+être il ils j je jai l la le les leur lui m ma me mes moi mon n ne ni nous o on ou où par pas peu plus pour qu que
+quel quelle quels quelles qui quoi s sa sans se ses si son sont suis sur svp stp t ta te tes toi ton tres très tu
+un une vers veux voudrais vous y cherche chercher trouver besoin faire fait aide aider
+""".split())
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 12
+_WORD = re.compile(r"[a-z0-9]+")
+_AGE = re.compile(r"\b(1[4-9]|2[0-9]|30)\s*ans?\b")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or ligatures: 'Santé Œuvre' → 'sante oeuvre'."""
+    text = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded words, apostrophes and punctuation as separators ("l'Arrageois" → ['l', 'arrageois'])."""
+    return _WORD.findall(fold(text))
+
+
+def stem(word: str) -> str:
+    """A light French stemmer (plural and a few endings): enough to match 'logements' with 'logement'."""
+    if word.isdigit() or len(word) <= 3:
+        return word
+    if word.endswith("aux") and len(word) > 5:
+        return word[:-3] + "al"
+    if word.endswith(("s", "x")) and not word.endswith("ss"):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 4 and not word.endswith("ee"):
+        word = word[:-1]
+    return word
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOP_WORDS]
+
+
+def index_text(text: str) -> str:
+    """What the SQLite full-text index stores: folded, stop words dropped, lightly stemmed."""
+    return " ".join(stem(w) for w in content_words(text))
+
+
+def _phrase_key(text: str) -> tuple[str, ...]:
+    return tuple(w for w in words(text) if w not in STOP_WORDS)
+
+
+def _stemmed(key: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(stem(w) for w in key)
+
+
+_GROUPS: list[tuple[tuple[str, ...], ...]] = []
+_LOOKUP: dict[tuple[str, ...], int] = {}
+for _index, _group in enumerate(SYNONYM_GROUPS):
+    _members = tuple(dict.fromkeys(_phrase_key(member) for member in _group if _phrase_key(member)))
+    _GROUPS.append(_members)
+    for _member in _members:
+        _LOOKUP.setdefault(_stemmed(_member), _index)
+_LONGEST = max(len(key) for key in _LOOKUP)
+
+
+@dataclass
+class ParsedQuery:
+    """The visitor's text understood: every group must match; a group matches if one alternative does.
+
+    An alternative is a tuple of words that must all appear (``('mission', 'locale')``). ``age`` is set when
+    the text says "18 ans". ``text`` is the cleaned text, for display.
+    """
+
+    text: str = ""
+    groups: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
+    age: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.groups
+
+    def all_words(self) -> set[str]:
+        """Every word of every alternative, for highlighting."""
+        return {w for group in self.groups for alternative in group for w in alternative}
+
+
+def clean_text(raw: str) -> str:
+    """What is kept of the raw text: at most MAX_QUERY_CHARS printable characters, spaces collapsed."""
+    raw = (raw or "")[: MAX_QUERY_CHARS * 4]
+    printable = "".join(ch if ch.isprintable() else " " for ch in raw)
+    return " ".join(printable.split())[:MAX_QUERY_CHARS]
+
+
+def parse(raw: str) -> ParsedQuery:
+    """Tokenise, read an age ("18 ans"), drop stop words and expand acronyms and synonyms."""
+    text = clean_text(raw)
+    folded = fold(text)
+    age = None
+    match = _AGE.search(folded)
+    if match:
+        age = int(match.group(1))
+        folded = folded[: match.start()] + " " + folded[match.end():]
+    tokens = [w for w in _WORD.findall(folded) if w not in STOP_WORDS]
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    i = 0
+    while i < len(tokens) and len(groups) < MAX_TERMS:
+        for size in range(min(_LONGEST, len(tokens) - i), 0, -1):
+            key = _stemmed(tuple(tokens[i:i + size]))
+            if key in _LOOKUP:
+                groups.append(_GROUPS[_LOOKUP[key]])
+                i += size
+                break
+        else:
+            groups.append(((tokens[i],),))
+            i += 1
+    # The same group twice adds nothing ("ml mission locale").
+    groups = list(dict.fromkeys(groups))
+    return ParsedQuery(text=text, groups=groups, age=age)
+
+
+def expansions_for(term: str) -> list[str]:
+    """The equivalent wordings of one term, for documentation and tests."""
+    key = _stemmed(_phrase_key(term))
+    if key not in _LOOKUP:
+        return []
+    return [" ".join(alt) for alt in _GROUPS[_LOOKUP[key]]]

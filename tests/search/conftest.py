@@ -1,0 +1,200 @@
+"""Fixtures of the search suite: a small fictional corpus, and the backend under test.
+
+``search_backend`` runs each behavioural test on: the database backend on SQLite (embedded default), on
+PostgreSQL (marker ``services``: the second pass of ``make test``), and Elasticsearch against osmem-server
+(marker ``elasticsearch``). osmem-server refuses the client's versioned media type, so the tests connect
+through ``PlainJsonNode``, which sends plain ``application/json``; production uses the client unchanged.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from elastic_transport import Urllib3HttpNode
+
+from directory.models import Contact, Organisation, Service, Territory
+
+
+class PlainJsonNode(Urllib3HttpNode):
+    """Sends application/json instead of the versioned vendor media type (osmem-server only)."""
+
+    def perform_request(self, method, target, body=None, headers=None, **kwargs):
+        fixed = {}
+        for name, value in dict(headers or {}).items():
+            if name.lower() in ("accept", "content-type") and "vnd.elasticsearch" in value:
+                value = "application/x-ndjson" if "x-ndjson" in value else "application/json"
+            fixed[name] = value
+        return super().perform_request(method, target, body=body, headers=fixed, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def osmem():
+    from osmem_server import OsmemServer
+
+    server = OsmemServer.start(japanese=False)
+    yield server
+    server.close()
+
+
+def _clear_backend_cache():
+    from search.backends import _elasticsearch_backend
+
+    _elasticsearch_backend.cache_clear()
+
+
+@pytest.fixture
+def es_settings(settings, osmem):
+    """Point the search layer at a fresh osmem clone (Elasticsearch backend)."""
+    clone = osmem.clone()
+    settings.RELAIS_SEARCH = {"BACKEND": "elasticsearch", "ELASTICSEARCH_URL": clone.url, "INDEX_PREFIX": "test",
+                              "NODE_CLASS": PlainJsonNode, "TIMEOUT": 5}
+    _clear_backend_cache()
+    yield clone
+    _clear_backend_cache()
+    clone.close()
+
+
+@pytest.fixture
+def es_down(settings):
+    """Elasticsearch configured but unreachable (nothing listens on that port)."""
+    settings.RELAIS_SEARCH = {"BACKEND": "elasticsearch", "ELASTICSEARCH_URL": "http://127.0.0.1:9", "INDEX_PREFIX":
+                              "test", "NODE_CLASS": PlainJsonNode, "TIMEOUT": 1}
+    _clear_backend_cache()
+    yield
+    _clear_backend_cache()
+
+
+@pytest.fixture(params=[
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.services),
+    pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+])
+def search_backend(request, db, settings):
+    """The backend name under test; the database ones run on the database vendor they name."""
+    name = request.param
+    if name in ("sqlite", "postgresql"):
+        if connection.vendor != name:
+            pytest.skip(f"database backend on {name}: this run uses {connection.vendor}")
+        settings.RELAIS_SEARCH = {"BACKEND": "database", "ELASTICSEARCH_URL": "", "INDEX_PREFIX": "test"}
+        _clear_backend_cache()
+        yield name
+        return
+    request.getfixturevalue("es_settings")
+    yield name
+
+
+@pytest.fixture
+def places(db):
+    pdc = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais", latitude=50.5, longitude=2.3)
+    arr = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=pdc)
+    len_ = Territory.objects.create(kind="territoire", code="62-LEN", name="Lens-Hénin", parent=pdc)
+    bet = Territory.objects.create(kind="territoire", code="62-BET", name="Artois", parent=pdc)
+    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=arr, latitude=50.2910,
+                                     longitude=2.7775)
+    lens = Territory.objects.create(kind="commune", code="62498", name="Lens", parent=len_, latitude=50.4322,
+                                    longitude=2.8333)
+    bethune = Territory.objects.create(kind="commune", code="62119", name="Béthune", parent=bet, latitude=50.5303,
+                                       longitude=2.6408)
+    return {"62": pdc, "62-ARR": arr, "62-LEN": len_, "62-BET": bet, "arras": arras, "lens": lens,
+            "bethune": bethune}
+
+
+def make_org(name, *, commune, serving, typologie="", description="", services=(), status="published",
+             contacts=()):
+    org = Organisation.objects.create(name=name, status=status, commune=commune, typologie=typologie,
+                                      description=description)
+    org.territories.set(serving)
+    for spec in services:
+        Service.objects.create(organisation=org, **spec)
+    for spec in contacts:
+        Contact.objects.create(organisation=org, **spec)
+    return org
+
+
+@pytest.fixture
+def corpus(places, site_pages):
+    """Fictional partners around Arras, Lens and Béthune, two guide themes and two articles (not indexed yet)."""
+    p = places
+    orgs = {
+        "ml_arras": make_org(
+            "Mission locale de l'Arrageois", commune=p["arras"], serving=[p["62-ARR"]], typologie="mission-locale",
+            description="Accompagnement des 16-25 ans vers l'emploi et la formation.",
+            services=[{"name": "Contrat d'engagement jeune", "thematiques": ["trouver-un-emploi"],
+                       "publics": ["jeunes"], "age_min": 16, "age_max": 25,
+                       "description": "Un accompagnement intensif avec une allocation."}],
+            contacts=[{"name": "Zorglub Réservé", "role": "référent ASE", "visibility": "professionals",
+                       "email": "zorglub@exemple.invalid"}]),
+        "ml_lens": make_org(
+            "Mission locale de Lens-Liévin", commune=p["lens"], serving=[p["62-LEN"]], typologie="mission-locale",
+            description="Conseils pour l'emploi des jeunes.",
+            services=[{"name": "Conseil emploi jeunes", "thematiques": ["trouver-un-emploi"], "publics": ["jeunes"],
+                       "age_min": 16, "age_max": 25}]),
+        "fjt_lens": make_org(
+            "Résidence Habitat Jeunes Les Tilleuls", commune=p["lens"], serving=[p["62-LEN"]],
+            typologie="local-fjt", description="Chambres et studios meublés pour jeunes actifs.",
+            services=[{"name": "Logement en foyer de jeunes travailleurs",
+                       "thematiques": ["logement-hebergement--louer-un-logement"], "publics": ["jeunes"],
+                       "age_min": 16, "age_max": 30}]),
+        "fjt_bethune": make_org(
+            "Foyer de jeunes travailleurs de Béthune", commune=p["bethune"], serving=[p["62-BET"]],
+            typologie="local-fjt", description="Logement temporaire pour apprentis.",
+            services=[{"name": "Chambre en FJT", "thematiques": ["logement-hebergement"], "publics": ["jeunes"],
+                       "age_min": 18, "age_max": 25}]),
+        "ccas_arras": make_org(
+            "CCAS d'Arras", commune=p["arras"], serving=[p["arras"]], typologie="ccas-cias",
+            description="Aides d'urgence, domiciliation, colis alimentaires. Peut aider à trouver un logement.",
+            services=[{"name": "Aide alimentaire", "thematiques": ["equipement-et-alimentation"],
+                       "publics": ["tous-publics"]}]),
+        "cpam": make_org(
+            "CPAM de l'Artois", commune=p["arras"], serving=[p["62"]], typologie="cpam",
+            description="Assurance maladie : carte Vitale, remboursements.",
+            services=[{"name": "Complémentaire santé solidaire", "thematiques": ["sante--acces-aux-soins"],
+                       "publics": ["tous-publics"],
+                       "description": "Une couverture gratuite ou à moins d'un euro par jour pour payer tes soins."}]),
+        "draft": make_org(
+            "Association Brouillonne du logement", commune=p["arras"], serving=[p["62-ARR"]], status="draft",
+            description="Pas encore publiée.",
+            services=[{"name": "Logement secret", "thematiques": ["logement-hebergement"], "publics": ["jeunes"]}]),
+    }
+    from guide.models import ArticlePage, GuideIndexPage, ThemePage
+
+    home = site_pages
+    index = GuideIndexPage(title="Le guide", slug="guide", intro="Pour tes 16-25 ans.")
+    home.add_child(instance=index)
+    health = ThemePage(title="Santé", slug="sante", intro="Te soigner sans te ruiner.")
+    index.add_child(instance=health)
+    housing = ThemePage(title="Logement", slug="logement", intro="Trouver où dormir, puis un chez-toi.")
+    index.add_child(instance=housing)
+    pages = {
+        "mutuelle": health.add_child(instance=ArticlePage(
+            title="Avoir une mutuelle gratuite", slug="mutuelle", age_min=16, age_max=25,
+            summary="La complémentaire santé solidaire paie ce que la Sécu ne rembourse pas.",
+            updated_on=datetime.date(2026, 1, 5),
+            body=[{"type": "text", "value": "<p>Demande la complémentaire santé solidaire à la CPAM.</p>"}])),
+        "logement": housing.add_child(instance=ArticlePage(
+            title="Trouver un logement quand on quitte l'ASE", slug="trouver-un-logement", age_min=17, age_max=25,
+            summary="Les solutions pour te loger avec peu d'argent.", updated_on=datetime.date(2026, 1, 5),
+            body=[{"type": "text", "value": "<p>Parle de ton logement avec ton référent avant 18 ans.</p>"}])),
+    }
+    pages["health_theme"], pages["housing_theme"] = health, housing
+    return {**orgs, **pages, "places": p}
+
+
+@pytest.fixture
+def indexed(search_backend, corpus):
+    """The corpus, rebuilt into the backend under test."""
+    from search import indexing
+
+    indexing.rebuild()
+    return corpus
+
+
+@pytest.fixture
+def db_indexed(corpus, settings):
+    """The corpus in the database backend (the default), for page and API tests."""
+    from search import indexing
+
+    settings.RELAIS_SEARCH = {"BACKEND": "database", "ELASTICSEARCH_URL": "", "INDEX_PREFIX": "test"}
+    _clear_backend_cache()
+    indexing.rebuild()
+    return corpus
