@@ -131,13 +131,17 @@ def _values(params: Mapping, key: str) -> list[str]:
 
 
 def find_territory(value: str) -> Territory | None:
-    """A territory by COG code (``62041``, ``62``, ``62-ARR``) or by slug (``arras``)."""
-    value = value.strip()
+    """A territory by COG code (``62041``, ``62``, ``62-ARR``), slug or name (``arras``, ``Arras``), or a commune
+    by postal code (``62000``); ambiguous names prefer the larger territory, then the more populated commune."""
+    value = value.strip()[:100]
     if not value:
         return None
-    territory = Territory.objects.filter(code__iexact=value).select_related("parent__parent").first()
+    territories = Territory.objects.select_related("parent__parent").order_by("kind", "-population", "code")
+    territory = territories.filter(code__iexact=value).first()
+    if territory is None and len(value) == 5 and value.isdigit():
+        territory = territories.filter(kind=Territory.Kind.COMMUNE, postal_codes__contains=value).first()
     if territory is None:
-        territory = Territory.objects.filter(slug=value).select_related("parent__parent").order_by("kind").first()
+        territory = territories.filter(Q(slug=value) | Q(name__iexact=value)).first()
     return territory
 
 

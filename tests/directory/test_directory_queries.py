@@ -7,7 +7,7 @@ from directory.models import Contact, Organisation
 from directory.queries import contacts_visible_to, parse_search, partners_for, search_organisations
 
 HOUSING = "logement-hebergement"
-HOUSING_SUB = "logement-hebergement--etre-accompagne-pour-se-loger"
+HOUSING_SUB = "logement-hebergement--louer-un-logement"
 
 
 @pytest.fixture

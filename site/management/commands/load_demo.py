@@ -7,7 +7,9 @@ from django.db import transaction
 from relais import demo
 
 # Each app's demo loader, in dependency order: a module with ``load(log)``, idempotent.
-APP_LOADERS = []
+APP_LOADERS = [
+    "directory.demo",
+]
 
 
 class Command(BaseCommand):

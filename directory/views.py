@@ -1,0 +1,155 @@
+"""Public and professional pages of the directory. Thin: the rules live in queries, permissions, history."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directory import datainclusion, opening, vocabulary
+from directory.forms import ErrorReportForm
+from directory.history import acting_as
+from directory.models import Contact, Organisation, Territory
+from directory.notifications import notify_error_report
+from directory.permissions import can_edit_organisation
+from directory.queries import parse_search, search_organisations, visible_contact_levels
+from relais.permissions import can, is_professional
+
+PAGE_SIZE = 20
+REPORTS_PER_HOUR = 5
+FILTER_LABELS = {"territoire": "territoire", "theme": "thème", "public": "public", "type": "type de structure",
+                 "age": "âge"}
+
+
+def _filter_choices():
+    return {
+        "themes": vocabulary.category_choices(),
+        "sub_themes": vocabulary.theme_choices(),
+        "publics": vocabulary.public_choices(),
+        "types": vocabulary.type_choices(),
+        "territoires": list(Territory.objects.exclude(kind=Territory.Kind.COMMUNE)
+                            .order_by("code").values_list("code", "name", "kind")),
+    }
+
+
+def directory_list(request):
+    """/annuaire/: filters in the URL, a paginated list and (with JavaScript) a map of the same page."""
+    search = parse_search(request.GET)
+    paginator = Paginator(search_organisations(search), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    view = "carte" if request.GET.get("vue") == "carte" else "liste"
+    markers = [{"name": org.name, "url": org.get_absolute_url(), "lat": org.latitude, "lng": org.longitude,
+                "commune": org.commune.name if org.commune else ""}
+               for org in page.object_list if org.latitude is not None and org.longitude is not None]
+    ignored = [(FILTER_LABELS.get(key, key), value) for key, value in search.ignored]
+    return render(request, "directory/list.html", {
+        "search": search, "page": page, "paginator": paginator, "querystring": params.urlencode(),
+        "choices": _filter_choices(), "ignored": ignored, "view": view, "markers": markers,
+        "territory_value": request.GET.get("territoire", "") if search.territory or ignored else "",
+        "list_url": "?" + urlencode([(key, value) for key, values in params.lists() if key != "vue"
+                                     for value in values]),
+    })
+
+
+def _organisation_or_404(request, slug):
+    queryset = Organisation.objects.select_related("commune__parent", "last_confirmed_by")
+    organisation = get_object_or_404(queryset, slug=slug)
+    if organisation.status != Organisation.Status.PUBLISHED and not can_edit_organisation(request.user, organisation):
+        raise Http404
+    return organisation
+
+
+def organisation_detail(request, slug):
+    organisation = _organisation_or_404(request, slug)
+    levels = visible_contact_levels(request.user)
+    contacts = Contact.objects.filter(visibility__in=levels)
+    services = list(organisation.services.published().order_by("name").prefetch_related(
+        Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")))
+    org_contacts = list(contacts.filter(organisation=organisation, service__isnull=True))
+    professional = is_professional(request.user)
+    return render(request, "directory/detail.html", {
+        "organisation": organisation, "services": services, "contacts": org_contacts,
+        "hours": opening.describe(organisation.opening_hours),
+        "notice_active": organisation.notice_is_active(),
+        "territories": list(organisation.territories.order_by("name").values_list("name", flat=True)),
+        "is_professional": professional,
+        "can_edit": can_edit_organisation(request.user, organisation),
+        "is_stale": professional and organisation.is_stale(),
+        "report_form": ErrorReportForm(),
+        "marker": json.dumps({"name": organisation.name, "lat": organisation.latitude,
+                              "lng": organisation.longitude}) if organisation.latitude is not None else "",
+    })
+
+
+def _client_key(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+@require_POST
+def report_error(request, slug):
+    organisation = _organisation_or_404(request, slug)
+    form = ErrorReportForm(request.POST)
+    key = f"directory:reports:{_client_key(request)}"
+    sent = cache.get(key, 0)
+    if sent >= REPORTS_PER_HOUR:
+        messages.error(request, _("Tu as déjà envoyé plusieurs signalements : réessaie dans une heure."))
+        return redirect(organisation.get_absolute_url() + "#signaler")
+    if not form.is_valid():
+        return render(request, "directory/report_error.html", {"organisation": organisation, "form": form},
+                      status=400)
+    if form.cleaned_data.get("website"):
+        return redirect(organisation.get_absolute_url())  # honeypot: say nothing, store nothing
+    report = form.save(commit=False)
+    report.organisation = organisation
+    report.save()
+    cache.set(key, sent + 1, 3600)
+    notify_error_report(report, request.build_absolute_uri("/").rstrip("/"))
+    messages.success(request, _("Merci ! Ton signalement a été transmis aux personnes qui tiennent la fiche à jour."))
+    return redirect(organisation.get_absolute_url())
+
+
+@require_POST
+def confirm_up_to_date(request, slug):
+    """One click for an editor: "the record is still right"."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not can_edit_organisation(request.user, organisation):
+        raise Http404
+    with acting_as(request.user):
+        organisation.confirm(request.user)
+    messages.success(request, _("Merci : la fiche est confirmée à jour au %s.") % timezone.localdate().strftime(
+        "%d/%m/%Y"))
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(organisation.get_absolute_url())
+
+
+def export_json(request):
+    """Open data: the published, public part of the directory in data·inclusion v1."""
+    payload = datainclusion.export_payload(request.build_absolute_uri("/").rstrip("/"))
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def export_csv(request):
+    """The same public part as CSV, for professionals holding ``directory.export_directory``."""
+    if not can(request.user, "directory.export_directory"):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("relais:login"))
+        raise Http404
+    response = HttpResponse(datainclusion.export_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="annuaire.csv"'
+    return response
+
