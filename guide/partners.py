@@ -45,7 +45,10 @@ def partners_near(*, territory=None, thematiques=(), publics=(), age=None, limit
     near = Nearby(territory=territory, directory_url=url)
     if partners_for is None:
         return near
+    # The guide shows name, place and phone only: drop the directory listing's prefetches (services,
+    # contacts), one query each per block, and join the commune and its territoire instead.
     qs = partners_for(thematiques=thematiques, publics=publics, territory=territory, age=age)
+    qs = qs.prefetch_related(None).select_related("commune__parent")
     if territory is not None:
         near.partners = list(qs.order_by("name")[:limit])
         return near
@@ -53,7 +56,7 @@ def partners_near(*, territory=None, thematiques=(), publics=(), age=None, limit
         group_rank=Window(RowNumber(), partition_by=[F("commune__parent")], order_by=[F("name").asc()])
     ).filter(group_rank__lte=PER_GROUP_WITHOUT_TERRITORY)
     groups: dict[str, list] = {}
-    for org in ranked.select_related("commune__parent").order_by("commune__parent__name", "name")[: limit * 4]:
+    for org in ranked.order_by("commune__parent__name", "name")[: limit * 4]:
         parent = org.commune.parent if org.commune_id and org.commune.parent_id else None
         groups.setdefault(parent.name if parent else "", []).append(org)
     near.groups = sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
