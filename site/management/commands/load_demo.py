@@ -9,6 +9,7 @@ from relais import demo
 # Each app's demo loader, in dependency order: a module with ``load(log)``, idempotent.
 APP_LOADERS = [
     "directory.demo",
+    "guide.demo",
 ]
 
 
