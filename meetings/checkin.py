@@ -29,8 +29,9 @@ def make_token(meeting: Meeting) -> str:
     return signing.TimestampSigner(salt=SALT).sign(str(meeting.pk))
 
 
-def meeting_for_token(token: str, *, max_age: int = TOKEN_MAX_AGE) -> Meeting:
+def meeting_for_token(token: str, *, max_age: int | None = None) -> Meeting:
     signer = signing.TimestampSigner(salt=SALT)
+    max_age = TOKEN_MAX_AGE if max_age is None else max_age
     try:
         meeting_id = signer.unsign(token, max_age=max_age)
     except signing.SignatureExpired:

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
 
@@ -118,6 +119,9 @@ class BodyMember(models.Model):
     is_active = models.BooleanField(_("actif"), default=True)
     sort_order = models.PositiveIntegerField(default=0, editable=False)
 
+    panels = [FieldPanel("organisation"), FieldPanel("contact"), FieldPanel("seat"), FieldPanel("voting"),
+              FieldPanel("is_active")]
+
     class Meta:
         verbose_name = _("membre")
         verbose_name_plural = _("membres")
@@ -215,6 +219,8 @@ class AgendaItem(models.Model):
     action = models.ForeignKey("Action", null=True, blank=True, on_delete=models.CASCADE, related_name="agenda_items",
                                editable=False)
     sort_order = models.PositiveIntegerField(default=0, editable=False)
+
+    panels = [FieldPanel("title"), FieldPanel("description")]
 
     class Meta:
         verbose_name = _("point de l'ordre du jour")

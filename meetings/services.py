@@ -88,11 +88,12 @@ def expected_members(body: Body):
 
 
 @transaction.atomic
-def freeze_invitations(meeting: Meeting) -> list[Invitation]:
+def freeze_invitations(meeting: Meeting, *, people=None) -> list[Invitation]:
     """Copy the body's current members (and youth seats) into the session's invitations, once.
 
     Called when convocations are sent. Calling it again returns the frozen list unchanged: later
-    membership changes never rewrite a session's expected list.
+    membership changes never rewrite a session's expected list. ``people`` (directory contacts) replaces
+    the body's members for sessions whose participants register one by one, such as trainings.
     """
     original, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.convened_at is not None:
@@ -101,21 +102,26 @@ def freeze_invitations(meeting: Meeting) -> list[Invitation]:
         raise MeetingRuleError(_("Cette séance est annulée : elle ne peut pas être convoquée."))
     rows = []
     seen = set()
-    for position, member in enumerate(expected_members(meeting.body)):
-        if member.contact_id:
-            key = contact_person_key(member.contact_id)
-            name = member.contact.name
-            email = member.contact.email or ""
+    if people is not None:
+        seats = [(None, contact.organisation, contact, Invitation._meta.get_field("seat").default, True)
+                 for contact in people]
+    else:
+        seats = [(m, m.organisation, m.contact, m.seat, m.voting) for m in expected_members(meeting.body)]
+    for position, (member, organisation, contact, seat, voting) in enumerate(seats):
+        if contact is not None:
+            key = contact_person_key(contact.pk)
+            name = contact.name
+            email = contact.email or ""
         else:
-            key = f"org:{member.organisation_id}:{member.seat}:{member.pk}"
+            key = f"org:{organisation.pk}:{seat}:{member.pk}"
             name = ""
-            email = member.organisation.email or ""
+            email = organisation.email or ""
         if key in seen:
             continue
         seen.add(key)
-        rows.append(Invitation(meeting=meeting, member=member, organisation_id=member.organisation_id,
-                               contact_id=member.contact_id, person_name=name, person_key=key, email=email,
-                               seat=member.seat, voting=member.voting, position=position))
+        rows.append(Invitation(meeting=meeting, member=member, organisation=organisation, contact=contact,
+                               person_name=name, person_key=key, email=email, seat=seat, voting=voting,
+                               position=position))
     for n in range(meeting.body.youth_seats):
         rows.append(Invitation(meeting=meeting, person_key=f"youth-seat:{n + 1}", is_youth_seat=True,
                                seat=Invitation._meta.get_field("seat").default, voting=True,

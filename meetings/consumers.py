@@ -1,0 +1,88 @@
+"""The live attendance sheet over websockets: one Channels group per session.
+
+Only a user who runs the body (secretary with the object permission, département admin) may join; the
+permission is checked again on every message, so a permission withdrawn mid-session takes effect on the
+next tap. Changes are saved through the ORM (services.record_attendance) before they are broadcast; a
+(re)connecting client receives the whole state first.
+"""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from meetings import access, live, services
+from meetings.models import Invitation, Meeting
+from meetings.services import MeetingRuleError
+
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+
+class SheetConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.meeting_id = int(self.scope["url_route"]["kwargs"]["pk"])
+        self.user = self.scope.get("user")
+        allowed = await self._allowed()
+        if allowed is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        if not allowed:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = live.group_name(self.meeting_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(await self._state())
+
+    async def disconnect(self, code):
+        group = getattr(self, "group", None)
+        if group:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if not await self._allowed():
+            await self.send_json({"type": "error", "message": _("Vous n'avez plus accès à cette feuille.")})
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        action = content.get("action") if isinstance(content, dict) else None
+        if action == "state":
+            await self.send_json(await self._state())
+        elif action == "set_status":
+            try:
+                message = await self._set_status(content.get("invitation"), content.get("status") or "",
+                                                 str(content.get("represented_by") or ""))
+            except MeetingRuleError as exc:
+                await self.send_json({"type": "error", "message": str(exc)})
+                return
+            if not await live.abroadcast(self.meeting_id, message):
+                await self.send_json({**message, "type": "change", "live": False})
+        else:
+            await self.send_json({"type": "error", "message": _("Action inconnue.")})
+
+    async def sheet_change(self, event):
+        """Handler of the group message type "sheet.change"."""
+        await self.send_json({**event, "type": "change"})
+
+    @database_sync_to_async
+    def _allowed(self):
+        meeting = Meeting.objects.select_related("body").filter(pk=self.meeting_id).first()
+        if meeting is None:
+            return None
+        return access.can_manage(self.user, meeting.body)
+
+    @database_sync_to_async
+    def _state(self):
+        return live.sheet_state(Meeting.objects.select_related("body").get(pk=self.meeting_id))
+
+    @database_sync_to_async
+    def _set_status(self, invitation_id, status, represented_by):
+        try:
+            invitation = Invitation.objects.select_related("meeting__body").get(pk=int(invitation_id),
+                                                                               meeting_id=self.meeting_id)
+        except (Invitation.DoesNotExist, TypeError, ValueError):
+            raise MeetingRuleError(_("Cette personne n'est pas attendue à cette séance."))
+        if status:
+            services.record_attendance(invitation, status, by=self.user, represented_by=represented_by)
+        else:
+            services.clear_attendance(invitation)
+        return live.change_message(invitation.meeting, invitation)

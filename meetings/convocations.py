@@ -1,0 +1,120 @@
+"""Convocations, updates, cancellations and reminders: one e-mail per invited contact, with an .ics.
+
+The expected list is frozen before the first convocation (``services.freeze_invitations``); every later
+message goes to that frozen list, and its .ics carries the same UID with the current SEQUENCE.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings import ics
+from meetings.models import Invitation, Meeting
+from meetings.services import freeze_invitations
+
+REPLY_SALT = "meetings.reply"
+
+SUBJECTS = {
+    "convocation": "Convocation : %(title)s, le %(date)s",
+    "update": "Modification : %(title)s, le %(date)s",
+    "cancel": "Annulation : %(title)s du %(date)s",
+    "reminder": "Rappel : %(title)s, le %(date)s",
+}
+
+
+def base_url() -> str:
+    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+
+
+def reply_token(invitation: Invitation) -> str:
+    return signing.Signer(salt=REPLY_SALT).sign(str(invitation.pk))
+
+
+def invitation_for_reply_token(token: str) -> Invitation | None:
+    try:
+        pk = signing.Signer(salt=REPLY_SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.select_related("meeting__body").filter(pk=pk).first()
+
+
+def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: bytes, agenda: list[str], root: str):
+    local = timezone.localtime(meeting.starts_at)
+    context = {
+        "kind": kind, "meeting": meeting, "body": meeting.body, "invitation": invitation, "agenda": agenda,
+        "starts": local, "ends": timezone.localtime(meeting.ends_at),
+        "meeting_url": root + meeting.get_absolute_url(),
+        "reply_yes_url": root + reverse("meetings:reply", args=[reply_token(invitation), "oui"]),
+        "reply_no_url": root + reverse("meetings:reply", args=[reply_token(invitation), "non"]),
+    }
+    subject = _(SUBJECTS[kind]) % {"title": meeting.display_title, "date": local.strftime("%d/%m/%Y")}
+    text = render_to_string("meetings/email/convocation.txt", context)
+    html = render_to_string("meetings/email/convocation.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    method = "CANCEL" if kind == "cancel" else "REQUEST"
+    message.attach("invitation.ics", ics_bytes, f"text/calendar; charset=utf-8; method={method}")
+    return message
+
+
+def send_to_invitations(meeting: Meeting, kind: str, invitations=None) -> int:
+    """E-mail every invitation that has an address; return how many messages left."""
+    meeting = Meeting.objects.select_related("body").get(pk=meeting.pk)
+    root = base_url()
+    ics_bytes = ics.meeting_ics(meeting, base_url=root)
+    agenda = [item.title for item in meeting.agenda_items.all()]
+    if invitations is None:
+        invitations = meeting.invitations.exclude(email="").select_related("organisation")
+    messages = [_message(meeting, inv, kind, ics_bytes, agenda, root) for inv in invitations if inv.email]
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        sent = connection.send_messages(messages) or 0
+    if kind == "convocation":
+        Invitation.objects.filter(pk__in=[inv.pk for inv in invitations]).update(convocation_sent_at=timezone.now())
+    return sent
+
+
+def convene(meeting: Meeting) -> int:
+    """Freeze the expected list (once) and send the convocations; a second call sends an update."""
+    first = meeting.convened_at is None
+    freeze_invitations(meeting)
+    return send_to_invitations(meeting, "convocation" if first else "update")
+
+
+def send_cancellation(meeting: Meeting) -> int:
+    if not meeting.is_frozen:
+        return 0
+    return send_to_invitations(meeting, "cancel")
+
+
+def reminder_hours(meeting: Meeting) -> int:
+    return meeting.body.reminder_hours or getattr(settings, "RELAIS_MEETING_REMINDER_HOURS", 48)
+
+
+def send_due_reminders(now=None, *, hours: int | None = None) -> list[tuple[Meeting, int]]:
+    """Remind every convened session starting within its body's reminder delay, once (idempotent).
+
+    The session is claimed by a conditional UPDATE before sending, so two schedulers running at once
+    never remind twice.
+    """
+    now = now or timezone.now()
+    longest = hours or max(getattr(settings, "RELAIS_MEETING_REMINDER_HOURS", 48), 24 * 14)
+    candidates = (Meeting.objects.select_related("body")
+                  .filter(status=Meeting.Status.CONVENED, reminder_sent_at=None, starts_at__gt=now,
+                          starts_at__lte=now + timedelta(hours=longest)))
+    done = []
+    for meeting in candidates:
+        delay = hours or reminder_hours(meeting)
+        if meeting.starts_at > now + timedelta(hours=delay):
+            continue
+        claimed = Meeting.objects.filter(pk=meeting.pk, reminder_sent_at=None).update(reminder_sent_at=now)
+        if claimed:
+            done.append((meeting, send_to_invitations(meeting, "reminder")))
+    return done

@@ -1,0 +1,121 @@
+"""Feuille d'émargement of a session: PDF (WeasyPrint), CSV and XLSX (openpyxl), from the same rows."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetings.models import Attendance, HalfDaySignature, Meeting
+
+
+@dataclass
+class SheetRow:
+    organisation: str
+    person: str
+    seat: str
+    voting: str
+    youth: bool
+    status: str
+    represented_by: str
+    arrived_at: str
+    recorded_via: str
+    reply: str
+    expected: bool
+    half_days: list[bool] = field(default_factory=list)
+
+
+def sheet_rows(meeting: Meeting) -> list[SheetRow]:
+    invitations = meeting.invitations.select_related("organisation", "attendance").order_by(
+        "is_youth_seat", "organisation__name", "position", "pk")
+    half_days = list(meeting.half_days.all()) if meeting.body.is_training else []
+    signed = set(HalfDaySignature.objects.filter(half_day__meeting=meeting).values_list("half_day_id", "person_key"))
+    rows = []
+    for inv in invitations:
+        att = getattr(inv, "attendance", None) if hasattr(inv, "attendance") else None
+        rows.append(SheetRow(
+            organisation=inv.organisation.name if inv.organisation_id else _("Jeune accompagné·e"),
+            person=str(inv.display_name), seat=inv.get_seat_display() if not inv.is_youth_seat else _("Siège jeune"),
+            voting=_("délibérative") if inv.voting else _("consultative"), youth=inv.is_youth_seat,
+            status=att.get_status_display() if att else _("Non pointé·e"),
+            represented_by=att.represented_by if att else "",
+            arrived_at=timezone.localtime(att.arrived_at).strftime("%H:%M") if att and att.arrived_at else "",
+            recorded_via=att.get_recorded_via_display() if att else "", reply=inv.get_reply_display(),
+            expected=True, half_days=[(hd.pk, inv.person_key) in signed for hd in half_days]))
+    for att in Attendance.objects.filter(meeting=meeting, invitation=None).select_related("organisation"):
+        rows.append(SheetRow(
+            organisation=att.organisation.name if att.organisation_id else "", person=att.person_name,
+            seat=_("Non convoqué·e"), voting="", youth=False, status=att.get_status_display(),
+            represented_by=att.represented_by,
+            arrived_at=timezone.localtime(att.arrived_at).strftime("%H:%M") if att.arrived_at else "",
+            recorded_via=att.get_recorded_via_display(), reply="", expected=False,
+            half_days=[(hd.pk, att.person_key) in signed for hd in half_days]))
+    return rows
+
+
+def _header(meeting: Meeting) -> list[str]:
+    cols = [_("Organisation"), _("Personne"), _("Siège"), _("Voix"), _("Présence"), _("Représenté·e par"),
+            _("Arrivée"), _("Enregistré par"), _("Réponse à la convocation")]
+    cols += [str(hd) for hd in meeting.half_days.all()] if meeting.body.is_training else []
+    return cols
+
+
+def _values(row: SheetRow) -> list[str]:
+    return [row.organisation, row.person, row.seat, row.voting, row.status, row.represented_by, row.arrived_at,
+            row.recorded_via, row.reply, *[_("signé") if s else "" for s in row.half_days]]
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas typed into a name (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def to_csv(rows: list[SheetRow], meeting: Meeting | None = None) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    if rows is not None and meeting is not None:
+        writer.writerow(_header(meeting))
+    for row in rows:
+        writer.writerow([_safe(v) for v in _values(row)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(meeting: Meeting, rows: list[SheetRow]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("Émargement")
+    local = timezone.localtime(meeting.starts_at)
+    ws.append([meeting.body.name])
+    ws.append([_("Séance du %(date)s, %(start)s–%(end)s") % {
+        "date": local.strftime("%d/%m/%Y"), "start": local.strftime("%H:%M"),
+        "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")}])
+    ws.append([])
+    ws.append(_header(meeting))
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_safe(v) for v in _values(row)])
+    for column, width in zip("ABCDEFGHI", (34, 26, 14, 14, 16, 24, 8, 16, 22), strict=True):
+        ws.column_dimensions[column].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def to_pdf(meeting: Meeting, rows: list[SheetRow], *, request=None) -> bytes:
+    from weasyprint import HTML
+
+    local = timezone.localtime(meeting.starts_at)
+    html = render_to_string("meetings/emargement_pdf.html", {
+        "meeting": meeting, "body": meeting.body, "rows": rows, "starts": local,
+        "ends": timezone.localtime(meeting.ends_at),
+        "half_days": list(meeting.half_days.all()) if meeting.body.is_training else [],
+        "generated_at": timezone.localtime(),
+    })
+    base = request.build_absolute_uri("/") if request is not None else None
+    return HTML(string=html, base_url=base).write_pdf()

@@ -1,0 +1,98 @@
+from django import forms
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Organisation
+from meetings.models import Action, AgendaItem, Attendance, Meeting
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.ModelForm):
+    video_link = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Meeting
+        fields = ["title", "starts_at", "ends_at", "place", "video_link", "trainer_name"]
+        widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
+        help_texts = {"title": _("Laisser vide pour reprendre le nom de l'instance.")}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", _("La fin doit être après le début."))
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class StatusForm(forms.Form):
+    invitation = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(choices=[("", "—"), *Attendance.Status.choices], required=False,
+                               error_messages={"invalid_choice": _("Statut de présence inconnu.")})
+    represented_by = forms.CharField(label=_("Représenté·e ou suppléé·e par"), max_length=200, required=False)
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Nom de la personne"), max_length=200)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+                                          required=False, empty_label=_("— Autre ou aucune —"))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+
+
+class YouthSeatForm(forms.Form):
+    invitation = forms.IntegerField(widget=forms.HiddenInput)
+    label = forms.CharField(label=_("Prénom et initiale, ou pseudonyme"), max_length=60,
+                            help_text=_("Jamais de nom complet, de date de naissance ni d'adresse."))
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 14}),
+                           help_text=_("Séparez les paragraphes par une ligne vide. Chaque enregistrement crée "
+                                       "une nouvelle version ; les précédentes restent consultables."))
+
+    def as_rich_text(self) -> str:
+        """Plain paragraphs → the HTML a RichTextField stores (escaped: no markup injection)."""
+        paragraphs = [p.strip() for p in self.cleaned_data["text"].replace("\r\n", "\n").split("\n\n")]
+        return "".join(f"<p>{escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs if p)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Décision"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["title", "owner_organisation", "due_date"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["owner_organisation"].queryset = organisations
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("État"), choices=Action.Status.choices)
+
+
+class CheckinForm(forms.Form):
+    invitation = forms.IntegerField(required=False)
+    name = forms.CharField(label=_("Votre nom (si vous n'êtes pas dans la liste)"), max_length=200, required=False)
+    youth_label = forms.CharField(label=_("Tu es un·e jeune accompagné·e : ton prénom et l'initiale de ton nom"),
+                                  max_length=60, required=False)
