@@ -1,0 +1,104 @@
+"""The "Qui peut t'aider ?" block: live partners, filtered by theme and by the reader's territory."""
+
+import pytest
+
+from directory.models import Organisation, Service
+
+URL = "/guide/logement/trouver-un-logement/"
+
+
+def partner_names(html):
+    import re
+
+    return re.findall(r'class="partner__name" href="[^"]+">([^<]+)</a>', html)
+
+
+def test_without_territory_the_whole_departement_grouped_by_territory(client, guide_tree, partners):
+    html = client.get(URL).content.decode()
+    assert "Dans tout le département." in html
+    assert html.index('<h3 class="partners__group">Arrageois</h3>') < html.index("Foyer des jeunes travailleurs")
+    assert html.index('<h3 class="partners__group">Calaisis</h3>') < html.index("CLLAJ du Calaisis")
+
+
+def test_theme_filter_keeps_other_themes_out(client, guide_tree, partners):
+    names = partner_names(client.get(URL).content.decode())
+    assert "Point santé jeunes de Calais" not in [n.replace("&#x27;", "'") for n in names]
+    assert len(names) == 2
+
+
+def test_territory_cookie_shows_partners_near_the_reader(client, guide_tree, partners):
+    client.cookies["relais_territoire"] = "62041"  # Arras, in the Arrageois
+    html = client.get(URL).content.decode()
+    assert "Près de <strong>Arras (Arrageois)</strong>" in html
+    assert "Foyer des jeunes travailleurs d&#x27;Arras" in html
+    assert "CLLAJ du Calaisis" not in html
+    assert 'href="/annuaire/?theme=logement-hebergement&amp;territoire=62041"' in html
+
+
+def test_partner_data_is_read_live_not_copied_into_the_page(client, guide_tree, partners):
+    org = partners["fjt_arras"]
+    org.name = "Résidence Habitat Jeunes d'Arras"
+    org.save()
+    html = client.get(URL).content.decode()
+    assert "Résidence Habitat Jeunes d&#x27;Arras" in html
+    assert "Foyer des jeunes travailleurs" not in html
+    assert "Foyer des jeunes travailleurs" not in str(guide_tree["article"].body.raw_data)
+
+
+def test_unpublished_partners_are_not_shown(client, guide_tree, partners):
+    Organisation.objects.filter(pk=partners["cllaj_calais"].pk).update(status="draft")
+    assert "CLLAJ du Calaisis" not in client.get(URL).content.decode()
+
+
+def test_nothing_matches_says_so_and_links_to_the_directory(client, guide_tree, partners, territories):
+    from directory.models import Territory
+
+    Territory.objects.create(kind="territoire", code="62-TER", name="Ternois", parent=territories["62"])
+    client.cookies["relais_territoire"] = "62-TER"
+    html = client.get(URL).content.decode()
+    assert "Aucun partenaire de l'annuaire ne correspond près de Ternois." in html
+    assert ('<a href="/annuaire/?theme=logement-hebergement&amp;territoire=62-TER">Cherche dans tout '
+            "l'annuaire</a>") in html
+    assert partner_names(html) == []
+
+
+@pytest.mark.parametrize("cookie", ["99999", "<script>", "x" * 300])
+def test_unknown_or_malformed_cookie_falls_back_to_the_departement(client, guide_tree, partners, cookie):
+    client.cookies["relais_territoire"] = cookie
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Dans tout le département." in response.content.decode()
+
+
+def _add_partners(territories, count):
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"Partenaire logement {i:03d}", slug=f"partenaire-logement-{i:03d}", status="published",
+                     commune=territories["arras"] if i % 2 else territories["calais"]) for i in range(count))
+    Service.objects.bulk_create(Service(organisation=o, name="Hébergement", thematiques=["logement-hebergement"],
+                                        publics=["jeunes"], status="published") for o in orgs)
+    through = Organisation.territories.through
+    through.objects.bulk_create(through(organisation_id=o.pk, territory_id=territories["62-ARR"].pk) for o in orgs)
+    for org in orgs:  # Service.save() normally maintains the search index columns
+        for service in org.services.all():
+            service.save()
+
+
+@pytest.mark.parametrize("territory", [None, "62041"])
+def test_article_query_count_does_not_depend_on_the_number_of_partners(client, guide_tree, partners, glossary,
+                                                                       territories, territory,
+                                                                       django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if territory:
+        client.cookies["relais_territoire"] = territory
+    client.get(URL)  # warm the glossary cache
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    _add_partners(territories, 40)
+    with django_assert_max_num_queries(16):
+        html = client.get(URL).content.decode()
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)
+    assert len(partner_names(html)) <= 8  # bounded by the block's limit, whatever the directory's size

@@ -1,0 +1,111 @@
+"""The guide's page types and blocks, as a reader sees them."""
+
+import re
+
+import pytest
+
+from guide.models import ArticlePage, ThemePage
+
+
+def test_guide_index_lists_themes_path_and_tools(client, guide_tree):
+    html = client.get("/guide/").content.decode()
+    assert 'href="/guide/logement/"' in html
+    assert 'href="/guide/mon-parcours/"' in html
+    assert 'href="/guide/glossaire/"' in html and 'href="/guide/idee/"' in html and 'href="/guide/imprimer/"' in html
+
+
+def test_theme_page_lists_its_live_articles_only(client, guide_tree):
+    draft = ArticlePage(title="Brouillon caché", slug="brouillon", summary="Pas encore publié.", live=False,
+                        body=[{"type": "text", "value": "<p>x</p>"}])
+    guide_tree["theme"].add_child(instance=draft)
+    html = client.get("/guide/logement/").content.decode()
+    assert "Trouver un logement quand on a 18 ans" in html
+    assert "Les solutions pour te loger" in html
+    assert "Brouillon caché" not in html
+
+
+def test_article_shows_summary_age_range_and_update_date(client, guide_tree):
+    html = client.get("/guide/logement/trouver-un-logement/").content.decode()
+    assert '<p class="lead">Les solutions pour te loger, même avec peu d&#x27;argent.</p>' in html
+    assert "Pour les 17–25 ans" in html
+    assert 'Mis à jour le <time datetime="2026-03-02">2 mars 2026</time>' in html
+
+
+def test_article_renders_every_block_with_its_template(client, guide_tree, partners):
+    html = client.get("/guide/logement/trouver-un-logement/").content.decode()
+    assert '<aside class="callout"' in html and "Commence tôt." in html
+    assert re.search(r'<ol class="steps__list">\s*<li><strong class="steps__title">Fais la liste', html)
+    assert '<ul class="checklist__list">' in html and "<li>Carte Vitale</li>" in html
+    assert re.search(r"<details class=\"faq__item\">\s*<summary>Je peux avoir l&#x27;APL \?</summary>", html)
+    assert '<video controls preload="none" src="https://video.exemple.invalid/fjt.mp4">' in html
+    assert "Lire la transcription de la vidéo" in html and "Bonjour, voici ma chambre." in html
+    assert '<section class="partners">' in html and "Foyer des jeunes travailleurs d&#x27;Arras" in html
+
+
+def test_article_ends_with_the_feedback_form(client, guide_tree):
+    html = client.get("/guide/logement/trouver-un-logement/").content.decode()
+    assert "<legend>Cette page t'a aidé ?</legend>" in html
+    assert 'action="/guide/avis/"' in html
+    assert f'name="page" value="{guide_tree["article"].pk}"' in html
+    assert "Ton contact (facultatif)" in html
+
+
+def test_video_on_a_platform_is_a_link_with_its_transcript(client, guide_tree):
+    article = guide_tree["article"]
+    article.body = [{"type": "video", "value": {"title": "Témoignage", "url": "https://peertube.exemple.invalid/w/abc",
+                                                "duration": "", "transcript": "<p>Texte de la vidéo.</p>"}},
+                    {"type": "directory", "value": {"title": "Qui ?", "thematiques": [], "publics": [], "age": None,
+                                                    "limit": 3}}]
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert "<video" not in html
+    assert 'href="https://peertube.exemple.invalid/w/abc"' in html and "Texte de la vidéo." in html
+
+
+def test_path_page_shows_each_age_with_articles_and_partners(client, guide_tree, partners):
+    html = client.get("/guide/mon-parcours/").content.decode()
+    assert 'href="#age-17-ans"' in html and 'id="age-17-ans"' in html
+    assert "L&#x27;entretien avec ton référent" in html
+    assert 'href="/guide/logement/trouver-un-logement/"' in html
+    assert '<h3 class="partners__title">Qui peut t&#x27;aider ?</h3>' in html
+    assert "CLLAJ du Calaisis" in html
+
+
+def test_home_page_shows_partners_grouped_by_territory_without_a_choice(client, guide_tree, partners):
+    html = client.get("/").content.decode()
+    assert "Les partenaires du département" in html
+    assert '<h3 class="partners__group">Arrageois</h3>' in html and '<h3 class="partners__group">Calaisis</h3>' in html
+
+
+def test_home_page_shows_partners_near_the_chosen_territory(client, guide_tree, partners):
+    client.cookies["relais_territoire"] = "62-CAL"
+    html = client.get("/").content.decode()
+    assert "Les partenaires près de chez toi" in html
+    assert "CLLAJ du Calaisis" in html and "Point santé jeunes de Calais" in html
+    assert "Foyer des jeunes travailleurs d&#x27;Arras" not in html
+
+
+def test_article_needs_a_directory_block():
+    block = ArticlePage._meta.get_field("body").stream_block
+    assert block.meta.block_counts["directory"]["min_num"] == 1
+
+
+@pytest.mark.parametrize("min_age,max_age", [(20, 18)])
+def test_age_range_must_be_ordered(guide_tree, min_age, max_age):
+    from django.core.exceptions import ValidationError
+
+    article = guide_tree["article"]
+    article.age_min, article.age_max = min_age, max_age
+    with pytest.raises(ValidationError):
+        article.full_clean()
+
+
+def test_wagtail_admin_search_finds_guide_articles(client_as, superuser, guide_tree):
+    response = client_as(superuser).get("/admin/pages/search/", {"q": "logement"})
+    assert response.status_code == 200
+    assert "Trouver un logement quand on a 18 ans" in response.content.decode()
+
+
+def test_theme_pages_only_under_the_guide_index():
+    assert ThemePage.parent_page_types == ["guide.GuideIndexPage"]
+    assert ArticlePage.parent_page_types == ["guide.ThemePage"]
