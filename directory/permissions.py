@@ -54,18 +54,26 @@ def editors_of_many(organisation_ids) -> dict[int, list]:
     return out
 
 
-class OrganisationPermissionPolicy(ModelPermissionPolicy):
+class _GlobalFirstPolicy(ModelPermissionPolicy):
+    def holds_globally(self, user, actions) -> bool:
+        """The model permission itself (group or user), never derived from object permissions."""
+        if not (user.is_active and user.is_authenticated):
+            return False
+        return user.is_superuser or any(ModelPermissionPolicy.user_has_permission(self, user, a) for a in actions)
+
+
+class OrganisationPermissionPolicy(_GlobalFirstPolicy):
     """Global holders do everything; editors view and change their organisations, nothing else."""
 
     def user_has_permission(self, user, action):
-        if super().user_has_permission(user, action):
+        if self.holds_globally(user, [action]):
             return True
         if action in ("change", "view"):
             return organisations_editable_by(user).exists()
         return False
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        if super().user_has_any_permission(user, actions):
+        if self.holds_globally(user, actions):
             return True
         return bool({"change", "view"} & set(actions)) and can_edit_organisation(user, instance)
 
@@ -73,23 +81,23 @@ class OrganisationPermissionPolicy(ModelPermissionPolicy):
         return self.user_has_any_permission_for_instance(user, [action], instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        if super().user_has_any_permission(user, actions):
+        if self.holds_globally(user, actions):
             return self.model._default_manager.all()
         if {"change", "view"} & set(actions):
             return organisations_editable_by(user)
         return self.model._default_manager.none()
 
 
-class OrganisationChildPermissionPolicy(ModelPermissionPolicy):
+class OrganisationChildPermissionPolicy(_GlobalFirstPolicy):
     """Services and contacts: editors manage (add, change, delete) those of their organisations."""
 
     def user_has_permission(self, user, action):
-        if super().user_has_permission(user, action):
+        if self.holds_globally(user, [action]):
             return True
         return action in ("add", "change", "delete", "view") and organisations_editable_by(user).exists()
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        if super().user_has_any_permission(user, actions):
+        if self.holds_globally(user, actions):
             return True
         return bool({"add", "change", "delete", "view"} & set(actions)) and can_edit_organisation(
             user, instance.organisation)
@@ -98,7 +106,7 @@ class OrganisationChildPermissionPolicy(ModelPermissionPolicy):
         return self.user_has_any_permission_for_instance(user, [action], instance)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        if super().user_has_any_permission(user, actions):
+        if self.holds_globally(user, actions):
             return self.model._default_manager.all()
         return self.model._default_manager.filter(organisation__in=organisations_editable_by(user))
 

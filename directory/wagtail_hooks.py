@@ -1,0 +1,280 @@
+"""The directory in the Wagtail admin, in French.
+
+Partner editors see and edit only their organisations and those organisations' services and contacts:
+listings are filtered by the permission policies of directory.permissions, every object view checks the
+object, and the organisation choices of service and contact forms are narrowed to the editor's own.
+Writes are attributed in the history (directory.history) through ``acting_as``.
+"""
+
+from django import forms
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from directory import admin_views, vocabulary
+from directory.history import acting_as
+from directory.models import Contact, Organisation, Service, Territory
+from directory.permissions import organisations_editable_by
+from relais.permissions import can
+
+
+class ObjectPermissionMixin:
+    """Answer 404 for any object view on a record the user may not change or view (Wagtail would turn a 403
+    into a redirect; a 404 also does not reveal that the record exists)."""
+
+    object_actions = ("change", "view")
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = self.permission_policy
+        if policy and not policy.user_has_any_permission_for_instance(self.request.user, self.object_actions, obj):
+            raise Http404
+        return obj
+
+
+class TrackedWriteMixin:
+    """Attribute the saves and deletions made by this view to the logged-in user."""
+
+    def dispatch(self, request, *args, **kwargs):
+        with acting_as(request.user):
+            return super().dispatch(request, *args, **kwargs)
+
+
+class EditView(TrackedWriteMixin, ObjectPermissionMixin, snippet_views.EditView):
+    pass
+
+
+class CreateView(TrackedWriteMixin, snippet_views.CreateView):
+    pass
+
+
+class DeleteView(TrackedWriteMixin, ObjectPermissionMixin, snippet_views.DeleteView):
+    object_actions = ("delete",)
+
+
+class HistoryView(ObjectPermissionMixin, snippet_views.HistoryView):
+    pass
+
+
+class UsageView(ObjectPermissionMixin, snippet_views.UsageView):
+    pass
+
+
+class InspectView(ObjectPermissionMixin, snippet_views.InspectView):
+    pass
+
+
+class CopyView(TrackedWriteMixin, ObjectPermissionMixin, snippet_views.CopyView):
+    pass
+
+
+class ScopedViewSet(SnippetViewSet):
+    edit_view_class = EditView
+    add_view_class = CreateView
+    delete_view_class = DeleteView
+    history_view_class = HistoryView
+    usage_view_class = UsageView
+    inspect_view_class = InspectView
+    copy_view_class = CopyView
+
+    def get_queryset(self, request):
+        policy = self.permission_policy
+        return policy.instances_user_has_any_permission_for(request.user, ["change", "view"])
+
+
+class OwnOrganisationsForm(forms.ModelForm):
+    """Narrow the organisation (and service) choices to the organisations the user may edit."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is not None and "organisation" in self.fields:
+            allowed = organisations_editable_by(for_user)
+            self.fields["organisation"].queryset = allowed
+            if "service" in self.fields:
+                self.fields["service"].queryset = Service.objects.filter(organisation__in=allowed).select_related(
+                    "organisation")
+
+
+class ListOfCodesField(forms.MultipleChoiceField):
+    """A JSON list of vocabulary codes edited as checkboxes."""
+
+    def prepare_value(self, value):
+        return value or []
+
+
+class ServiceForm(OwnOrganisationsForm):
+    thematiques = ListOfCodesField(label=_("Thématiques"), required=False, widget=forms.CheckboxSelectMultiple,
+                                   choices=vocabulary.theme_choices)
+    publics = ListOfCodesField(label=_("Publics"), required=False, widget=forms.CheckboxSelectMultiple,
+                               choices=vocabulary.public_choices)
+    modes_accueil = ListOfCodesField(label=_("Modes d'accueil"), required=False,
+                                     widget=forms.CheckboxSelectMultiple, choices=vocabulary.mode_accueil_choices)
+    modes_mobilisation = ListOfCodesField(label=_("Comment mobiliser le service"), required=False,
+                                          widget=forms.CheckboxSelectMultiple,
+                                          choices=vocabulary.mode_mobilisation_choices)
+    mobilisable_par = ListOfCodesField(label=_("Mobilisable par"), required=False,
+                                       widget=forms.CheckboxSelectMultiple, choices=vocabulary.mobilisable_par_choices)
+    zone_eligibilite = forms.CharField(
+        label=_("Zone d'éligibilité"), required=False,
+        help_text=_("Codes COG séparés par des espaces : communes (62041), départements (62), EPCI (SIREN)."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and self.instance.pk and "zone_eligibilite" in self.fields:
+            self.initial["zone_eligibilite"] = " ".join(self.instance.zone_eligibilite or [])
+
+    def clean_zone_eligibilite(self):
+        codes = [code.strip() for code in (self.cleaned_data.get("zone_eligibilite") or "").replace(",", " ").split()]
+        bad = [code for code in codes if not (code.isalnum() and len(code) in (2, 3, 5, 9))]
+        if bad:
+            raise forms.ValidationError(_("Codes non reconnus : %s") % ", ".join(bad))
+        return codes
+
+
+class OrganisationViewSet(ScopedViewSet):
+    model = Organisation
+    icon = "group"
+    menu_label = _("Organisations")
+    add_to_admin_menu = False
+    list_display = ["name", "typologie", "commune", "status", Column("last_confirmed_at", label=_("Confirmée le"))]
+    list_filter = ["status", "typologie"]
+    search_fields = ["name", "description"]
+    ordering = ["name"]
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("slug"), FieldPanel("status"), FieldPanel("typologie"),
+                         FieldPanel("siret"), FieldPanel("description")], heading=_("Identité")),
+        MultiFieldPanel([FieldPanel("address"), FieldPanel("address_complement"),
+                         FieldRowPanel([FieldPanel("postal_code"), FieldPanel("commune")]),
+                         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                         FieldPanel("territories")], heading=_("Adresse et territoire desservi")),
+        MultiFieldPanel([FieldPanel("phone"), FieldPanel("email"), FieldPanel("website"),
+                         FieldPanel("opening_hours"), FieldPanel("accessibility"), FieldPanel("accessibility_url")],
+                        heading=_("Contact, horaires, accessibilité")),
+        MultiFieldPanel([FieldPanel("notice"), FieldRowPanel([FieldPanel("notice_starts_on"),
+                                                              FieldPanel("notice_ends_on")])],
+                        heading=_("Avis temporaire")),
+    ]
+
+
+class ServiceViewSet(ScopedViewSet):
+    model = Service
+    icon = "list-ul"
+    menu_label = _("Services")
+    list_display = ["name", "organisation", "status"]
+    list_filter = ["status"]
+    search_fields = ["name", "description"]
+    panels = [
+        FieldPanel("organisation"), FieldPanel("name"), FieldPanel("status"), FieldPanel("description"),
+        MultiFieldPanel([FieldPanel("thematiques"), FieldPanel("publics"), FieldPanel("publics_precisions"),
+                         FieldRowPanel([FieldPanel("age_min"), FieldPanel("age_max")])],
+                        heading=_("Pour qui, pour quoi")),
+        MultiFieldPanel([FieldPanel("conditions_acces"), FieldRowPanel([FieldPanel("frais"),
+                                                                        FieldPanel("frais_precisions")]),
+                         FieldPanel("modes_accueil"), FieldPanel("modes_mobilisation"), FieldPanel("mobilisable_par"),
+                         FieldPanel("mobilisation_precisions"), FieldPanel("lien_mobilisation")],
+                        heading=_("Accès et orientation")),
+        MultiFieldPanel([FieldPanel("zone_eligibilite"), FieldPanel("opening_hours"), FieldPanel("phone"),
+                         FieldPanel("email")], heading=_("Zone, horaires, contact")),
+    ]
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("ServiceAdminForm", (ServiceForm, form_class), {})
+
+
+class ContactViewSet(ScopedViewSet):
+    model = Contact
+    icon = "user"
+    menu_label = _("Contacts")
+    list_display = ["name", "role", "organisation", "visibility"]
+    list_filter = ["visibility"]
+    search_fields = ["name", "role"]
+    panels = [FieldPanel("organisation"), FieldPanel("service"), FieldPanel("name"), FieldPanel("role"),
+              FieldPanel("email"), FieldPanel("phone"), FieldPanel("visibility"), FieldPanel("position")]
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("ContactAdminForm", (OwnOrganisationsForm, form_class), {})
+
+
+class TerritoryViewSet(SnippetViewSet):
+    model = Territory
+    icon = "site"
+    menu_label = _("Territoires")
+    list_display = ["name", "code", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+    panels = [FieldPanel("kind"), FieldPanel("code"), FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"),
+              FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]), FieldPanel("postal_codes"),
+              FieldPanel("population"), FieldPanel("epci")]
+
+
+class DirectoryGroup(SnippetViewSetGroup):
+    items = (OrganisationViewSet, ServiceViewSet, ContactViewSet, TerritoryViewSet)
+    menu_label = _("Annuaire")
+    menu_icon = "group"
+    menu_order = 300
+
+
+register_snippet(DirectoryGroup)
+
+
+@hooks.register("register_admin_urls")
+def directory_admin_urls():
+    return [
+        path("annuaire/organisation/<int:pk>/editeurs/", admin_views.organisation_editors,
+             name="directory_organisation_editors"),
+        path("annuaire/organisation/<int:pk>/confirmer/", admin_views.confirm_organisation,
+             name="directory_organisation_confirm"),
+        path("annuaire/historique/", admin_views.change_history, name="directory_history"),
+        path("annuaire/signalements/", admin_views.error_reports, name="directory_error_reports"),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def organisation_listing_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, Organisation):
+        return []
+    buttons = [
+        ListingButton(_("Confirmer à jour"), reverse("directory_organisation_confirm", args=[snippet.pk]),
+                      icon_name="tick", priority=5),
+        ListingButton(_("Historique détaillé"), reverse("directory_history") + f"?organisation={snippet.pk}",
+                      icon_name="history", priority=60),
+        ListingButton(_("Voir la fiche publique"), snippet.get_absolute_url(), icon_name="view", priority=70),
+    ]
+    if can(user, "directory.assign_editors"):
+        buttons.append(ListingButton(_("Éditeurs"), reverse("directory_organisation_editors", args=[snippet.pk]),
+                                     icon_name="user", priority=50))
+    return buttons
+
+
+@hooks.register("register_admin_menu_item")
+def history_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class DirectoryMenuItem(MenuItem):
+        def is_shown(self, request):
+            return organisations_editable_by(request.user).exists()
+
+    return DirectoryMenuItem(_("Annuaire : historique"), reverse("directory_history"), icon_name="history",
+                             order=310)
+
+
+@hooks.register("register_admin_menu_item")
+def reports_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class ReportsMenuItem(MenuItem):
+        def is_shown(self, request):
+            return organisations_editable_by(request.user).exists()
+
+    return ReportsMenuItem(_("Annuaire : signalements"), reverse("directory_error_reports"), icon_name="warning",
+                           order=320)
+
