@@ -114,7 +114,7 @@ def mark_terms(rendered_html: str, entries: tuple[Entry, ...] | None = None, *, 
             used[entry.slug] = entry
             anchor = f"{prefix}{entry.slug}"
             word = match.group(0)
-            if entry.expansion and _is_acronym(entry.term):
+            if entry.expansion and _is_acronym(html.unescape(word)):
                 word = f'<abbr title="{html.escape(entry.expansion)}">{word}</abbr>'
             return (f'<a class="term" id="ref-{anchor}" href="#mot-{anchor}" '
                     f'aria-describedby="mot-{anchor}-def">{word}</a>')
