@@ -159,17 +159,18 @@ def search(text: str, filters: Filters | None = None, *, page: int = 1, per_page
     response.total = raw.total
     response.hits = hydrate(raw, parsed, filters)
     response.facets = facet_values(raw.facets, filters)
-    if response.total == 0 and not parsed.is_empty:
+    if (response.total == 0 or response.relaxed) and not parsed.is_empty:
         response.did_you_mean = did_you_mean(parsed)
     return response
 
 
 def search_ids(text: str, filters: Filters | None = None, *, kinds=("organisation",), limit: int = 1000) -> list[int]:
     """Object ids in relevance order, for other apps' lists (e.g. /annuaire/ routes its free text here)."""
-    filters = replace(filters or Filters(), kinds=tuple(kinds))
+    filters = filters or Filters()
     parsed = parse(text)
     if parsed.is_empty and filters.is_empty:
         return []
+    filters = replace(filters, kinds=tuple(kinds))
     raw, *_ = raw_search(parsed, filters, limit=limit, facets=False)
     return [int(hit.key.split(":", 1)[1]) for hit in raw.hits]
 

@@ -1,0 +1,126 @@
+"""/recherche/, /api/recherche and /recherche/suggestions, on the default (database) backend."""
+
+import pytest
+
+
+@pytest.fixture
+def client_db(db_indexed, client):
+    return client
+
+
+def test_results_page_shows_mixed_results_with_highlights_and_facets(client_db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        response = client_db.get("/recherche/", {"q": "logement"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "7 résultats" in html
+    assert "Article du guide" in html and "Partenaire" in html and "Service d&#x27;un partenaire" in html
+    assert "<mark>Logement</mark> en foyer de jeunes travailleurs" in html
+    assert "<legend>Type de contenu</legend>" in html and "(3)" in html
+    assert 'name="theme" value="logement-hebergement"' in html
+    assert 'role="search"' in html
+
+
+def test_query_count_does_not_grow_with_results(client_db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(12):
+        client_db.get("/recherche/", {"q": "jeunes", "type": "organisation"})
+
+
+def test_filters_from_the_url(client_db):
+    html = client_db.get("/recherche/", {"q": "logement", "type": "article"}).content.decode()
+    assert "2 résultats" in html
+    assert "Foyer de jeunes travailleurs de Béthune" not in html
+    html = client_db.get("/recherche/", {"q": "mission locale", "territoire": "62-LEN"}).content.decode()
+    assert "Mission locale de Lens-Liévin" in html and "Mission locale de l&#x27;Arrageois" not in html
+    html = client_db.get("/recherche/", {"pres_de": "62041", "rayon": "5", "tri": "distance",
+                                         "type": "organisation"}).content.decode()
+    assert "3 résultats" in html and "À moins de 5 km de Arras" in html and "à 0.0 km" in html.replace(",", ".")
+
+
+def test_near_me_coordinates(client_db):
+    html = client_db.get("/recherche/", {"q": "mission locale", "lat": "50.43", "lon": "2.83", "rayon": "10",
+                                         "tri": "distance"}).content.decode()
+    assert "Mission locale de Lens-Liévin" in html and "Mission locale de l&#x27;Arrageois" not in html
+    assert "votre position" in html
+
+
+def test_empty_state_suggests_guide_themes_and_the_directory(client_db):
+    html = client_db.get("/recherche/", {"q": "xylophone"}).content.decode()
+    assert "Aucun résultat" in html
+    assert 'href="/guide/sante/"' in html and 'href="/guide/logement/"' in html
+    assert 'href="/annuaire/"' in html
+
+
+def test_first_visit_invites_to_type(client_db):
+    html = client_db.get("/recherche/").content.decode()
+    assert "Que cherches-tu ?" in html and "Écris un ou deux mots" in html
+
+
+def test_did_you_mean_link(client_db):
+    html = client_db.get("/recherche/", {"q": "logemnt"}).content.decode()
+    assert 'Essaie plutôt : <a href="?q=logement">logement</a>' in html
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "a" * 10_000}, {"q": '"logement'}, {"q": "logement AND -santé *"}, {"q": "😀"},
+    {"q": "'; DROP TABLE search_searchdocument; --"}, {"q": "title:(x OR y)^2~"},
+    {"age": "abc"}, {"age": "-3"}, {"territoire": "zzz"}, {"lat": "999", "lon": "2"}, {"lat": "x"},
+    {"type": "bogus"}, {"theme": "<script>"}, {"page": "-1"}, {"page": "99999999999999999999"},
+    {"rayon": "7", "pres_de": "62041"}, {"tri": "random"}, {"pres_de": "00000"},
+])
+def test_bad_input_gives_a_normal_page(client_db, params):
+    response = client_db.get("/recherche/", params)
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode().split("<main", 1)[1].split("</main>")[0]
+
+
+def test_bad_filters_are_explained_in_french_and_ignored(client_db):
+    html = client_db.get("/recherche/", {"q": "logement", "age": "abc", "territoire": "zzz"}).content.decode()
+    assert "L&#x27;âge doit être un nombre entre 1 et 99" in html
+    assert "Territoire inconnu" in html
+    assert "7 résultats" in html  # the rest of the search went on
+
+
+def test_api_returns_the_same_search_as_json(client_db):
+    response = client_db.get("/api/recherche", {"q": "ml arras", "type": "organisation"})
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    body = response.json()
+    assert body["total"] == 1
+    hit = body["results"][0]
+    assert hit["title"] == "Mission locale de l'Arrageois" and hit["kind"] == "organisation"
+    assert hit["url"].startswith("http://testserver/annuaire/")
+    assert body["understood"] == ["mission locale | ml", "arras"]
+    assert body["facets"]["kind"] == [{"value": "organisation", "label": "Partenaire", "count": 1}]
+
+
+def test_api_reports_bad_parameters(client_db):
+    body = client_db.get("/api/recherche", {"q": "logement", "age": "vieux"}).json()
+    assert body["errors"] == ["L'âge doit être un nombre entre 1 et 99 : ce filtre est ignoré."]
+    assert body["total"] == 7
+
+
+def test_nothing_professional_reaches_the_api(client_db):
+    raw = client_db.get("/api/recherche", {"q": "mission locale arras"}).content.decode()
+    assert "Zorglub" not in raw and "zorglub@exemple.invalid" not in raw
+    assert "Brouillonne" not in client_db.get("/api/recherche", {"q": "logement"}).content.decode()
+
+
+def test_suggestions_for_the_combobox(client_db):
+    body = client_db.get("/recherche/suggestions", {"q": "missi"}).json()
+    labels = [s["label"] for s in body["suggestions"]]
+    assert "Mission locale de l'Arrageois" in labels
+    assert all(s["url"] and s["kind_label"] for s in body["suggestions"])
+    assert client_db.get("/recherche/suggestions", {"q": "x" * 5000}).status_code == 200
+
+
+def test_search_ids_for_the_directory(db_indexed):
+    from search.api import search_ids
+
+    ids = search_ids("fjt")
+    assert ids[:2] and set(ids) == {db_indexed["fjt_lens"].pk, db_indexed["fjt_bethune"].pk}
+    assert search_ids("") == []
+
+
+def test_healthz_reports_search_ok_on_the_database(client_db):
+    assert client_db.get("/healthz").json()["search"] == "ok"
