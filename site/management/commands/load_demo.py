@@ -10,6 +10,7 @@ from relais import demo
 APP_LOADERS = [
     "directory.demo",
     "guide.demo",
+    "meetings.demo",
 ]
 
 

@@ -1,0 +1,54 @@
+"""The demo loader on a small directory: held sessions with attendance, planned ones ahead, idempotent."""
+
+from django.contrib.auth import get_user_model
+
+from directory.models import Contact, Organisation, Territory
+from meetings import demo
+from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
+from meetings.services import trained_person_keys
+
+KINDS = ["ml", "mds", "ccas", "ft", "caf", "fjt", "cllaj"]
+
+
+def _small_directory():
+    dep = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
+    for code, name in (("62-ARR", "Arrageois"), ("62-ART", "Artois")):
+        Territory.objects.create(kind="territoire", code=code, name=name, parent=dep)
+        for kind in KINDS:
+            org = Organisation.objects.create(name=f"{kind.upper()} {name}", slug=f"{kind}-{code.lower()}",
+                                              status="published", source_id=f"demo--{code}--{kind}")
+            for position in (1, 2):
+                Contact.objects.create(organisation=org, name=f"Contact {position} {kind} {name}", position=position,
+                                       email=f"c{position}-{kind}-{code.lower()}@exemple.invalid")
+
+
+def test_demo_builds_two_years_of_sessions_and_is_idempotent(db, make_user):
+    _small_directory()
+    secretary = make_user("secretaire", "secretaire_instance")
+    lines = []
+    demo.load(lines.append)
+    counts = (Body.objects.count(), Meeting.objects.count(), Invitation.objects.count(), Attendance.objects.count(),
+              HalfDaySignature.objects.count())
+    assert set(Body.objects.values_list("kind", flat=True)) == {
+        "copil", "comite_suivi", "comite_technique", "permanence", "formation", "commission_rp"}
+    held = Meeting.objects.filter(status="held")
+    assert held.filter(starts_at__year=2025).exists() and held.filter(starts_at__year=2026).exists()
+    assert not held.filter(starts_at__date__gte=demo.DEMO_TODAY).exists()
+    assert Meeting.objects.filter(status="planned", starts_at__date__gt=demo.DEMO_TODAY).exists()
+    # Every expected seat of a held session has exactly one attendance; some are absent, some present.
+    assert not Invitation.objects.filter(meeting__status="held", attendance__isnull=True).exists()
+    statuses = set(Attendance.objects.values_list("status", flat=True))
+    assert {"present", "absent", "excused"} <= statuses
+    youth = Invitation.objects.filter(meeting__status="held", is_youth_seat=True)
+    filled = youth.filter(attendance__status="present")
+    assert 0 < filled.count() < youth.count()
+    assert all(len(name) <= 12 for name in filled.values_list("person_name", flat=True))  # first name + initial
+    training = held.filter(body__kind="formation").first()
+    assert training is not None and training.half_days.count() == 4 and trained_person_keys(training)
+    assert secretary.has_perm("meetings.manage_body", Body.objects.get(slug="copil-62"))
+    assert any("Instances" in line for line in lines)
+
+    demo.load(lines.append)
+    assert counts == (Body.objects.count(), Meeting.objects.count(), Invitation.objects.count(),
+                      Attendance.objects.count(), HalfDaySignature.objects.count())
+    assert get_user_model().objects.count() == 1
