@@ -63,7 +63,7 @@ def choose_territory(request):
         forget_territory(response)
         messages.success(request, _("Ton territoire est oublié : le guide montre tout le département."))
         return response
-    form = TerritoryForm(request.POST or None, territoires=territoires)
+    form = TerritoryForm(request.POST if request.method == "POST" else None, territoires=territoires)
     if request.method == "POST":
         chosen = None
         if form.is_valid():
@@ -143,7 +143,7 @@ def idea(request):
     """"Propose une idée / signale un manque"."""
     index = GuideIndexPage.objects.live().first()
     themes = list(ThemePage.objects.child_of(index).live().order_by("path")) if index else []
-    form = IdeaForm(request.POST or None, themes=themes)
+    form = IdeaForm(request.POST if request.method == "POST" else None, themes=themes)
     status = 200
     if request.method == "POST":
         if form.is_bot():
