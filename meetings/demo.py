@@ -23,6 +23,7 @@ from directory.models import Contact, Organisation, Territory
 from meetings import services
 from meetings.models import (
     Action,
+    AgendaItem,
     Attendance,
     Body,
     BodyMember,
@@ -323,5 +324,5 @@ def _today_session(secretary):
     start = _at(DEMO_TODAY, 14)
     meeting = Meeting.objects.create(body=body, title="Séance de démonstration du jour", starts_at=start,
                                      ends_at=start + timedelta(hours=2), place=body.default_place)
-    meeting.agenda_items.create(title="Tour de table des situations", sort_order=1)
+    AgendaItem.objects.create(meeting=meeting, title="Tour de table des situations", sort_order=1)
     services.freeze_invitations(meeting)
