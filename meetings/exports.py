@@ -107,15 +107,19 @@ def to_xlsx(meeting: Meeting, rows: list[SheetRow]) -> bytes:
     return out.getvalue()
 
 
-def to_pdf(meeting: Meeting, rows: list[SheetRow], *, request=None) -> bytes:
-    from weasyprint import HTML
-
+def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:
     local = timezone.localtime(meeting.starts_at)
-    html = render_to_string("meetings/emargement_pdf.html", {
+    return render_to_string("meetings/emargement_pdf.html", {
         "meeting": meeting, "body": meeting.body, "rows": rows, "starts": local,
         "ends": timezone.localtime(meeting.ends_at),
         "half_days": list(meeting.half_days.all()) if meeting.body.is_training else [],
         "generated_at": timezone.localtime(),
     })
+
+
+def to_pdf(meeting: Meeting, rows: list[SheetRow], *, request=None) -> bytes:
+    from weasyprint import HTML
+
+    html = render_pdf_html(meeting, rows)
     base = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base).write_pdf()

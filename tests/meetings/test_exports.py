@@ -1,0 +1,90 @@
+"""Feuille d'émargement exports: PDF, CSV and XLSX carry the same people and statuses; trainings add half-days."""
+
+import csv
+import io
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from meetings import services
+from meetings.models import Body, Meeting
+
+
+def _export(client, meeting, fmt):
+    response = client.get(reverse("meetings:export", args=[meeting.pk, fmt]))
+    assert response.status_code == 200
+    assert f'filename="emargement-{meeting.body.slug}-' in response["Content-Disposition"]
+    return response
+
+
+def _prepare(meeting):
+    invs = list(meeting.invitations.filter(is_youth_seat=False).order_by("position"))
+    services.record_attendance(invs[0], "present")
+    services.record_attendance(invs[1], "represented", represented_by="=HYPERLINK(\"x\")")
+    services.add_walk_in(meeting, "Camille Invitée")
+    return invs
+
+
+def test_csv_lists_everyone_with_status_and_neutralises_formulas(client_as, body_secretary, meeting):
+    invs = _prepare(meeting)
+    content = _export(client_as(body_secretary), meeting, "csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content), delimiter=";"))
+    assert rows[0][:5] == ["Organisation", "Personne", "Siège", "Voix", "Présence"]
+    by_person = {row[1]: row for row in rows[1:]}
+    assert by_person[invs[0].person_name][4] == "Présent·e"
+    assert by_person[invs[1].person_name][5] == "'=HYPERLINK(\"x\")"
+    assert by_person[invs[2].person_name][4] == "Non pointé·e"
+    assert by_person["Camille Invitée"][2] == "Non convoqué·e"
+    assert len(rows) == 1 + 4 + 1
+
+
+def test_xlsx_has_title_and_rows(client_as, body_secretary, meeting):
+    invs = _prepare(meeting)
+    wb = load_workbook(io.BytesIO(_export(client_as(body_secretary), meeting, "xlsx").content))
+    ws = wb.active
+    assert ws["A1"].value == meeting.body.name
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+    by_person = {v[1]: v for v in values}
+    assert by_person[invs[0].person_name][4] == "Présent·e"
+    assert by_person["Camille Invitée"][2] == "Non convoqué·e"
+    assert len(values) == 5
+
+
+def test_pdf_is_a_real_pdf_with_names(client_as, body_secretary, meeting):
+    _prepare(meeting)
+    response = _export(client_as(body_secretary), meeting, "pdf")
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
+    from meetings import exports
+    html = exports.render_pdf_html(meeting, exports.sheet_rows(meeting))
+    assert "Feuille d'émargement" in html and "Camille Invitée" in html and "Signature" in html
+
+
+def test_training_exports_half_days_and_trainer(client_as, secretary, make_body):
+    from guardian.shortcuts import assign_perm
+
+    body = make_body("Formation référent de parcours", kind=Body.Kind.FORMATION, youth_seats=0)
+    assign_perm("meetings.manage_body", secretary, body)
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start + timedelta(hours=8),
+                                     trainer_name="Formatrice Exemple")
+    services.freeze_invitations(meeting)
+    half_days = services.ensure_half_days(meeting)
+    inv = meeting.invitations.first()
+    services.sign_half_day(half_days[0], inv)
+    client = client_as(secretary)
+    rows = list(csv.reader(io.StringIO(_export(client, meeting, "csv").content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][-2:] == ["03/12/2026 Matin", "03/12/2026 Après-midi"]
+    assert [r for r in rows if r[1] == inv.person_name][0][-2:] == ["signé", ""]
+    from meetings import exports
+    html = exports.render_pdf_html(meeting, exports.sheet_rows(meeting))
+    assert "Formatrice Exemple" in html and "Formateur ou formatrice" in html
+    sheet = client.get(reverse("meetings:sheet", args=[meeting.pk])).content.decode()
+    assert "Signatures par demi-journée" in sheet
+    client.post(reverse("meetings:sign", args=[meeting.pk]), {"half_day": half_days[1].pk, "invitation": inv.pk})
+    assert services.trained_person_keys(meeting) == {inv.person_key}
+
+
+def test_unknown_format_is_404(client_as, body_secretary, meeting):
+    assert client_as(body_secretary).get(reverse("meetings:export", args=[meeting.pk, "doc"])).status_code == 404
