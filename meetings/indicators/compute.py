@@ -19,12 +19,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from directory.models import Organisation, Territory
 from meetings.indicators.models import Indicator
-from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
+from meetings.models import Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 
 C = Indicator.Computation
 PRESENT = tuple(sorted(Attendance.PRESENT_STATUSES))
@@ -135,8 +135,19 @@ def rate(numerator: int, denominator: int) -> Result:
     return Result(value, numerator, denominator)
 
 
-def _year_or_all(expression, by_year: bool):
-    return ExtractYear(expression) if by_year else Value(0, output_field=IntegerField())
+def _year_or_all(expression: str, by_year: bool, period: Period):
+    """The local year of a datetime column, as a CASE over the period's year boundaries.
+
+    Same answer as ExtractYear in the site's time zone, but plain comparisons: SQLite evaluates ExtractYear
+    with a Python function per row, which dominated the dashboard's time.
+    """
+    if not by_year:
+        return Value(0, output_field=IntegerField())
+    whens = []
+    for year in range(period.start.year, period.end.year + 1):
+        start, end = Period.year(year).bounds()
+        whens.append(When(**{f"{expression}__gte": start, f"{expression}__lt": end}, then=Value(year)))
+    return Case(*whens, default=Value(0), output_field=IntegerField())
 
 
 def _key(group, by_year: bool):
@@ -160,7 +171,8 @@ def _outer(inner, select: str, group: str = "g", order: str = "", limit: int | N
 def _organisation_presence_inner(scope: Scope, *, kinds=(), decision=None, body_ids=None, by_year=True,
                                  extra: dict | None = None):
     """One row per (session, expected partner organisation) with ``present`` 1 if any of its seats was filled."""
-    annotations = {"g": _year_or_all("meeting__starts_at", by_year), "m": F("meeting_id"), "o": F("organisation_id")}
+    annotations = {"g": _year_or_all("meeting__starts_at", by_year, scope.period), "m": F("meeting_id"),
+                   "o": F("organisation_id")}
     annotations.update(extra or {})
     return (Invitation.objects
             .filter(meeting_q(scope, "meeting__", kinds=kinds, decision=decision, body_ids=body_ids),
@@ -171,21 +183,42 @@ def _organisation_presence_inner(scope: Scope, *, kinds=(), decision=None, body_
                                        output_field=IntegerField()))))
 
 
-def organisation_presence(scope: Scope, *, kinds=(), decision=None, body_ids=None, by_year=True) -> dict:
-    """Expected organisations present ÷ expected organisations, summed over sessions (per year or overall)."""
-    inner = _organisation_presence_inner(scope, kinds=kinds, decision=decision, body_ids=body_ids, by_year=by_year)
-    rows = _outer(inner, "COUNT(*), SUM(sub.present)")
-    return {_key(g, by_year): rate(int(present or 0), int(expected)) for g, expected, present in rows}
+def invitation_figures(scope: Scope, *, body_ids=None, by_year=True) -> dict:
+    """Partner presence, youth presence and comité technique participation, in one pass over invitations.
 
+    Per session: expected partner organisations are the distinct organisations of its non-youth seats (two
+    seats of one organisation are one expected organisation, present if either seat was filled); youth seats
+    count one by one. Sessions are summed per year. Walk-ins have no invitation, so are never expected.
+    """
+    decision = Q(meeting__body__is_decision_body=True)
+    technique = Q(meeting__body__kind=Body.Kind.COMITE_TECHNIQUE)
+    partner = Q(is_youth_seat=False, organisation__isnull=False)
+    youth = Q(is_youth_seat=True)
+    present = Q(attendance__status__in=PRESENT)
 
-def youth_presence(scope: Scope, *, body_ids=None, by_year=True) -> dict:
-    """Youth seats filled ÷ youth seats invited, at held sessions of decision bodies."""
-    rows = (Invitation.objects
-            .filter(meeting_q(scope, "meeting__", decision=True, body_ids=body_ids), is_youth_seat=True)
-            .annotate(g=_year_or_all("meeting__starts_at", by_year))
-            .values("g")
-            .annotate(invited=Count("pk"), filled=Count("pk", filter=Q(attendance__status__in=PRESENT))))
-    return {_key(row["g"], by_year): rate(row["filled"], row["invited"]) for row in rows}
+    def organisations(condition):
+        return Count(Case(When(condition, then=F("organisation_id"))), distinct=True)
+
+    def seats(condition):
+        return Count(Case(When(condition, then=F("pk"))))
+
+    inner = (Invitation.objects
+             .filter(meeting_q(scope, "meeting__", body_ids=body_ids), decision | technique)
+             .annotate(g=_year_or_all("meeting__starts_at", by_year, scope.period), m=F("meeting_id"))
+             .values("g", "m")
+             .annotate(pe=organisations(decision & partner), pp=organisations(decision & partner & present),
+                       te=organisations(technique & partner), tp=organisations(technique & partner & present),
+                       yi=seats(decision & youth), yf=seats(decision & youth & present)))
+    rows = _outer(inner, "SUM(sub.pe), SUM(sub.pp), SUM(sub.te), SUM(sub.tp), SUM(sub.yi), SUM(sub.yf)")
+    figures = {C.PARTNER_PRESENCE: {}, C.TECHNIQUE_PARTICIPATION: {}, C.YOUTH_PRESENCE: {}}
+    for g, *counts in rows:
+        pe, pp, te, tp, yi, yf = (int(n or 0) for n in counts)
+        key = _key(g, by_year)
+        for code, numerator, denominator in ((C.PARTNER_PRESENCE, pp, pe), (C.TECHNIQUE_PARTICIPATION, tp, te),
+                                             (C.YOUTH_PRESENCE, yf, yi)):
+            if denominator:
+                figures[code][key] = rate(numerator, denominator)
+    return figures
 
 
 def _completed_trainings(scope: Scope, *, body_ids=None, by_year=True, period: Period | None = None):
@@ -193,43 +226,62 @@ def _completed_trainings(scope: Scope, *, body_ids=None, by_year=True, period: P
     return (HalfDaySignature.objects
             .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
                               body_ids=body_ids))
-            .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year), m=F("half_day__meeting_id"),
-                      p=F("person_key"))
+            .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year, period or scope.period),
+                      m=F("half_day__meeting_id"), p=F("person_key"))
             .values("g", "m", "p")
             .annotate(signed=Count("half_day_id", distinct=True),
                       half_days=Count("half_day__meeting__half_days", distinct=True))
             .filter(signed=F("half_days")))
 
 
-def professionals_trained(scope: Scope, *, body_ids=None, by_year=True) -> dict:
-    """Distinct people who signed every half-day of at least one training session of the period."""
-    rows = _outer(_completed_trainings(scope, body_ids=body_ids, by_year=by_year), "COUNT(DISTINCT sub.p)")
-    return {_key(g, by_year): Result(int(n)) for g, n in rows}
+def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=True) -> dict:
+    """People trained: distinct people who signed every half-day of a held training session.
 
-
-def professionals_trained_cumulative(scope: Scope, *, since: dt.date, body_ids=None, by_year=True) -> dict:
-    """Distinct people trained from ``since`` to the end of each year (or of the period)."""
+    Answers both figures in one query: C.TRAINED (people trained within each year, or within the period)
+    and C.TRAINED_CUMULATIVE (people trained from ``since`` to the end of each year, or of the period).
+    """
     period = Period(min(since, scope.period.start), scope.period.end)
-    inner = _completed_trainings(scope, body_ids=body_ids, by_year=True, period=period)
-    sql, params = inner.query.sql_with_params()
-    query = (f"SELECT first_year, COUNT(*) FROM (SELECT sub.p, MIN(sub.g) AS first_year FROM ({sql}) sub "  # noqa: S608
-             "GROUP BY sub.p) firsts GROUP BY first_year")
+    if by_year:
+        bucket = _year_or_all("half_day__meeting__starts_at", True, period)
+        first_bucket = scope.period.start.year
+    else:  # 1: within the period asked for; 0: between ``since`` and its start
+        bucket = Case(When(half_day__meeting__starts_at__gte=scope.period.bounds()[0], then=Value(1)),
+                      default=Value(0), output_field=IntegerField())
+        first_bucket = 1
+    signed = (HalfDaySignature.objects
+              .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
+                                body_ids=body_ids))
+              .annotate(g=bucket, m=F("half_day__meeting_id"), p=F("person_key"))
+              .values("g", "m", "p").annotate(signed=Count("pk")))
+    half_days = (HalfDay.objects
+                 .filter(meeting_q(scope, "meeting__", period=period, kinds=[Body.Kind.FORMATION], body_ids=body_ids))
+                 .annotate(hm=F("meeting_id")).values("hm").annotate(total=Count("pk")))
+    signed_sql, signed_params = signed.query.sql_with_params()
+    half_sql, half_params = half_days.query.sql_with_params()
+    query = (f"WITH s AS ({signed_sql}), h AS ({half_sql}), "  # noqa: S608 (the inner SQL is Django's)
+             "c AS (SELECT s.g, s.p FROM s INNER JOIN h ON h.hm = s.m WHERE s.signed = h.total) "
+             f"SELECT 'a', c.g, COUNT(DISTINCT c.p) FROM c WHERE c.g >= {int(first_bucket)} GROUP BY c.g "
+             "UNION ALL SELECT 'f', f.fy, COUNT(*) FROM (SELECT c.p, MIN(c.g) AS fy FROM c GROUP BY c.p) f "
+             "GROUP BY f.fy")
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        per_first_year = {int(year): int(n) for year, n in cursor.fetchall()}
+        cursor.execute(query, (*signed_params, *half_params))
+        rows = cursor.fetchall()
+    annual = {int(g): int(n) for kind, g, n in rows if kind == "a"}
+    firsts = {int(g): int(n) for kind, g, n in rows if kind == "f"}
     if not by_year:
-        return {ALL: Result(sum(per_first_year.values()))}
-    results, running = {}, 0
-    for year in range(period.start.year, scope.period.end.year + 1):
-        running += per_first_year.get(year, 0)
+        return {C.TRAINED: {ALL: Result(annual.get(1, 0))}, C.TRAINED_CUMULATIVE: {ALL: Result(sum(firsts.values()))}}
+    trained, cumulative, running = {}, {}, 0
+    for year in range(period.start.year, period.end.year + 1):
+        running += firsts.get(year, 0)
         if year >= scope.period.start.year:
-            results[year] = Result(running)
-    return results
+            trained[year] = Result(annual.get(year, 0))
+            cumulative[year] = Result(running)
+    return {C.TRAINED: trained, C.TRAINED_CUMULATIVE: cumulative}
 
 
 def _present_organisation_inner(scope: Scope, *, kinds, body_ids=None, by_year=True, extra: dict | None = None):
     """One row per (session, organisation present): invited or walk-in, an organisation counts once a session."""
-    annotations = {"g": _year_or_all("meeting__starts_at", by_year), "m": F("meeting_id"),
+    annotations = {"g": _year_or_all("meeting__starts_at", by_year, scope.period), "m": F("meeting_id"),
                    "o": Coalesce(F("invitation__organisation_id"), F("organisation_id"))}
     annotations.update(extra or {})
     return (Attendance.objects
@@ -249,7 +301,7 @@ def comite_suivi_presences(scope: Scope, *, body_ids=None, by_year=True) -> dict
 def sessions_held(scope: Scope, *, kind: str, body_ids=None, by_year=True) -> dict:
     """Number of held sessions of bodies of one kind, with their dates (kept for COPIL)."""
     rows = (Meeting.objects.filter(meeting_q(scope, kinds=[kind], body_ids=body_ids))
-            .annotate(g=_year_or_all("starts_at", by_year)).values("g")
+            .annotate(g=_year_or_all("starts_at", by_year, scope.period)).values("g")
             .annotate(n=Count("pk"), first=Min("starts_at"), last=Max("starts_at")))
     results = {}
     for row in rows:
@@ -264,29 +316,33 @@ def copil_held(scope: Scope, *, body_ids=None, by_year=True) -> dict:
             for key, result in held.items()}
 
 
-def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, body_ids=None) -> dict:
+def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, body_ids=None, memo: dict | None = None
+            ) -> dict:
     """The figure of a computed indicator, per year of ``scope.period`` (or for the whole period).
 
-    Keys missing from the answer are years without any counted session: see ``empty_result``.
+    Keys missing from the answer are years without any counted session: see ``empty_result``. Pass the same
+    ``memo`` dict for several indicators of one page: figures that come from one query are asked once.
     """
+    memo = {} if memo is None else memo
     code = indicator.computation
-    if code == C.PARTNER_PRESENCE:
-        return organisation_presence(scope, decision=True, body_ids=body_ids, by_year=by_year)
-    if code == C.YOUTH_PRESENCE:
-        return youth_presence(scope, body_ids=body_ids, by_year=by_year)
-    if code == C.TRAINED:
-        return professionals_trained(scope, body_ids=body_ids, by_year=by_year)
-    if code == C.TRAINED_CUMULATIVE:
+    bodies = frozenset(body_ids) if body_ids is not None else None
+    if code in (C.PARTNER_PRESENCE, C.YOUTH_PRESENCE, C.TECHNIQUE_PARTICIPATION):
+        key = ("invitations", scope, by_year, bodies)
+        if key not in memo:
+            memo[key] = invitation_figures(scope, body_ids=bodies, by_year=by_year)
+        return memo[key][code]
+    if code in (C.TRAINED, C.TRAINED_CUMULATIVE):
         since = dt.date(indicator.convention.first_year, 1, 1)
-        return professionals_trained_cumulative(scope, since=since, body_ids=body_ids, by_year=by_year)
+        key = ("trainings", scope, by_year, bodies, since)
+        if key not in memo:
+            memo[key] = training_figures(scope, since=since, body_ids=bodies, by_year=by_year)
+        return memo[key][code]
     if code == C.SUIVI_PRESENCES:
         return comite_suivi_presences(scope, body_ids=body_ids, by_year=by_year)
     if code == C.PERMANENCES:
         return sessions_held(scope, kind=Body.Kind.PERMANENCE, body_ids=body_ids, by_year=by_year)
     if code == C.COPIL_HELD:
         return copil_held(scope, body_ids=body_ids, by_year=by_year)
-    if code == C.TECHNIQUE_PARTICIPATION:
-        return organisation_presence(scope, kinds=[Body.Kind.COMITE_TECHNIQUE], body_ids=body_ids, by_year=by_year)
     raise ValueError(f"{code!r} is not a computed indicator")
 
 

@@ -115,6 +115,7 @@ def build_matrix(*, year: int, territory: Territory | None = None, body_ids: fro
     custom = period.single_year != year
     trend_scope = Scope(Period.years(trend_years[0], trend_years[-1]), territory, body_ids)
     values = manual_values(indicators, territory)
+    memo: dict = {}
     rows = []
     for indicator in indicators:
         targets = _targets(indicator)
@@ -123,10 +124,11 @@ def build_matrix(*, year: int, territory: Territory | None = None, body_ids: fro
             current = per_year.get(year) if not custom else Result(None)
         else:
             own = _indicator_bodies(indicator)
-            per_year = compute.compute(indicator, trend_scope, body_ids=own)
+            per_year = compute.compute(indicator, trend_scope, body_ids=own, memo=memo)
             per_year = {y: compute.result_for(indicator, per_year, y) for y in trend_years}
             if custom:
-                overall = compute.compute(indicator, Scope(period, territory, body_ids), by_year=False, body_ids=own)
+                overall = compute.compute(indicator, Scope(period, territory, body_ids), by_year=False, body_ids=own,
+                                          memo=memo)
                 current = compute.result_for(indicator, overall, compute.ALL)
             else:
                 current = per_year[year]

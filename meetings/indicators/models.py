@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 
 
@@ -158,6 +159,28 @@ class Indicator(ClusterableModel):
                                    % {"year": year, "first": convention.first_year, "last": convention.last_year}})
 
 
+class IndicatorAdminForm(WagtailAdminModelForm):
+    """Checks the inline targets against the unit and convention chosen in the same form (even a new one)."""
+
+    def clean(self):
+        data = super().clean()
+        probe = Indicator(unit=data.get("unit"), computation=data.get("computation"),
+                          convention=data.get("convention"))
+        formset = self.formsets.get("targets") if hasattr(self, "formsets") else None
+        for form in formset.forms if formset is not None else ():
+            if not form.is_valid() or form.cleaned_data.get("DELETE"):
+                continue
+            for check, field in ((probe.check_year, "year"), (probe.check_amount, "value")):
+                try:
+                    check(form.cleaned_data.get(field), field)
+                except ValidationError as error:
+                    form.add_error(None, error)
+        return data
+
+
+Indicator.base_form_class = IndicatorAdminForm
+
+
 class IndicatorTarget(models.Model):
     """The convention's target for one indicator and one year (percentages in points: 80 means 80 %)."""
 
@@ -177,10 +200,15 @@ class IndicatorTarget(models.Model):
         return f"{self.indicator} {self.year} : {self.value}"
 
     def clean(self):
-        if self.indicator_id is None:
+        # In the admin's inline panel the indicator may be new (unsaved) but already carries the unit and
+        # convention chosen in the same form.
+        indicator = self._meta.get_field("indicator").get_cached_value(self, default=None)
+        if indicator is None and self.indicator_id is not None:
+            indicator = self.indicator
+        if indicator is None:
             return
-        self.indicator.check_year(self.year)
-        self.indicator.check_amount(self.value)
+        indicator.check_year(self.year)
+        indicator.check_amount(self.value)
 
 
 class IndicatorValue(models.Model):

@@ -34,6 +34,8 @@ class Filters:
         bodies = Body.objects.order_by("name")
         if body_ids is not None:
             bodies = bodies.filter(pk__in=sorted(body_ids))
+        # Rendered by hand in the template: one query, no widget template per checkbox.
+        self.bodies = list(bodies.only("pk", "name"))
         self.form = DashboardFilterForm(request.GET or None, years=self.years or [default_year()], bodies=bodies)
         self.notes: list[str] = []
         data = {}
@@ -51,6 +53,7 @@ class Filters:
         self.year = data.get("annee") or default_year(self.years)
         self.territory = data.get("territoire")
         chosen = data.get("instances")
+        self.chosen_ids = {body.pk for body in chosen or ()}
         self.body_ids = body_ids
         if chosen:
             chosen_ids = frozenset(body.pk for body in chosen)

@@ -11,6 +11,8 @@ APP_LOADERS = [
     "directory.demo",
     "guide.demo",
     "meetings.demo",
+    "meetings.indicators.demo",
+    "search.demo",
 ]
 
 
