@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+import email_validator
 from data_inclusion.schema import v1 as di
 from django.conf import settings
 from django.db.models import Prefetch
@@ -18,6 +19,7 @@ from directory.models import Organisation, Service
 from directory.validators import phone_e164
 
 SOURCE = "relais"
+SUB_THEMES = {member.value for member in di.Thematique}
 
 
 def source_name() -> str:
@@ -31,6 +33,13 @@ def structure_id(organisation: Organisation) -> str:
     return f"{source_name()}--structure-{organisation.pk}"
 
 
+def own_pk(identifier: str, kind: str) -> int | None:
+    """The primary key behind an id this directory minted (``relais--structure-12`` → 12), else None."""
+    prefix = f"{source_name()}--{kind}-"
+    rest = identifier[len(prefix):] if identifier.startswith(prefix) else ""
+    return int(rest) if rest.isdigit() else None
+
+
 def service_id(service: Service) -> str:
     if service.source_id:
         return service.source_id
@@ -42,6 +51,18 @@ def exportable_organisations():
     return (Organisation.objects.published().select_related("commune").order_by("pk")
             .prefetch_related(Prefetch("services", queryset=Service.objects.published().order_by("pk"),
                                        to_attr="exported_services")))
+
+
+def exportable_email(value: str) -> str | None:
+    """The address if data·inclusion accepts it; placeholders of reserved domains (exemple.invalid…) are dropped
+    rather than making a whole record invalid."""
+    if not value:
+        return None
+    try:
+        email_validator.validate_email(value, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        return None
+    return value
 
 
 def _text(value: str, minimum: int = 5) -> str | None:
@@ -75,7 +96,7 @@ def structure_dict(organisation: Organisation, base_url: str = "") -> dict:
         "siret": organisation.siret or None,
         **_address(organisation),
         "telephone": phone_e164(organisation.phone) or None,
-        "courriel": organisation.email or None,
+        "courriel": exportable_email(organisation.email),
         "site_web": organisation.website or None,
         "horaires_accueil": organisation.opening_hours or None,
         "accessibilite_lieu": organisation.accessibility_url or None,
@@ -93,7 +114,8 @@ def service_dict(service: Service, organisation: Organisation, base_url: str = "
         "description": description[:10000],
         "lien_source": f"{base_url}{organisation.get_absolute_url()}" if base_url else None,
         "date_maj": service.updated_at.date().isoformat(),
-        "thematiques": sorted(service.thematiques) or None,
+        # v1 lists sub-themes only: a service tagged with a whole category keeps its sub-themes
+        "thematiques": sorted(code for code in service.thematiques if code in SUB_THEMES) or None,
         "frais": service.frais or None,
         "frais_precisions": service.frais_precisions or None,
         "publics": sorted(service.publics) or None,
@@ -102,7 +124,7 @@ def service_dict(service: Service, organisation: Organisation, base_url: str = "
         **{key: value for key, value in _address(organisation).items() if key != "complement_adresse"},
         "complement_adresse": organisation.address_complement or None,
         "telephone": phone_e164(service.phone or organisation.phone) or None,
-        "courriel": service.email or organisation.email or None,
+        "courriel": exportable_email(service.email or organisation.email),
         "modes_accueil": sorted(service.modes_accueil) or None,
         "zone_eligibilite": list(service.zone_eligibilite) or None,
         "contact_nom_prenom": None,

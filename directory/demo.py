@@ -168,7 +168,8 @@ def load(log) -> None:
                 if source_id in existing:
                     continue
                 commune = communes[position % len(communes)] if kind in ("ccas", "fs", "alim") else communes[0]
-                place = commune.name if kind in ("ccas", "fs", "alim", "ft", "caf", "cpam") else territory.name
+                by_commune = kind in ("ccas", "fs", "alim", "ft", "caf", "cpam") or territory.code.startswith("49-")
+                place = commune.name if by_commune else territory.name
                 _create(rng, kind, source_id, place, commune, territory, departement, number, now)
                 created += 1
         for departement in Territory.objects.filter(kind=Territory.Kind.DEPARTEMENT).order_by("code"):

@@ -12,7 +12,7 @@ def parse_phone(value: str):
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number):
+    if not (phonenumbers.is_possible_number(number) or phonenumbers.is_possible_short_number(number)):
         return None
     return number
 
@@ -32,9 +32,12 @@ def format_phone(value: str) -> str:
 
 
 def phone_e164(value: str) -> str:
+    """E.164 for ordinary numbers; short numbers (115, 3919) stay as dialled."""
     number = parse_phone(value) if value else None
     if number is None:
         return ""
+    if not phonenumbers.is_possible_number(number):
+        return str(number.national_number)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
