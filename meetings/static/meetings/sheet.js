@@ -12,9 +12,17 @@
   var fragmentTimer = null;
 
   function showNotice(paused) {
+    sheet.dataset.live = paused ? "paused" : "open";
     if (!notice) { return; }
     notice.hidden = !paused;
     notice.textContent = paused ? notice.dataset.paused : "";
+  }
+
+  function showError(text) {
+    var box = document.getElementById("sheet-error");
+    if (!box) { return; }
+    box.textContent = text;
+    box.hidden = !text;
   }
 
   function applyCounts(counts) {
@@ -108,9 +116,10 @@
       .then(function (response) { return response.json(); })
       .then(function (message) {
         if (!message.ok) {
-          window.alert(message.message);
+          showError(message.message);
           return;
         }
+        showError("");
         applyMessage(message);
         if (message.live === false) { showNotice(true); }
         if (form.classList.contains("walk-in-form")) { form.reset(); }

@@ -1,0 +1,136 @@
+"""The live attendance sheet in real Chromium, served by a real Daphne (HTTP + websockets) in this process.
+
+pytest-django's live server speaks WSGI only, so the sheet's websocket needs Daphne: it runs in a thread on
+a free port, against the same test database, for the whole module.
+"""
+
+import os
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def daphne_url():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from daphne.server import Server  # installs Twisted's asyncio reactor
+    from twisted.internet import reactor
+
+    from relais.asgi import application
+
+    port = _free_port()
+    server = Server(application=application, endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+                    signal_handlers=False, verbosity=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("Daphne did not start")
+    yield f"http://127.0.0.1:{port}"
+    reactor.callFromThread(reactor.stop)
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_meeting(db, secretary):
+    from directory.models import Contact, Organisation
+    from meetings.models import Body, BodyMember, Meeting
+    from meetings.services import freeze_invitations
+
+    body = Body.objects.create(name="Comité de suivi – Artois", kind=Body.Kind.COMITE_SUIVI, is_decision_body=True,
+                               quorum=3, youth_seats=1)
+    for n in range(6):
+        org = Organisation.objects.create(name=f"Partenaire {n + 1}", slug=f"partenaire-{n + 1}", status="published")
+        contact = Contact.objects.create(organisation=org, name=f"Camille Membre{n + 1}",
+                                         email=f"m{n}@exemple.invalid")
+        BodyMember.objects.create(body=body, organisation=org, contact=contact)
+    start = timezone.now().replace(microsecond=0)
+    meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start + timedelta(hours=2), place="Salle 1")
+    freeze_invitations(meeting)
+    assign_perm("meetings.manage_body", secretary, body)
+    return meeting
+
+
+def _page(chromium, base_url, user, **context_args):
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    context = chromium.new_context(base_url=base_url, locale="fr-FR", **context_args)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return context, page
+
+
+def test_a_tap_on_one_sheet_appears_on_the_other_within_a_second(chromium, daphne_url, live_meeting, secretary,
+                                                                 axe_check):
+    tablet_ctx, tablet = _page(chromium, daphne_url, secretary, viewport={"width": 1024, "height": 800})
+    phone_ctx, phone = _page(chromium, daphne_url, secretary, viewport={"width": 360, "height": 740},
+                             is_mobile=True, has_touch=True)
+    try:
+        url = f"/instances/seances/{live_meeting.pk}/feuille/"
+        for page in (tablet, phone):
+            page.goto(url)
+            expect(page.locator("#sheet")).to_have_attribute("data-live", "open")
+        row = f"#inv-{live_meeting.invitations.get(person_name='Camille Membre2').pk}"
+        tablet.locator(row).get_by_role("button", name="Présent·e – Camille Membre2").click()
+        expect(phone.locator(f"{row} [data-role=state]")).to_contain_text("Présent·e", timeout=1000)
+        expect(phone.locator('[data-count="present"]')).to_have_text("1", timeout=1000)
+        expect(phone.locator(row).get_by_role("button", name="Présent·e – Camille Membre2")).to_have_attribute(
+            "aria-pressed", "true")
+        # And back the other way, from the phone.
+        phone.locator(row).get_by_role("button", name="Excusé·e – Camille Membre2").click()
+        expect(tablet.locator(f"{row} [data-role=state]")).to_contain_text("Excusé·e", timeout=1000)
+        assert live_meeting.attendances.get().status == "excused"
+        # A self check-in from a third phone shows up on the open sheets.
+        from meetings.checkin import make_token
+
+        guest_ctx = chromium.new_context(base_url=daphne_url, locale="fr-FR", viewport={"width": 360, "height": 740})
+        guest = guest_ctx.new_page()
+        guest.goto(f"/instances/pointage/{make_token(live_meeting)}/")
+        guest.get_by_label("Votre nom", exact=True).select_option(label="Camille Membre4 – Partenaire 4")
+        guest.get_by_role("button", name="Je suis présent·e").click()
+        expect(guest.get_by_role("status")).to_contain_text("présence est enregistrée")
+        row4 = f"#inv-{live_meeting.invitations.get(person_name='Camille Membre4').pk}"
+        expect(tablet.locator(f"{row4} [data-role=state]")).to_contain_text("Présent·e", timeout=1000)
+        axe_check(guest)
+        guest_ctx.close()
+        # The sheet at 360 px: accessible, nothing overflows sideways.
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+        axe_check(phone)
+    finally:
+        tablet_ctx.close()
+        phone_ctx.close()
+
+
+def test_sheet_works_without_javascript(chromium, daphne_url, live_meeting, secretary):
+    context, page = _page(chromium, daphne_url, secretary, java_script_enabled=False,
+                          viewport={"width": 360, "height": 740})
+    try:
+        page.goto(f"/instances/seances/{live_meeting.pk}/feuille/")
+        row = f"#inv-{live_meeting.invitations.get(person_name='Camille Membre1').pk}"
+        page.locator(row).get_by_role("button", name="À distance – Camille Membre1").click()
+        expect(page.locator(f"{row} [data-role=state]")).to_contain_text("À distance")
+        assert live_meeting.attendances.get().status == "remote"
+    finally:
+        context.close()
