@@ -79,7 +79,7 @@ def load_site_pages(log) -> Page:
 
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _recreate_tree_root()
         home = HomePage(
             title="Aucun jeune ne doit quitter l'aide sociale à l'enfance sans solution",
             slug="accueil",
@@ -108,6 +108,14 @@ def load_site_pages(log) -> Page:
             page.save_revision().publish()
             log(f"Page « {title} » créée.")
     return home
+
+
+def _recreate_tree_root() -> Page:
+    """Wagtail's migrations create the tree's root; a flushed database (transactional tests) has none."""
+    from wagtail.models import Locale
+
+    locale, _ = Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale, live=True))
 
 
 def load_users(log) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ variable, and a missing secret is a start-up error rather than a silent default.
 See README.md for the variables.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,6 +142,10 @@ else:
 # Lets several test runs share one PostgreSQL server without clashing.
 if env_str("RELAIS_TEST_DB_NAME", ""):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("RELAIS_TEST_DB_NAME")
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not Django's shared-cache memory database: the live server thread of the browser tests then
+    # waits on SQLite's file lock instead of failing on table locks. One file per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

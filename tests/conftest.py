@@ -110,10 +110,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
                  "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright():
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by fixtures around it
-    # are still synchronous and safe.
+    # are still synchronous and safe. Module scope: the loop must be gone before any asyncio test runs.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
@@ -123,7 +123,7 @@ def _playwright():
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(_playwright):
     browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
     yield browser
@@ -132,7 +132,11 @@ def chromium(_playwright):
 
 @pytest.fixture
 def phone_page(chromium, live_server):
-    """A fresh page in a 360 px wide phone viewport, French, pointed at the live server."""
+    """A fresh page in a 360 px wide phone viewport, French, pointed at the live server.
+
+    Browser tests run on a transactional database whose tables are emptied after each test: fixtures that
+    need pages go through `site_pages` (relais.demo recreates Wagtail's root page when it is missing).
+    """
     context = chromium.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", base_url=live_server.url,
                                    device_scale_factor=1, is_mobile=True, has_touch=True)
     page = context.new_page()

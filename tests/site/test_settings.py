@@ -22,7 +22,7 @@ PROD_ENV = {
 def run_manage(*args, env_extra=None, tmp_path=None):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "RELAIS_ENV", "EMAIL_HOST",
-                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS"}}
+                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     if tmp_path is not None:
         env["RELAIS_VAR_DIR"] = str(tmp_path)
     env.update(env_extra or {})

@@ -110,7 +110,7 @@ def test_healthz_reports_a_broken_channel_layer_as_down(client, settings):
 async def test_asgi_application_serves_http_and_refuses_unknown_websockets():
     from relais.asgi import application
 
-    http = HttpCommunicator(application, "GET", "/healthz")
+    http = HttpCommunicator(application, "GET", "/healthz", headers=[(b"host", b"127.0.0.1")])
     response = await http.get_response()
     assert response["status"] in (200, 503)
 
