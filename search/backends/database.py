@@ -9,7 +9,15 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
-from search.backends.base import Filters, RawHit, RawResult, SearchBackend, Suggestion, bounding_box
+from search.backends.base import (
+    ORGANISATION_BOOST,
+    Filters,
+    RawHit,
+    RawResult,
+    SearchBackend,
+    Suggestion,
+    bounding_box,
+)
 from search.documents import SearchDoc
 from search.models import SearchDocument, SearchTag
 from search.vocabulary import ParsedQuery, fold, index_text, stem, words
@@ -17,6 +25,10 @@ from search.vocabulary import ParsedQuery, fold, index_text, stem, words
 # bm25 column weights of text_a, text_b, text_c (SQLite); ts_rank weights {D, C, B, A} (PostgreSQL).
 SQLITE_WEIGHTS = (10.0, 3.0, 1.0)
 POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
+KIND_BOOST_SQL = f"(CASE WHEN d.kind = 'organisation' THEN {ORGANISATION_BOOST} ELSE 1.0 END)"
+# Full-text scores add up every matched synonym in every column; a match in the title is what a visitor
+# means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
+TITLE_BONUS = 1.0
 FACET_TAG_PREFIXES = ("kind:", "theme:", "public:", "type:", "commune:")
 BATCH = 1000
 
@@ -39,6 +51,22 @@ def _fts5_expression(parsed: ParsedQuery, match_any: bool) -> str:
         alternatives = ["(" + " AND ".join(f'"{stem(w)}"' for w in alt) + ")" for alt in group]
         groups.append("(" + " OR ".join(alternatives) + ")")
     return (" OR " if match_any else " AND ").join(groups)
+
+
+def _title_factor(parsed: ParsedQuery, vendor: str) -> tuple[str, list]:
+    """SQL multiplying the score by 1 + TITLE_BONUS × (share of query groups found in the title)."""
+    cases, params = [], []
+    for group in parsed.groups:
+        if vendor == "postgresql":
+            cases.append("(CASE WHEN d.search_vector @@ to_tsquery('relais_fr', %s) THEN 1 ELSE 0 END)")
+            params.append(" | ".join("(" + " & ".join(f"{w}:A" for w in alt) + ")" for alt in group))
+        else:
+            alternatives = []
+            for alt in group:
+                alternatives.append("(" + " AND ".join(["(' ' || d.text_a || ' ') LIKE %s"] * len(alt)) + ")")
+                params += [f"% {stem(w)} %" for w in alt]
+            cases.append("(CASE WHEN " + " OR ".join(alternatives) + " THEN 1 ELSE 0 END)")
+    return f"(1.0 + {TITLE_BONUS} * ({' + '.join(cases)}) / {len(parsed.groups)}.0)", params
 
 
 def _tsquery_text(parsed: ParsedQuery, match_any: bool) -> str:
@@ -119,14 +147,17 @@ class DatabaseBackend(SearchBackend):
             where.append("d.search_vector @@ to_tsquery('relais_fr', %s)")
             query_text = _tsquery_text(parsed, match_any)
             params.append(query_text)
-            score_sql = f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, to_tsquery('relais_fr', %s))"
-            score_params = [query_text]
+            title_sql, title_params = _title_factor(parsed, "postgresql")
+            score_sql = (f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, to_tsquery('relais_fr', %s))"
+                         f" * {KIND_BOOST_SQL} * {title_sql}")
+            score_params = [query_text, *title_params]
         else:
             from_sql = "search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
             where.append("search_fts MATCH %s")
             params.append(_fts5_expression(parsed, match_any))
             a, b, c = SQLITE_WEIGHTS
-            score_sql = f"(-bm25(search_fts, {a}, {b}, {c}))"
+            title_sql, score_params = _title_factor(parsed, "sqlite")
+            score_sql = f"(-bm25(search_fts, {a}, {b}, {c})) * {KIND_BOOST_SQL} * {title_sql}"
         if filters.kinds:
             where.append("d.kind IN (" + ", ".join(["%s"] * len(filters.kinds)) + ")")
             params += list(filters.kinds)

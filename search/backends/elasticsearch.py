@@ -19,6 +19,7 @@ from elasticsearch.dsl import Completion, Document, GeoPoint, Integer, Keyword, 
 from elasticsearch.helpers import BulkIndexError, bulk
 
 from search.backends.base import (
+    ORGANISATION_BOOST,
     BackendUnavailable,
     Filters,
     RawHit,
@@ -202,9 +203,9 @@ class ElasticsearchBackend(SearchBackend):
             alternatives = [Q("multi_match", query=" ".join(alt), fields=TEXT_FIELDS, operator="and")
                             for alt in group]
             groups.append(Q("bool", should=alternatives, minimum_should_match=1))
-        if match_any:
-            return Q("bool", should=groups, minimum_should_match=1)
-        return Q("bool", must=groups)
+        text = Q("bool", should=groups, minimum_should_match=1) if match_any else Q("bool", must=groups)
+        return Q("function_score", query=text, boost_mode="multiply", functions=[
+            {"filter": Q("term", kind=KIND_ORGANISATION).to_dict(), "weight": ORGANISATION_BOOST}])
 
     def _filters(self, filters: Filters) -> list:
         out = []
