@@ -100,6 +100,32 @@ def territory(code: str):
     return Territory.objects.filter(code=code).select_related("parent__parent").first()
 
 
+def commune_from_text(text: str):
+    """A commune from what a visitor types: its INSEE code, its postal code or its name (accents optional)."""
+    from django.apps import apps
+
+    text = " ".join((text or "").split())[:80]
+    if not text:
+        return None
+    try:
+        Territory = apps.get_model("directory.Territory")
+    except LookupError:
+        return None
+    communes = Territory.objects.filter(kind="commune")
+    found = communes.filter(code=text).first()
+    if found is None and text.isdigit() and len(text) == 5:
+        found = communes.filter(postal_codes__contains=text).order_by("-population", "name").first()
+    if found is None:
+        found = communes.filter(name__iexact=text).first()
+    if found is None:
+        wanted = " ".join(words(text))
+        for pk, name in communes.values_list("pk", "name").iterator(chunk_size=2000):
+            if " ".join(words(name)) == wanted:
+                found = communes.get(pk=pk)
+                break
+    return found
+
+
 def area_codes(place) -> tuple[str, ...]:
     """Codes whose documents serve this place: itself, its ancestors, its descendants, and "everywhere"."""
     codes = [place.code]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 
 from search import labels
-from search.api import area_codes, territory
+from search.api import area_codes, commune_from_text, territory
 from search.backends import Filters, Near
 from search.documents import KIND_LABELS
 from search.vocabulary import clean_text
@@ -83,7 +83,7 @@ def parse_params(query: QueryDict) -> SearchParams:
     params.radius_km = radius
     near = None
     raw_lat, raw_lon = query.get("lat", "").strip(), query.get("lon", "").strip()
-    near_code = query.get("pres_de", "").strip()[:20]
+    near_text = query.get("pres_de", "").strip()[:80]
     if raw_lat or raw_lon:
         lat, lon = _float(raw_lat, -90, 90), _float(raw_lon, -180, 180)
         if lat is None or lon is None:
@@ -91,8 +91,8 @@ def parse_params(query: QueryDict) -> SearchParams:
         else:
             near = Near(round(lat, 5), round(lon, 5), radius)
             params.near_label = "votre position"
-    elif near_code:
-        place = territory(near_code)
+    elif near_text:
+        place = commune_from_text(near_text)
         if place is None or place.latitude is None or place.longitude is None:
             errors.append("Commune inconnue ou sans coordonnées : la recherche à proximité est ignorée.")
         else:

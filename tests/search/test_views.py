@@ -37,6 +37,13 @@ def test_filters_from_the_url(client_db):
     assert "3 résultats" in html and "À moins de 5 km de Arras" in html and "à 0.0 km" in html.replace(",", ".")
 
 
+@pytest.mark.parametrize("place", ["Béthune", "bethune", "62119"])
+def test_near_a_commune_typed_by_name_or_code(client_db, place):
+    html = client_db.get("/recherche/", {"q": "fjt", "pres_de": place, "rayon": "5"}).content.decode()
+    assert "Foyer de jeunes travailleurs de Béthune" in html and "Les Tilleuls" not in html
+    assert "À moins de 5 km de Béthune" in html
+
+
 def test_near_me_coordinates(client_db):
     html = client_db.get("/recherche/", {"q": "mission locale", "lat": "50.43", "lon": "2.83", "rayon": "10",
                                          "tri": "distance"}).content.decode()
