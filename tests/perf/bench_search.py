@@ -42,9 +42,17 @@ SERVICE_NAMES = ["Accompagnement vers l'emploi", "Logement temporaire", "Aide al
                  "Complémentaire santé solidaire", "Écoute et soutien psychologique", "Domiciliation",
                  "Accès aux droits", "Atelier CV", "Hébergement d'urgence", "Contrat d'engagement jeune",
                  "Aide au budget", "Garde d'enfants", "Formation qualifiante"]
-WORDS = ("jeunes accompagnement logement santé emploi formation droits démarches budget soutien écoute "
+DOMAIN_WORDS = ("jeunes accompagnement logement santé emploi formation droits démarches budget soutien écoute "
          "orientation insertion autonomie hébergement urgence social solidaire parcours conseil atelier "
          "accueil gratuit rendez-vous permanence quartier famille enfants mobilité numérique").split()
+# Descriptions mix a few domain words with many ordinary ones (pseudo-words here), so that a domain word is in
+# about a third of the documents, as in real directories, rather than in all of them.
+FILLER_WORDS = [f"{a}{b}{c}" for a in ("pra", "cle", "vos", "tum", "bel", "ori", "sa", "fin") for b in
+                ("ti", "mo", "ra", "lu", "ne", "ca", "de") for c in ("que", "ment", "tion", "eur", "age", "ie", "al")]
+
+
+def description(rng, domain, filler):
+    return " ".join(rng.sample(DOMAIN_WORDS, domain) + rng.sample(FILLER_WORDS, filler))
 
 
 class PlainJsonNode(Urllib3HttpNode):
@@ -76,8 +84,8 @@ def synthesise(n_orgs, n_services, n_articles, seed=7):
         orgs.append((i, code, name, territoire, lat, lon, themes, rng.choice(TYPES)))
         yield SearchDoc(
             key=f"{KIND_ORGANISATION}:{i}", kind=KIND_ORGANISATION, object_id=i,
-            title=f"{rng.choice(NAMES)} de {name}", url=f"/annuaire/o-{i}/", summary=" ".join(rng.sample(WORDS, 20)),
-            themes_text=f"{' '.join(themes)} {name}", body=" ".join(rng.sample(WORDS, 25)),
+            title=f"{rng.choice(NAMES)} de {name}", url=f"/annuaire/o-{i}/", summary=description(rng, 4, 16),
+            themes_text=f"{' '.join(themes)} {name}", body=description(rng, 10, 40),
             themes=themes + [t.split("--")[0] for t in themes], publics=["jeunes"], typologie=orgs[-1][7],
             area=[territoire, code] if rng.random() < 0.7 else ["62"], commune_code=code, commune_name=name,
             age_min=rng.choice([None, 16, 18]), age_max=rng.choice([None, 25, 30]), latitude=lat, longitude=lon)
@@ -86,15 +94,16 @@ def synthesise(n_orgs, n_services, n_articles, seed=7):
         service_themes = [rng.choice(themes)]
         yield SearchDoc(
             key=f"{KIND_SERVICE}:{j}", kind=KIND_SERVICE, object_id=j, title=rng.choice(SERVICE_NAMES),
-            url=f"/annuaire/o-{i}/#service-{j}", subtitle=f"Organisation {i}", summary=" ".join(rng.sample(WORDS, 15)),
-            themes_text=f"{' '.join(service_themes)} {name}", body=" ".join(rng.sample(WORDS, 20)),
+            url=f"/annuaire/o-{i}/#service-{j}", subtitle=f"Organisation {i}",
+            summary=description(rng, 3, 12), themes_text=f"{' '.join(service_themes)} {name}",
+            body=description(rng, 8, 30),
             themes=service_themes + [service_themes[0].split("--")[0]], publics=["jeunes"], typologie=typologie,
             area=[territoire], commune_code=code, commune_name=name, age_min=16, age_max=rng.choice([25, 30]),
             latitude=lat, longitude=lon)
     for k in range(n_articles):
         yield SearchDoc(
             key=f"{KIND_ARTICLE}:{k}", kind=KIND_ARTICLE, object_id=k, title=f"{rng.choice(SERVICE_NAMES)} : le guide",
-            url=f"/guide/a-{k}/", summary=" ".join(rng.sample(WORDS, 20)), body=" ".join(rng.sample(WORDS, 30) * 4),
+            url=f"/guide/a-{k}/", summary=description(rng, 4, 16), body=description(rng, 12, 150),
             themes=[rng.choice(THEMES).split("--")[0]], area=[AREA_EVERYWHERE], age_min=16, age_max=25)
 
 
