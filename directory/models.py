@@ -111,8 +111,7 @@ class Organisation(models.Model):
     name = models.CharField(_("nom"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True,
                             help_text=_("Adresse de la fiche publique : /annuaire/<slug>/"))
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     typologie = models.CharField(_("type de structure"), max_length=60, blank=True, choices=_type_choices,
                                  db_index=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
@@ -147,6 +146,9 @@ class Organisation(models.Model):
     source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    # Lower-case, accent-free words of the record and its published services, for the /annuaire/ free text
+    # (one LIKE per word on this column instead of joins); refreshed by directory.searchtext.
+    search_text = models.TextField(editable=False, default="")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -224,8 +226,7 @@ class Service(models.Model):
                                      related_name="services")
     name = models.CharField(_("nom"), max_length=150)
     description = models.TextField(_("description"), blank=True)
-    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PUBLISHED,
-                              db_index=True)
+    status = models.CharField(_("statut"), max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     thematiques = models.JSONField(_("thématiques"), default=list, blank=True,
                                    help_text=_("Codes data·inclusion (thématiques et sous-thématiques)."))
     publics = models.JSONField(_("publics"), default=list, blank=True)
@@ -337,7 +338,7 @@ class Contact(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     visibility = models.CharField(_("visibilité"), max_length=14, choices=Visibility.choices,
-                                  default=Visibility.PROFESSIONALS, db_index=True)
+                                  default=Visibility.PROFESSIONALS)
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

@@ -174,28 +174,55 @@ def parse_search(params: Mapping) -> DirectorySearch:
 
 
 def text_filter(q: str) -> Q:
-    """Every word of ``q`` must appear in the name, description, type, commune or a service's name."""
+    """Every word of ``q`` (accents and case ignored) appears in the organisation's name, description, type,
+    commune, or a published service's name, description or themes (the ``search_text`` column)."""
+    from directory.searchtext import normalise
+
     query = Q()
-    for word in q.split()[:8]:
-        service_ids = Service.objects.published().filter(
-            Q(name__icontains=word) | Q(description__icontains=word)).values("organisation_id")
-        query &= (Q(name__icontains=word) | Q(description__icontains=word) | Q(commune__name__icontains=word)
-                  | Q(id__in=service_ids))
+    for word in normalise(q).split()[:8]:
+        query &= Q(search_text__contains=word)
     return query
 
 
-def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisation]:
-    """Published organisations matching the /annuaire/ filters (a dict, a QueryDict or a parsed search)."""
-    search = params if isinstance(params, DirectorySearch) else parse_search(params)
+def _search(search: DirectorySearch):
+    """(unprefetched queryset of matching organisations, services queryset to list under each)."""
     organisations = Organisation.objects.published()
+    serving = _serving(covering_territory_ids(search.territory)) if search.territory is not None else None
+    if serving is not None:
+        organisations = organisations.filter(id__in=serving)
     services = None
     if search.themes or search.publics or search.age is not None:
         services = matching_services(thematiques=search.themes, publics=search.publics, age=search.age)
-        organisations = organisations.filter(id__in=services.values("organisation_id"))
-    if search.territory is not None:
-        organisations = organisations.filter(id__in=_serving(covering_territory_ids(search.territory)))
+        candidates = services if serving is None else services.filter(organisation_id__in=serving)
+        organisations = organisations.filter(id__in=candidates.values("organisation_id"))
     if search.types:
         organisations = organisations.filter(typologie__in=search.types)
     if search.q:
         organisations = organisations.filter(text_filter(search.q))
-    return with_listing_prefetches(organisations.order_by("name", "id"), services)
+    return organisations.order_by("name", "id"), services
+
+
+def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisation]:
+    """Published organisations matching the /annuaire/ filters (a dict, a QueryDict or a parsed search).
+
+    The territory narrows first (an indexed look-up in the area-served table), so the theme and audience
+    conditions only look at the services of organisations serving that area.
+    """
+    search = params if isinstance(params, DirectorySearch) else parse_search(params)
+    organisations, services = _search(search)
+    return with_listing_prefetches(organisations, services)
+
+
+def search_page(search: DirectorySearch, page_number, per_page: int = 20):
+    """A page of results: the filters run once (the ordered ids), then the page's rows and prefetches.
+
+    Returns a Django ``Page`` whose ``object_list`` holds the organisations, in order.
+    """
+    from django.core.paginator import Paginator
+
+    organisations, services = _search(search)
+    page = Paginator(list(organisations.values_list("id", flat=True)), per_page).get_page(page_number)
+    rows = with_listing_prefetches(Organisation.objects.filter(pk__in=list(page.object_list)), services)
+    by_id = {organisation.pk: organisation for organisation in rows}
+    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    return page

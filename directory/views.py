@@ -5,7 +5,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,7 @@ from directory.history import acting_as
 from directory.models import Contact, Organisation, Territory
 from directory.notifications import notify_error_report
 from directory.permissions import can_edit_organisation
-from directory.queries import parse_search, search_organisations, visible_contact_levels
+from directory.queries import parse_search, search_page, visible_contact_levels
 from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
@@ -44,8 +43,8 @@ def _filter_choices():
 def directory_list(request):
     """/annuaire/: filters in the URL, a paginated list and (with JavaScript) a map of the same page."""
     search = parse_search(request.GET)
-    paginator = Paginator(search_organisations(search), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = search_page(search, request.GET.get("page"), PAGE_SIZE)
+    paginator = page.paginator
     params = request.GET.copy()
     params.pop("page", None)
     view = "carte" if request.GET.get("vue") == "carte" else "liste"
