@@ -5,7 +5,9 @@ The attendance sheet works with plain POST forms; its JavaScript only saves the 
 the session's websocket group.
 """
 
+import re
 from datetime import timedelta
+from html import unescape
 from itertools import groupby
 
 from django.contrib import messages
@@ -15,6 +17,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -472,13 +475,20 @@ def reply(request, token, answer):
 @login_required
 def minutes_edit(request, pk):
     meeting = _managed_meeting(request, pk)
-    form = MinutesForm(request.POST or None)
+    current = meeting.minutes_versions.first()
+    form = MinutesForm(request.POST or None, initial={"text": minutes_as_text(current.text) if current else ""})
     if request.method == "POST" and form.is_valid():
         version = services.save_minutes(meeting, form.as_rich_text(), by=request.user)
         messages.success(request, _("Compte rendu enregistré (version %(v)d).") % {"v": version.version})
         return redirect(meeting)
-    return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form,
-                                                          "current": meeting.minutes_versions.first()})
+    return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form, "current": current})
+
+
+def minutes_as_text(html: str) -> str:
+    """The stored minutes back as the plain paragraphs the form edits."""
+    text = re.sub(r"<br\s*/?>", "\n", html)
+    text = re.sub(r"</p>\s*", "\n\n", text)
+    return unescape(strip_tags(text)).strip()
 
 
 @login_required
