@@ -10,4 +10,9 @@ class GuideConfig(AppConfig):
     verbose_name = "Guide"
 
     def ready(self):
-        from guide import glossary  # noqa: F401 - connects the cache invalidation signals
+        from guide import (
+            glossary,  # noqa: F401 - connects the cache invalidation signals
+            partners,
+        )
+
+        partners.connect_signals()

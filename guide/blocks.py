@@ -10,23 +10,37 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+_CHOICES: dict[str, list] = {}
+
 
 def thematique_choices():
     """data·inclusion themes: each category, then its sub-themes (a category matches its sub-themes)."""
-    from data_inclusion.schema.v1 import Categorie, Thematique
+    if "thematiques" not in _CHOICES:
+        from data_inclusion.schema.v1 import Categorie, Thematique
 
-    choices = []
-    for category in Categorie:
-        choices.append((category.value, category.label))
-        choices.extend((t.value, f"{category.label} › {t.label}") for t in Thematique
-                       if t.value.startswith(category.value + "--"))
-    return choices
+        choices = []
+        for category in Categorie:
+            choices.append((category.value, category.label))
+            choices.extend((t.value, f"{category.label} › {t.label}") for t in Thematique
+                           if t.value.startswith(category.value + "--"))
+        _CHOICES["thematiques"] = choices
+    return _CHOICES["thematiques"]
 
 
 def public_choices():
-    from data_inclusion.schema.v1 import Public
+    if "publics" not in _CHOICES:
+        from data_inclusion.schema.v1 import Public
 
-    return [(p.value, p.label) for p in Public]
+        _CHOICES["publics"] = [(p.value, p.label) for p in Public]
+    return _CHOICES["publics"]
+
+
+class CodesBlock(blocks.MultipleChoiceBlock):
+    """Vocabulary codes (data·inclusion). Stored values are already the codes: reading a page skips
+    Wagtail's per-value lookup through the whole choice list (85 themes), which the admin form still does."""
+
+    def to_python(self, value):
+        return [str(code) for code in value or []]
 
 
 class RichTextBlock(blocks.RichTextBlock):
@@ -134,9 +148,9 @@ class DirectoryBlock(blocks.StructBlock):
     """"Qui peut t'aider ?": live partners of the directory, near the reader, filtered by theme/audience/age."""
 
     title = blocks.CharBlock(label=_("titre"), max_length=120, default="Qui peut t'aider ?")
-    thematiques = blocks.MultipleChoiceBlock(choices=thematique_choices, label=_("thèmes"), required=False,
+    thematiques = CodesBlock(choices=thematique_choices, label=_("thèmes"), required=False,
                                              widget=forms.CheckboxSelectMultiple)
-    publics = blocks.MultipleChoiceBlock(choices=public_choices, label=_("publics"), required=False,
+    publics = CodesBlock(choices=public_choices, label=_("publics"), required=False,
                                          widget=forms.CheckboxSelectMultiple)
     age = blocks.IntegerBlock(label=_("âge du lecteur"), required=False, min_value=10, max_value=30,
                               help_text=_("Ne montrer que les services ouverts à cet âge (facultatif)."))

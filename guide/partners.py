@@ -1,24 +1,42 @@
 """Partners shown by the guide (directory blocks, home page): live directory data near the reader.
 
-With a territory chosen, the nearest partners come first (those serving it, via directory.queries). Without
-one, the whole département, grouped by territoire d'action sociale, a few per group: one query either way,
-whatever the number of partners, because a window function keeps the first ones of each group.
+With a territory chosen, the partners serving it (directory.queries.partners_for). Without one, the whole
+département, grouped by territoire d'action sociale, a few per group: one query either way, whatever the
+number of partners, because a window function keeps the first ones of each group.
+
+Pages never store partner data. The small lists read here are cached for a few minutes under a version
+number that any change to an organisation, a service or a territory bumps (signals below), so an edit in the
+directory shows at once; the delay only bounds changes that bypass signals (bulk updates, raw SQL).
 """
 
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 PER_GROUP_WITHOUT_TERRITORY = 2
+CACHE_SECONDS = 300
+VERSION_KEY = "guide:partners:version"
+
+
+@dataclass(frozen=True)
+class Partner:
+    """What the guide shows of a partner: enough to recognise it, call it and open its directory page."""
+
+    name: str
+    slug: str
+    place: str
+    phone: str
 
 
 @dataclass
 class Nearby:
     territory: object | None
     partners: list = field(default_factory=list)
-    groups: list = field(default_factory=list)  # [(territoire name, [organisations])] when no territory
+    groups: list = field(default_factory=list)  # [(territoire name, [Partner])] when no territory
     directory_url: str = "/annuaire/"
 
     @property
@@ -36,28 +54,61 @@ def directory_search_url(*, thematiques=(), publics=(), territory=None, age=None
     return "/annuaire/" + (f"?{urlencode(params)}" if params else "")
 
 
-def partners_near(*, territory=None, thematiques=(), publics=(), age=None, limit=6) -> Nearby:
-    try:
-        from directory.queries import partners_for
-    except ImportError:  # directory app not ready: the block says nothing matches and links to the directory
-        partners_for = None
-    url = directory_search_url(thematiques=thematiques, publics=publics, territory=territory, age=age)
-    near = Nearby(territory=territory, directory_url=url)
-    if partners_for is None:
-        return near
+def _partner(org) -> Partner:
+    commune = org.commune if org.commune_id else None
+    return Partner(org.name, org.slug, commune.name if commune else "", org.phone)
+
+
+def _query(*, territory, thematiques, publics, age, limit):
+    from directory.queries import partners_for
+
     # The guide shows name, place and phone only: drop the directory listing's prefetches (services,
-    # contacts), one query each per block, and join the commune and its territoire instead.
-    qs = partners_for(thematiques=thematiques, publics=publics, territory=territory, age=age)
-    qs = qs.prefetch_related(None).select_related("commune__parent")
+    # contacts), one query each, read only the columns shown, and join the commune and its territoire.
+    qs = (partners_for(thematiques=thematiques, publics=publics, territory=territory, age=age)
+          .prefetch_related(None).select_related("commune__parent")
+          .only("name", "slug", "phone", "commune__name", "commune__parent__name"))
     if territory is not None:
-        near.partners = list(qs.order_by("name")[:limit])
-        return near
+        return [_partner(org) for org in qs.order_by("name")[:limit]], []
     ranked = qs.annotate(
         group_rank=Window(RowNumber(), partition_by=[F("commune__parent")], order_by=[F("name").asc()])
     ).filter(group_rank__lte=PER_GROUP_WITHOUT_TERRITORY)
     groups: dict[str, list] = {}
     for org in ranked.order_by("commune__parent__name", "name")[: limit * 4]:
         parent = org.commune.parent if org.commune_id and org.commune.parent_id else None
-        groups.setdefault(parent.name if parent else "", []).append(org)
-    near.groups = sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+        groups.setdefault(parent.name if parent else "", []).append(_partner(org))
+    return [], sorted(groups.items(), key=lambda item: (item[0] == "", item[0]))
+
+
+def partners_near(*, territory=None, thematiques=(), publics=(), age=None, limit=6) -> Nearby:
+    url = directory_search_url(thematiques=thematiques, publics=publics, territory=territory, age=age)
+    near = Nearby(territory=territory, directory_url=url)
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    key = "guide:partners:{}:{}:{}:{}:{}:{}".format(
+        version, territory.code if territory else "-", ",".join(sorted(thematiques)), ",".join(sorted(publics)),
+        age or "-", limit)
+    found = cache.get(key) if CACHE_SECONDS else None
+    if found is None:
+        found = _query(territory=territory, thematiques=tuple(thematiques), publics=tuple(publics), age=age,
+                       limit=limit)
+        if CACHE_SECONDS:
+            cache.set(key, found, CACHE_SECONDS)
+    near.partners, near.groups = found
     return near
+
+
+def forget_partners(**_kwargs) -> None:
+    """Any directory change makes every cached partner list obsolete at once."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def connect_signals() -> None:
+    from directory.models import Organisation, Service, Territory
+
+    for model in (Organisation, Service, Territory):
+        post_save.connect(forget_partners, sender=model, dispatch_uid=f"guide.partners.{model.__name__}.save")
+        post_delete.connect(forget_partners, sender=model, dispatch_uid=f"guide.partners.{model.__name__}.delete")
+    m2m_changed.connect(forget_partners, sender=Organisation.territories.through,
+                        dispatch_uid="guide.partners.territories")
