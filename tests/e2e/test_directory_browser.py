@@ -1,0 +1,81 @@
+"""The directory in real Chromium: accessible at 360 px, map markers with JavaScript, usable without it."""
+
+import re
+
+import pytest
+
+from directory.models import Contact, Organisation, Service, Territory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def directory_data(db):
+    dep = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
+    arr = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=dep)
+    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=arr, latitude=50.29,
+                                     longitude=2.78, postal_codes="62000")
+    for i, (name, theme) in enumerate([("Mission locale de l'Arrageois", "trouver-un-emploi"),
+                                       ("Résidence Habitat Jeunes d'Arras", "logement-hebergement"),
+                                       ("CCAS d'Arras", "difficultes-financieres")]):
+        org = Organisation.objects.create(name=name, status="published", commune=arras, typologie="mission-locale",
+                                          latitude=50.29 + i / 100, longitude=2.78, phone=f"01 99 00 00 0{i}",
+                                          opening_hours="Mo-Fr 09:00-17:00", address="1 rue de la Gare",
+                                          description="Accueil des jeunes de 16 à 25 ans.")
+        org.territories.set([arr])
+        Service.objects.create(organisation=org, name=f"Service {i}", thematiques=[theme], publics=["jeunes"])
+        Contact.objects.create(organisation=org, name="Accueil", visibility="public", phone="01 99 00 10 00")
+        Contact.objects.create(organisation=org, name="Camille Exemple", visibility="professionals")
+    return arras
+
+
+def _no_tiles(page):
+    page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), lambda route: route.abort())
+
+
+def test_list_at_360px_is_accessible_and_filters(phone_page, axe_check, directory_data):
+    _no_tiles(phone_page)
+    phone_page.goto("/annuaire/")
+    assert phone_page.get_by_role("heading", name="3 structures trouvées").is_visible()
+    axe_check(phone_page)
+    phone_page.get_by_label("Thème").select_option("logement-hebergement")
+    phone_page.get_by_role("button", name="Rechercher").click()
+    phone_page.wait_for_url("**theme=logement-hebergement**")
+    assert phone_page.get_by_role("heading", name="1 structure trouvée").is_visible()
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert "Camille Exemple" not in phone_page.content()
+
+
+def test_map_view_shows_markers(phone_page, axe_check, directory_data):
+    _no_tiles(phone_page)
+    phone_page.goto("/annuaire/?vue=carte")
+    phone_page.wait_for_selector("#directory-map[data-ready='3']")
+    assert phone_page.locator(".leaflet-marker-icon").count() == 3
+    axe_check(phone_page, context="main")
+
+
+def test_list_and_filters_work_without_javascript(chromium, live_server, directory_data):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740},
+                                   base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/annuaire/?vue=carte")
+        assert page.get_by_text("La carte a besoin de JavaScript").is_visible()
+        assert page.get_by_role("link", name="CCAS d'Arras").is_visible()
+        page.get_by_label("Mots-clés").fill("habitat")
+        page.get_by_role("button", name="Rechercher").click()
+        page.wait_for_url("**q=habitat**")
+        assert page.get_by_role("heading", name="1 structure trouvée").is_visible()
+        page.get_by_role("link", name="Résidence Habitat Jeunes d'Arras").click()
+        assert page.get_by_role("heading", level=1, name="Résidence Habitat Jeunes d'Arras").is_visible()
+        assert page.get_by_role("heading", name="Horaires").is_visible()
+    finally:
+        context.close()
+
+
+def test_organisation_page_is_accessible(phone_page, axe_check, directory_data):
+    _no_tiles(phone_page)
+    phone_page.goto("/annuaire/ccas-darras/")
+    assert phone_page.get_by_role("heading", level=1, name="CCAS d'Arras").is_visible()
+    phone_page.wait_for_selector("#directory-map[data-ready='1']")
+    axe_check(phone_page)
