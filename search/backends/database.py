@@ -20,7 +20,7 @@ from search.backends.base import (
 )
 from search.documents import SearchDoc
 from search.models import SearchDocument, SearchTag
-from search.vocabulary import ParsedQuery, fold, index_text, stem, words
+from search.vocabulary import STOP_WORDS, ParsedQuery, fold, index_text, stem, words
 
 # bm25 column weights of text_a, text_b, text_c (SQLite); ts_rank weights {D, C, B, A} (PostgreSQL).
 SQLITE_WEIGHTS = (10.0, 3.0, 1.0)
@@ -220,9 +220,11 @@ class DatabaseBackend(SearchBackend):
 
     def autocomplete(self, text: str, *, limit: int = 8) -> list[Suggestion]:
         """Titles whose words start with what was typed (the last word as a prefix)."""
-        typed = [w for w in words(text)][:6]
+        typed = words(text)[:6]
         if not typed or len("".join(typed)) < 2:
             return []
+        # Finished words that carry no meaning are dropped; the word being typed is kept as a prefix.
+        typed = [w for w in typed[:-1] if w not in STOP_WORDS] + typed[-1:]
         with connection.cursor() as cursor:
             if self.vendor == "postgresql":
                 terms = [f"{w}:A" for w in typed[:-1]] + [f"{typed[-1]}:*A"]

@@ -70,6 +70,12 @@ def test_unpublishing_and_republishing_a_guide_article(indexed, django_capture_o
     assert "Avoir une mutuelle gratuite" in titles("mutuelle")
 
 
+def test_deleting_a_guide_article(indexed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        indexed["logement"].delete()
+    assert "Trouver un logement quand on quitte l'ASE" not in titles("logement")
+
+
 def test_a_failing_index_update_never_breaks_the_save(corpus, db, monkeypatch, django_capture_on_commit_callbacks):
     from search import indexing
 
