@@ -11,7 +11,8 @@ from meetings.models import Body, Meeting
 class BodyViewSet(SnippetViewSet):
     model = Body
     icon = "group"
-    menu_label = _("Instances")
+    # Not the bare word "Instances": Wagtail's French catalogue translates that msgid as "Occurrences".
+    menu_label = _("Instances du partenariat")
     list_display = ["name", "kind", "territory", "is_decision_body", "is_active"]
     list_filter = ["kind", "is_decision_body", "is_active"]
     search_fields = ["name"]
@@ -48,7 +49,7 @@ class MeetingViewSet(SnippetViewSet):
 class MeetingsGroup(SnippetViewSetGroup):
     items = (BodyViewSet, MeetingViewSet)
     menu_icon = "group"
-    menu_label = _("Instances")
+    menu_label = _("Instances du partenariat")
     menu_name = "instances"
 
 

@@ -117,3 +117,9 @@ def test_cancelled_session_takes_no_attendance(client_as, body_secretary, meetin
                            {"invitation": inv.pk, "status": "present"}, follow=True)
     assert "annulée" in text(response)
     assert not meeting.attendances.exists()
+
+
+def test_index_is_titled_in_french_not_with_wagtail_occurrences(client_as, body_secretary, meeting):
+    page = text(client_as(body_secretary).get(reverse("meetings:index")))
+    assert "<title>Instances du partenariat – Relais</title>" in page
+    assert meeting.body.name in page
