@@ -109,3 +109,22 @@ def test_wagtail_admin_search_finds_guide_articles(client_as, superuser, guide_t
 def test_theme_pages_only_under_the_guide_index():
     assert ThemePage.parent_page_types == ["guide.GuideIndexPage"]
     assert ArticlePage.parent_page_types == ["guide.ThemePage"]
+
+
+def test_editors_can_open_the_guide_pages_and_snippets_in_the_admin(client_as, dept_admin, guide_tree, glossary):
+    from guide.models import Feedback
+
+    client = client_as(dept_admin)
+    article = guide_tree["article"]
+    edit = client.get(f"/admin/pages/{article.pk}/edit/")
+    assert edit.status_code == 200 and "Qui peut t&#x27;aider ? (annuaire)" in edit.content.decode()
+    assert client.get(f"/admin/pages/add/guide/articlepage/{guide_tree['theme'].pk}/").status_code == 200
+    assert client.get(f"/admin/pages/{guide_tree['path'].pk}/edit/").status_code == 200
+    feedback = Feedback.objects.create(kind="idee", comment="Une idée.", contact="jeune@exemple.invalid")
+    assert client.get(f"/admin/snippets/guide/feedback/edit/{feedback.pk}/").status_code == 200
+    response = client.post(f"/admin/snippets/guide/feedback/edit/{feedback.pk}/",
+                           {"status": "retenu", "moderation_note": "À intégrer au thème Mobilité."})
+    assert response.status_code == 302
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.comment, feedback.contact) == ("retenu", "Une idée.", "jeune@exemple.invalid")
+    assert client.get("/admin/snippets/guide/glossaryterm/").status_code == 200
