@@ -16,7 +16,6 @@ urlpatterns = [
     path("seances/<int:pk>/annuler/", views.cancel, name="cancel"),
     path("seances/<int:pk>/seance.ics", views.meeting_ics, name="meeting-ics"),
     path("seances/<int:pk>/feuille/", views.sheet, name="sheet"),
-    path("seances/<int:pk>/feuille/etat/", views.sheet_state, name="sheet-state"),
     path("seances/<int:pk>/feuille/statut/", views.set_status, name="set-status"),
     path("seances/<int:pk>/feuille/sans-convocation/", views.walk_in, name="walk-in"),
     path("seances/<int:pk>/feuille/siege-jeune/", views.youth_seat, name="youth-seat"),

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -359,6 +360,10 @@ def close(request, pk):
 def sign(request, pk):
     meeting = _managed_meeting(request, pk)
     half_day = HalfDay.objects.filter(meeting=meeting, pk=request.POST.get("half_day") or 0).first()
+    if half_day is not None and request.POST.get("trainer"):
+        half_day.trainer_signed_at = None if request.POST.get("signed") == "0" else timezone.now()
+        half_day.save(update_fields=["trainer_signed_at"])
+        return _after_change(request, meeting, reload=True)
     invitation = meeting.invitations.filter(pk=request.POST.get("invitation") or 0).first()
     if half_day is None or invitation is None:
         return _refuse(request, meeting, _("Demi-journée ou personne inconnue."))
@@ -371,13 +376,6 @@ def sign(request, pk):
     except MeetingRuleError as exc:
         return _refuse(request, meeting, str(exc))
     return _after_change(request, meeting, invitation, reload=True)
-
-
-@login_required
-@require_GET
-def sheet_state(request, pk):
-    meeting = _managed_meeting(request, pk)
-    return JsonResponse(live.sheet_state(meeting))
 
 
 # --- QR code and self check-in --------------------------------------------------------------------
@@ -407,7 +405,9 @@ def checkin_view(request, token):
                        .order_by("person_name", "pk"))
     form = CheckinForm(request.POST or None)
     done = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and _checkin_rate_exceeded(request, meeting):
+        form.add_error(None, _("Trop de pointages depuis ce téléphone : adressez-vous au secrétariat."))
+    elif request.method == "POST" and form.is_valid():
         try:
             done = _do_checkin(meeting, form.cleaned_data)
         except MeetingRuleError as exc:
@@ -418,6 +418,20 @@ def checkin_view(request, token):
                         if not (hasattr(inv, "attendance") and inv.attendance.status in Attendance.PRESENT_STATUSES)],
         "has_youth": meeting.invitations.filter(is_youth_seat=True).exists(),
     }, status=400 if (request.method == "POST" and done is None) else 200)
+
+
+CHECKIN_MAX_PER_MINUTE = 10
+
+
+def _checkin_rate_exceeded(request, meeting) -> bool:
+    """A phone checks one person in, maybe a colleague or two; dozens a minute is a script."""
+    key = f"meetings:checkin:{meeting.pk}:{request.META.get('REMOTE_ADDR', '')}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > CHECKIN_MAX_PER_MINUTE
 
 
 def _do_checkin(meeting, data) -> str:

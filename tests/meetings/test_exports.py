@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from meetings import services
+from meetings import exports, services
 from meetings.models import Body, Meeting
 
 
@@ -56,7 +56,7 @@ def test_pdf_is_a_real_pdf_with_names(client_as, body_secretary, meeting):
     _prepare(meeting)
     response = _export(client_as(body_secretary), meeting, "pdf")
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
-    from meetings import exports
+
     html = exports.render_pdf_html(meeting, exports.sheet_rows(meeting))
     assert "Feuille d'émargement" in html and "Camille Invitée" in html and "Signature" in html
 
@@ -77,7 +77,7 @@ def test_training_exports_half_days_and_trainer(client_as, secretary, make_body)
     rows = list(csv.reader(io.StringIO(_export(client, meeting, "csv").content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][-2:] == ["03/12/2026 Matin", "03/12/2026 Après-midi"]
     assert [r for r in rows if r[1] == inv.person_name][0][-2:] == ["signé", ""]
-    from meetings import exports
+
     html = exports.render_pdf_html(meeting, exports.sheet_rows(meeting))
     assert "Formatrice Exemple" in html and "Formateur ou formatrice" in html
     sheet = client.get(reverse("meetings:sheet", args=[meeting.pk])).content.decode()
@@ -88,3 +88,41 @@ def test_training_exports_half_days_and_trainer(client_as, secretary, make_body)
 
 def test_unknown_format_is_404(client_as, body_secretary, meeting):
     assert client_as(body_secretary).get(reverse("meetings:export", args=[meeting.pk, "doc"])).status_code == 404
+
+
+def test_trainer_signs_and_self_checkin_signs_the_current_half_day(client_as, client, secretary, make_body):
+    from django.utils import timezone
+    from guardian.shortcuts import assign_perm
+
+    from meetings import checkin
+
+    body = make_body("Formation référent de parcours", kind=Body.Kind.FORMATION, youth_seats=0)
+    assign_perm("meetings.manage_body", secretary, body)
+    now = timezone.localtime()
+    start = now.replace(hour=8, minute=30, second=0, microsecond=0)
+    meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start.replace(hour=17))
+    services.freeze_invitations(meeting)
+    half_days = services.ensure_half_days(meeting)
+    current = services.current_half_day(meeting)
+    assert current is not None and current in half_days
+    inv = meeting.invitations.first()
+    client.post(reverse("meetings:checkin", args=[checkin.make_token(meeting)]), {"invitation": inv.pk})
+    assert list(current.signatures.values_list("person_key", "recorded_via")) == [(inv.person_key, "self_checkin")]
+    staff = client_as(secretary)
+    staff.post(reverse("meetings:sign", args=[meeting.pk]), {"half_day": half_days[0].pk, "trainer": "1"})
+    half_days[0].refresh_from_db()
+    assert half_days[0].trainer_signed_at is not None
+    html = exports.render_pdf_html(meeting, exports.sheet_rows(meeting))
+    assert html.count("Signé") >= 2
+
+
+def test_checkin_is_rate_limited_per_phone(client, meeting):
+    from meetings import checkin
+    from meetings.models import Attendance
+
+    url = reverse("meetings:checkin", args=[checkin.make_token(meeting)])
+    for n in range(10):
+        client.post(url, {"name": f"Personne Extérieure {n}"})
+    refused = client.post(url, {"name": "Une de trop"})
+    assert refused.status_code == 400 and "Trop de pointages" in refused.content.decode()
+    assert Attendance.objects.filter(invitation=None).count() == 10

@@ -48,7 +48,7 @@ async def test_changes_cross_redis_to_every_open_sheet(redis_layer, meeting, bod
     invitation = await sync_to_async(lambda: meeting.invitations.first())()
     await sheets[0].send_json_to({"action": "set_status", "invitation": invitation.pk, "status": "present"})
     for ws in sheets:
-        assert (await ws.receive_json_from(timeout=3))["row"]["status"] == "present"
+        assert (await ws.receive_json_from(timeout=10))["row"]["status"] == "present"
 
     def http_tap():
         client.force_login(body_secretary, backend="django.contrib.auth.backends.ModelBackend")
@@ -58,7 +58,7 @@ async def test_changes_cross_redis_to_every_open_sheet(redis_layer, meeting, bod
     data = await sync_to_async(http_tap)()
     assert data["ok"] and data["live"] is True
     for ws in sheets:
-        assert (await ws.receive_json_from(timeout=3))["row"]["status"] == "remote"
+        assert (await ws.receive_json_from(timeout=10))["row"]["status"] == "remote"
         await ws.disconnect()
 
 
