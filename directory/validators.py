@@ -12,7 +12,7 @@ def parse_phone(value: str):
         number = phonenumbers.parse(value, "FR")
     except phonenumbers.NumberParseException:
         return None
-    if not (phonenumbers.is_possible_number(number) or phonenumbers.is_possible_short_number(number)):
+    if not (phonenumbers.is_possible_number(number) or phonenumbers.is_valid_short_number(number)):
         return None
     return number
 
