@@ -178,7 +178,7 @@ def _organisation_presence_inner(scope: Scope, *, kinds=(), decision=None, body_
             .filter(meeting_q(scope, "meeting__", kinds=kinds, decision=decision, body_ids=body_ids),
                     is_youth_seat=False, organisation__isnull=False)
             .annotate(**annotations)
-            .values(*annotations)
+            .order_by().values(*annotations)
             .annotate(present=Max(Case(When(attendance__status__in=PRESENT, then=1), default=0,
                                        output_field=IntegerField()))))
 
@@ -210,7 +210,7 @@ def invitation_figures(scope: Scope, *, body_ids=None, by_year=True) -> dict:
     inner = (Invitation.objects
              .filter(meeting_q(scope, "meeting__", body_ids=body_ids), decision | technique)
              .annotate(s=F("meeting__starts_at"), m=F("meeting__id"))
-             .values("s", "m")
+             .order_by().values("s", "m")
              .annotate(g=Min(_year_or_all("meeting__starts_at", by_year, scope.period)),
                        dec=flag(decision), tech=flag(technique),
                        expected=organisations(partner), present=organisations(partner & present),
@@ -235,7 +235,7 @@ def _completed_trainings(scope: Scope, *, body_ids=None, by_year=True, period: P
                               body_ids=body_ids))
             .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year, period or scope.period),
                       m=F("half_day__meeting_id"), p=F("person_key"))
-            .values("g", "m", "p")
+            .order_by().values("g", "m", "p")
             .annotate(signed=Count("half_day_id", distinct=True),
                       half_days=Count("half_day__meeting__half_days", distinct=True))
             .filter(signed=F("half_days")))
@@ -259,10 +259,10 @@ def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=Tru
               .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
                                 body_ids=body_ids))
               .annotate(g=bucket, m=F("half_day__meeting_id"), p=F("person_key"))
-              .values("g", "m", "p").annotate(signed=Count("pk")))
+              .order_by().values("g", "m", "p").annotate(signed=Count("pk")))
     half_days = (HalfDay.objects
                  .filter(meeting_q(scope, "meeting__", period=period, kinds=[Body.Kind.FORMATION], body_ids=body_ids))
-                 .annotate(hm=F("meeting_id")).values("hm").annotate(total=Count("pk")))
+                 .annotate(hm=F("meeting_id")).order_by().values("hm").annotate(total=Count("pk")))
     signed_sql, signed_params = signed.query.sql_with_params()
     half_sql, half_params = half_days.query.sql_with_params()
     query = (f"WITH s AS ({signed_sql}), h AS ({half_sql}), "  # noqa: S608 (the inner SQL is Django's)
@@ -295,7 +295,7 @@ def _present_organisation_inner(scope: Scope, *, kinds, body_ids=None, by_year=T
             .filter(meeting_q(scope, "meeting__", kinds=kinds, body_ids=body_ids), status__in=PRESENT)
             .annotate(**annotations)
             .filter(o__isnull=False)
-            .values(*annotations)
+            .order_by().values(*annotations)
             .annotate(n=Count("pk")))
 
 
@@ -308,7 +308,7 @@ def comite_suivi_presences(scope: Scope, *, body_ids=None, by_year=True) -> dict
 def sessions_held(scope: Scope, *, kind: str, body_ids=None, by_year=True) -> dict:
     """Number of held sessions of bodies of one kind, with their dates (kept for COPIL)."""
     rows = (Meeting.objects.filter(meeting_q(scope, kinds=[kind], body_ids=body_ids))
-            .annotate(g=_year_or_all("starts_at", by_year, scope.period)).values("g")
+            .annotate(g=_year_or_all("starts_at", by_year, scope.period)).order_by().values("g")
             .annotate(n=Count("pk"), first=Min("starts_at"), last=Max("starts_at")))
     results = {}
     for row in rows:
@@ -396,7 +396,7 @@ def breakdown(indicator: Indicator, scope: Scope, *, body_ids=None, limit: int =
     elif code == C.YOUTH_PRESENCE:
         rows = (Invitation.objects.filter(meeting_q(scope, "meeting__", decision=True, body_ids=body_ids),
                                           is_youth_seat=True)
-                .values("meeting_id", "meeting__body_id")
+                .order_by().values("meeting_id", "meeting__body_id")
                 .annotate(invited=Count("pk"), filled=Count("pk", filter=Q(attendance__status__in=PRESENT))))
         out.sessions = _sessions([(r["meeting_id"], r["meeting__body_id"], r["invited"], r["filled"]) for r in rows],
                                  limit)
@@ -481,7 +481,7 @@ def operator_report(year: int, month: int, *, territory: Territory | None = None
                   .filter(_signature_month_q(scope))
                   .annotate(o=Coalesce(F("invitation__organisation_id"), F("organisation_id")),
                             m=F("half_day__meeting_id"), p=F("person_key"))
-                  .filter(o__isnull=False).values("o", "m", "p").annotate(n=Count("pk")))
+                  .filter(o__isnull=False).order_by().values("o", "m", "p").annotate(n=Count("pk")))
     add(_outer(signatures, "COUNT(*)", group="o"), "trainings")
     organisations = Organisation.objects.in_bulk(list(counts))
     report = [{"organisation": organisations[pk], "name": organisations[pk].name, **values}
