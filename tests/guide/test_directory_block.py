@@ -98,7 +98,9 @@ def test_article_query_count_does_not_depend_on_the_number_of_partners(client, g
     forget_partners()  # every measured request reads the directory
     with CaptureQueriesContext(connection) as captured:
         client.get(URL)
-    few = len(captured)
+    # Other suites sharing Redis may clear the cache at any time: leave the glossary's own query out.
+    few_sql = [q["sql"] for q in captured.captured_queries if "guide_glossaryterm" not in q["sql"]]
+    few = len(few_sql)
     _add_partners(territories, 40)
     forget_partners()
     with django_assert_max_num_queries(16):
@@ -106,7 +108,8 @@ def test_article_query_count_does_not_depend_on_the_number_of_partners(client, g
     forget_partners()
     with CaptureQueriesContext(connection) as captured:
         client.get(URL)
-    assert len(captured) == few and few > 5
+    many_sql = [q["sql"] for q in captured.captured_queries if "guide_glossaryterm" not in q["sql"]]
+    assert len(many_sql) == few and few > 5, "\n".join(sql[:200] for sql in many_sql if sql not in few_sql)
     assert len(partner_names(html)) <= 8  # bounded by the block's limit, whatever the directory's size
 
 
