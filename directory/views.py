@@ -20,6 +20,7 @@ from directory.history import acting_as
 from directory.models import Contact, Organisation, Territory
 from directory.notifications import notify_error_report
 from directory.permissions import can_edit_organisation
+from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
 from relais.permissions import can, is_professional
 
@@ -53,6 +54,7 @@ def directory_list(request):
                for org in page.object_list if org.latitude is not None and org.longitude is not None]
     ignored = [(FILTER_LABELS.get(key, key), value) for key, value in search.ignored]
     return render(request, "directory/list.html", {
+        "is_professional": is_professional(request.user),
         "search": search, "page": page, "paginator": paginator, "querystring": params.urlencode(),
         "choices": _filter_choices(), "ignored": ignored, "view": view, "markers": markers,
         "territory_value": request.GET.get("territoire", "") if search.territory or ignored else "",
@@ -77,13 +79,15 @@ def organisation_detail(request, slug):
         Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")))
     org_contacts = list(contacts.filter(organisation=organisation, service__isnull=True))
     professional = is_professional(request.user)
+    can_edit = can_edit_organisation(request.user, organisation)
     return render(request, "directory/detail.html", {
         "organisation": organisation, "services": services, "contacts": org_contacts,
         "hours": opening.describe(organisation.opening_hours),
         "notice_active": organisation.notice_is_active(),
         "territories": list(organisation.territories.order_by("name").values_list("name", flat=True)),
         "is_professional": professional,
-        "can_edit": can_edit_organisation(request.user, organisation),
+        "can_edit": can_edit,
+        "completeness": organisation_completeness(organisation, services) if can_edit else None,
         "is_stale": professional and organisation.is_stale(),
         "report_form": ErrorReportForm(),
         "marker": json.dumps({"name": organisation.name, "lat": organisation.latitude,

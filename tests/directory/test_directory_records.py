@@ -72,3 +72,36 @@ def test_stale_after_six_months(territories, make_org):
     recent = make_org("Récente", last_confirmed_at=timezone.now() - timedelta(days=20))
     assert old.is_stale() and not recent.is_stale()
     assert list(Organisation.objects.stale()) == [old]
+
+
+def test_purge_error_reports_clears_old_emails_and_handled_reports(territories, make_org):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from directory.models import ErrorReport
+
+    org = make_org("CCAS")
+    old = timezone.now() - timedelta(days=400)
+    kept = ErrorReport.objects.create(organisation=org, message="Numéro faux", email="a@exemple.invalid",
+                                      created_at=old)
+    ErrorReport.objects.create(organisation=org, message="Adresse fausse", created_at=old, handled=True)
+    fresh = ErrorReport.objects.create(organisation=org, message="Horaires", email="b@exemple.invalid")
+    call_command("purge_error_reports", stdout=StringIO())
+    kept.refresh_from_db()
+    fresh.refresh_from_db()
+    assert kept.email == "" and fresh.email == "b@exemple.invalid"
+    assert ErrorReport.objects.count() == 2
+
+
+def test_editor_sees_completeness_professional_sees_freshness_in_list(client_as, territories, make_org,
+                                                                     partner_editor, professional):
+    from directory.permissions import assign_editor
+
+    org = make_org("Mission locale", last_confirmed_at=timezone.now() - timedelta(days=40))
+    assign_editor(org, partner_editor)
+    page = client_as(partner_editor).get(org.get_absolute_url()).content.decode()
+    assert "Complétude de la fiche" in page and "horaires d&#x27;ouverture" in page
+    listing = client_as(professional).get("/annuaire/").content.decode()
+    assert "Confirmée il y a" in listing
+    assert "Complétude" not in client_as(professional).get(org.get_absolute_url()).content.decode()
