@@ -429,7 +429,7 @@ def breakdown(indicator: Indicator, scope: Scope, *, body_ids=None, limit: int =
 
 
 def _named(rows, model) -> list[dict]:
-    objects = model.objects.in_bulk([row[0] for row in rows])
+    objects = model.objects.only("pk", "name").in_bulk([row[0] for row in rows])
     named = []
     for pk, expected, present in rows:
         present = int(present or 0)
@@ -440,7 +440,7 @@ def _named(rows, model) -> list[dict]:
 
 
 def _bodies(rows) -> list[dict]:
-    bodies = Body.objects.in_bulk([row[0] for row in rows])
+    bodies = Body.objects.only("pk", "name").in_bulk([row[0] for row in rows])
     items = [{"name": bodies[pk].name, "object": bodies[pk], "sessions": int(sessions), "expected": int(expected),
               "present": int(present or 0), "rate": rate(int(present or 0), int(expected)).value}
              for pk, sessions, expected, present in rows if pk in bodies]
@@ -483,7 +483,7 @@ def operator_report(year: int, month: int, *, territory: Territory | None = None
                             m=F("half_day__meeting_id"), p=F("person_key"))
                   .filter(o__isnull=False).order_by().values("o", "m", "p").annotate(n=Count("pk")))
     add(_outer(signatures, "COUNT(*)", group="o"), "trainings")
-    organisations = Organisation.objects.in_bulk(list(counts))
+    organisations = Organisation.objects.only("pk", "name").in_bulk(list(counts))
     report = [{"organisation": organisations[pk], "name": organisations[pk].name, **values}
               for pk, values in counts.items() if pk in organisations]
     return sorted(report, key=lambda row: row["name"].lower())

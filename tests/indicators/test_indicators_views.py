@@ -4,6 +4,7 @@ import csv
 import html as htmllib
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -42,6 +43,9 @@ def test_dashboard_shows_value_target_gap_and_trend(admin_client, world, django_
     assert "Non atteinte" in html
     assert "Oui, le 10/03/2026" in html
     assert "<svg" in html and "Pas de données" in html  # 2025 and 2027 have no decision session
+    # SVG coordinates are never localised ("12,5" is not a number for SVG).
+    assert re.search(r'<rect x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="[0-9.]+"', html)
+    assert not re.search(r'(x|y|width|height|x1|x2|y1|y2)="[0-9]+,[0-9]', html)
     assert "Contrats jeunes majeurs" in html and "231" in html
 
 
