@@ -28,5 +28,6 @@ urlpatterns = [
     path("seances/<int:pk>/actions/", views.action_add, name="action-add"),
     path("<slug:slug>/", views.body_detail, name="body"),
     path("<slug:slug>/generer/", views.generate, name="generate"),
+    path("<slug:slug>/nouvelle-seance/", views.meeting_new, name="meeting-new"),
     path("<slug:slug>/calendrier/<str:token>.ics", views.feed, name="feed"),
 ]

@@ -111,6 +111,21 @@ def generate(request, slug):
     return redirect(body)
 
 
+@login_required
+def meeting_new(request, slug):
+    """A session outside the series (an extra meeting, a training date): same form as editing one."""
+    body = get_object_or_404(Body, slug=slug)
+    if not access.can_manage(request.user, body):
+        raise PermissionDenied
+    initial = {"place": body.default_place, "video_link": body.default_video_link}
+    form = MeetingForm(request.POST or None, initial=initial, instance=Meeting(body=body))
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, _("Séance créée. Ajoutez l'ordre du jour puis envoyez les convocations."))
+        return redirect(meeting)
+    return render(request, "meetings/meeting_edit.html", {"body": body, "form": form, "meeting": None})
+
+
 @require_GET
 def feed(request, slug, token):
     """Subscribable calendar of a body: the secret token in the URL is the only key (no session cookie)."""

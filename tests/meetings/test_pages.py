@@ -123,3 +123,19 @@ def test_index_is_titled_in_french_not_with_wagtail_occurrences(client_as, body_
     page = text(client_as(body_secretary).get(reverse("meetings:index")))
     assert "<title>Instances du partenariat – Relais</title>" in page
     assert meeting.body.name in page
+
+
+def test_secretary_schedules_an_extra_session(client_as, body_secretary, body, professional):
+    client = client_as(body_secretary)
+    url = reverse("meetings:meeting-new", args=[body.slug])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"starts_at": "2026-12-10T14:00", "ends_at": "2026-12-10T12:00"})
+    assert bad.status_code == 200 and not Meeting.objects.filter(body=body).exists()
+    response = client.post(url, {"title": "Séance exceptionnelle", "starts_at": "2026-12-10T14:00",
+                                 "ends_at": "2026-12-10T16:00", "place": "Salle 3", "video_link": ""})
+    meeting = Meeting.objects.get(body=body)
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert (meeting.title, meeting.status, meeting.occurrence) == ("Séance exceptionnelle", "planned", None)
+    assert client_as(professional).post(url, {"starts_at": "2026-12-11T14:00",
+                                              "ends_at": "2026-12-11T16:00"}).status_code == 403
+    assert Meeting.objects.filter(body=body).count() == 1
