@@ -43,36 +43,36 @@ ACCESSIBILITY = [
 
 # kind: (type code, name pattern, [(service name, categories, publics, age_min, age_max, modes)], roles)
 KINDS = {
-    "ml": ("mission-locale", "Mission locale de {place}", [
+    "ml": ("mission-locale", "Mission locale {de}", [
         ("Accompagnement vers l'emploi et la formation", ["trouver-un-emploi", "se-former", "choisir-un-metier"],
          ["jeunes"], 16, 25),
         ("Contrat d'engagement jeune (CEJ)", ["preparer-sa-candidature", "remobilisation"], ["jeunes"], 16, 25),
         ("Mobilité internationale des jeunes", ["souvrir-a-linternational"], ["jeunes"], 18, 25),
     ], ["conseiller·e référent·e ASE", "chargé·e de relation entreprises"]),
-    "ccas": ("ccas-cias", "CCAS de {place}", [
+    "ccas": ("ccas-cias", "CCAS {de}", [
         ("Aide aux démarches administratives", ["difficultes-administratives-ou-juridiques"], ["tous-publics"],
          None, None),
         ("Aides financières d'urgence", ["difficultes-financieres", "equipement-et-alimentation"],
          ["personnes-en-situation-durgence"], 18, None),
     ], ["travailleur·se social·e", "référent·e logement"]),
-    "ft": ("france-travail", "France Travail — agence de {place}", [
+    "ft": ("france-travail", "France Travail — agence {de}", [
         ("Inscription et accompagnement des demandeurs d'emploi", ["trouver-un-emploi", "preparer-sa-candidature"],
          ["demandeurs-emploi"], 16, None),
         ("Ateliers de recherche d'emploi", ["preparer-sa-candidature", "numerique"], ["demandeurs-emploi"], 16, None),
     ], ["conseiller·e jeunes"]),
-    "caf": ("caf", "CAF — accueil de {place}", [
+    "caf": ("caf", "CAF — accueil {de}", [
         ("Prestations familiales et aides au logement", ["difficultes-financieres", "logement-hebergement", "famille"],
          ["tous-publics"], None, None),
     ], ["chargé·e d'accueil partenaires"]),
-    "cpam": ("cpam", "CPAM — accueil de {place}", [
+    "cpam": ("cpam", "CPAM — accueil {de}", [
         ("Ouverture des droits santé et complémentaire santé solidaire", ["sante"], ["tous-publics"], None, None),
     ], ["conseiller·e accès aux droits"]),
-    "fjt": ("local-fjt", "Résidence Habitat Jeunes de {place}", [
+    "fjt": ("local-fjt", "Résidence Habitat Jeunes {de}", [
         ("Logement temporaire pour jeunes de 16 à 30 ans", ["logement-hebergement"], ["jeunes"], 16, 30),
         ("Accompagnement socio-éducatif des résidents", ["logement-hebergement", "difficultes-financieres"],
          ["jeunes"], 16, 30),
     ], ["référent·e thématique logement", "animateur·rice socio-éducatif·ve"]),
-    "cllaj": ("local-cllaj", "CLLAJ de {place}", [
+    "cllaj": ("local-cllaj", "CLLAJ {de}", [
         ("Conseil logement pour les jeunes", ["logement-hebergement"], ["jeunes"], 18, 30),
     ], ["conseiller·e logement"]),
     "mds": ("local-service-ase", "Maison du Département Solidarité — {place}", [
@@ -81,40 +81,40 @@ KINDS = {
          ["jeunes"], 17, 21),
         ("Protection maternelle et infantile", ["famille", "sante"], ["familles"], None, None),
     ], ["coordonnateur·rice ASE", "référent·e de parcours"]),
-    "prev": ("local-prevention-specialisee", "Club de prévention spécialisée de {place}", [
+    "prev": ("local-prevention-specialisee", "Club de prévention spécialisée {de}", [
         ("Travail de rue et accompagnement éducatif", ["remobilisation", "famille"], ["jeunes"], 11, 25),
     ], ["éducateur·rice spécialisé·e"]),
-    "e2c": ("ecoles-de-la-deuxieme-chance", "École de la deuxième chance de {place}", [
+    "e2c": ("ecoles-de-la-deuxieme-chance", "École de la deuxième chance {de}", [
         ("Parcours de formation en alternance", ["se-former", "lecture-ecriture-calcul", "remobilisation"],
          ["jeunes"], 16, 25),
     ], ["formateur·rice référent·e"]),
-    "mda": ("local-maison-des-ados", "Maison des adolescents de {place}", [
+    "mda": ("local-maison-des-ados", "Maison des adolescents {de}", [
         ("Écoute et accompagnement santé des adolescents", ["sante", "famille"], ["jeunes"], 11, 25),
     ], ["psychologue", "infirmier·ère d'accueil"]),
-    "pf": ("local-planning-familial", "Planning familial de {place}", [
+    "pf": ("local-planning-familial", "Planning familial {de}", [
         ("Contraception, IVG et vie affective", ["sante", "famille"], ["tous-publics"], None, None),
     ], ["conseiller·e conjugal·e et familial·e"]),
-    "pjj": ("local-pjj", "PJJ — unité éducative de milieu ouvert de {place}", [
+    "pjj": ("local-pjj", "PJJ — unité éducative de milieu ouvert {de}", [
         ("Suivi éducatif des mineurs et jeunes majeurs",
          ["remobilisation", "difficultes-administratives-ou-juridiques"],
          ["personnes-en-situation-juridique-specifique"], 13, 21),
     ], ["éducateur·rice PJJ"]),
-    "mecs": ("local-mecs", "MECS de {place}", [
+    "mecs": ("local-mecs", "MECS {de}", [
         ("Accueil éducatif et préparation à l'autonomie", ["logement-hebergement", "se-former"], ["jeunes"], 12, 21),
     ], ["chef·fe de service éducatif"]),
-    "mobilite": ("local-prevention-specialisee", "Plateforme mobilité de {place}", [
+    "mobilite": ("mobin", "Plateforme mobilité {de}", [
         ("Location de scooters et aide au permis", ["mobilite"], ["jeunes", "demandeurs-emploi"], 16, 30),
     ], ["conseiller·e mobilité"]),
-    "fs": ("france-service", "France services de {place}", [
+    "fs": ("france-service", "France services {de}", [
         ("Accompagnement au numérique et aux démarches en ligne", ["numerique",
                                                                  "difficultes-administratives-ou-juridiques"],
          ["tous-publics"], None, None),
     ], ["conseiller·e numérique"]),
-    "alim": ("banques-alimentaires", "Épicerie solidaire de {place}", [
+    "alim": ("banques-alimentaires", "Épicerie solidaire {de}", [
         ("Aide alimentaire et vestiaire", ["equipement-et-alimentation"], ["personnes-en-situation-durgence"],
          None, None),
     ], ["coordinateur·rice bénévole"]),
-    "adie": ("adie", "ADIE — antenne de {place}", [
+    "adie": ("adie", "ADIE — antenne {de}", [
         ("Microcrédit et accompagnement à la création d'entreprise", ["creer-une-entreprise"],
          ["demandeurs-emploi", "jeunes"], 18, None),
     ], ["conseiller·e création"]),
@@ -123,6 +123,22 @@ KINDS = {
 # In every territory; then a rotation of the others so each territory has ~10 partners.
 ALWAYS = ["ml", "ccas", "ft", "fjt", "mds", "caf", "fs"]
 ROTATION = ["cpam", "cllaj", "prev", "e2c", "mda", "pf", "pjj", "mecs", "mobilite", "alim", "adie"]
+
+# "de" + place name, as French says it: "de l'Arrageois", "du Boulonnais", "d'Arras", "de Calais".
+TERRITORY_DE = {"Arrageois": "de l'Arrageois", "Artois": "de l'Artois", "Audomarois": "de l'Audomarois",
+                "Boulonnais": "du Boulonnais", "Calaisis": "du Calaisis", "Lens-Liévin": "de Lens-Liévin",
+                "Hénin-Carvin": "d'Hénin-Carvin", "Montreuillois": "du Montreuillois", "Ternois": "du Ternois"}
+
+
+def de(place: str) -> str:
+    if place in TERRITORY_DE:
+        return TERRITORY_DE[place]
+    if place.startswith("Le "):
+        return "du " + place[3:]
+    if place.startswith("Les "):
+        return "des " + place[4:]
+    return ("d'" if place[:1] in "AEIOUYÉÈÂÎH" else "de ") + place
+
 
 STREETS = ["rue de la République", "avenue Jean-Jaurès", "place de la Mairie", "rue Victor-Hugo",
            "boulevard de la Liberté", "rue Pasteur", "rue du Général-de-Gaulle", "rue des Écoles"]
@@ -186,16 +202,18 @@ def load(log) -> None:
 
 def _create(rng, kind, source_id, place, commune, territory, departement, number, now):
     typologie, pattern, services, roles = KINDS[kind]
+    if kind == "mds" and territory.code.startswith("49-"):
+        pattern = "Maison départementale des solidarités {de}"  # Maine-et-Loire's name for them
     serves_departement = kind in ("caf", "cpam", "pjj", "adie") and rng.random() < 0.5
     org = Organisation.objects.create(
-        name=pattern.format(place=place), status=Organisation.Status.PUBLISHED, typologie=typologie,
+        name=pattern.format(place=place, de=de(place)), status=Organisation.Status.PUBLISHED, typologie=typologie,
         address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}", postal_code=(commune.postal_codes or "")[:5],
         commune=commune,
         latitude=round(commune.latitude + rng.uniform(-0.004, 0.004), 5),
         longitude=round(commune.longitude + rng.uniform(-0.006, 0.006), 5),
         phone=_phone(number), email=f"accueil-{number}@exemple.invalid",
         website=f"https://partenaire-{number}.exemple.invalid/",
-        description=(f"{pattern.format(place=place)} accueille et accompagne les habitants du territoire "
+        description=(f"{pattern.format(place=place, de=de(place))} accueille et accompagne les habitants du territoire "
                      f"{territory.name}. Les jeunes sortant de l'aide sociale à l'enfance y sont reçus avec ou sans "
                      "rendez-vous, seuls ou accompagnés de leur référent."),
         opening_hours=rng.choice(HOURS), accessibility=rng.choice(ACCESSIBILITY),
