@@ -5,6 +5,7 @@ migration 0002). Filters, facets and distances are plain SQL shared by both. Ran
 themes and places (B) above descriptions (C).
 """
 
+import json
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -31,6 +32,7 @@ KIND_BOOST_SQL = f"(CASE WHEN d.kind = 'organisation' THEN {ORGANISATION_BOOST} 
 TITLE_BONUS = 1.0
 FACET_TAG_PREFIXES = ("kind:", "theme:", "public:", "type:", "commune:")
 BATCH = 1000
+FETCH_ALL_UP_TO = 3000
 
 
 def _row(doc: SearchDoc) -> SearchDocument:
@@ -194,25 +196,41 @@ class DatabaseBackend(SearchBackend):
         else:
             order = "score DESC, d.title ASC"
         result = RawResult()
+        select = (f"SELECT d.id, d.key, {score_sql} AS score, {distance_sql} AS distance"  # noqa: S608
+                  f" FROM {from_sql} WHERE {where_sql} ORDER BY {order}")
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT d.key, {score_sql} AS score, {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}"  # noqa: S608
-                f" ORDER BY {order} LIMIT %s OFFSET %s",
-                score_params + distance_params + params + [limit, offset])
-            result.hits = [RawHit(key=k, score=float(s or 0), distance_km=(round(dist, 2) if dist is not None
-                                                                            else None))
-                           for k, s, dist in cursor.fetchall()]
-            if offset == 0 and len(result.hits) < limit:
-                result.total = len(result.hits)
+            # One full-text evaluation when the matches are few enough to take them all (the usual case):
+            # the page, the total and the facets all come from that list.
+            cursor.execute(f"{select} LIMIT %s", score_params + distance_params + params + [FETCH_ALL_UP_TO + 1])
+            rows = cursor.fetchall()
+            if len(rows) <= FETCH_ALL_UP_TO:
+                result.total = len(rows)
+                page = rows[offset:offset + limit]
+                matched_ids = [row[0] for row in rows]
             else:
+                cursor.execute(f"{select} LIMIT %s OFFSET %s", score_params + distance_params + params
+                               + [limit, offset])
+                page = cursor.fetchall()
                 cursor.execute(f"SELECT COUNT(*) FROM {from_sql} WHERE {where_sql}", params)  # noqa: S608
                 result.total = cursor.fetchone()[0]
+                matched_ids = None
+            result.hits = [RawHit(key=key, score=float(score or 0),
+                                  distance_km=round(dist, 2) if dist is not None else None)
+                           for _id, key, score, dist in page]
             if facets and result.total:
                 likes = " OR ".join(["t.tag LIKE %s"] * len(FACET_TAG_PREFIXES))
-                cursor.execute(
-                    f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes}) AND t.document_id IN"  # noqa: S608
-                    f" (SELECT d.id FROM {from_sql} WHERE {where_sql}) GROUP BY t.tag",
-                    [p + "%" for p in FACET_TAG_PREFIXES] + params)
+                prefixes = [p + "%" for p in FACET_TAG_PREFIXES]
+                if matched_ids is None:
+                    cursor.execute(
+                        f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes}) AND t.document_id IN"  # noqa: S608
+                        f" (SELECT d.id FROM {from_sql} WHERE {where_sql}) GROUP BY t.tag", prefixes + params)
+                elif self.vendor == "postgresql":
+                    cursor.execute(f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes})"  # noqa: S608
+                                   " AND t.document_id = ANY(%s) GROUP BY t.tag", prefixes + [matched_ids])
+                else:
+                    cursor.execute(f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes})"  # noqa: S608
+                                   " AND t.document_id IN (SELECT value FROM json_each(%s)) GROUP BY t.tag",
+                                   prefixes + [json.dumps(matched_ids)])
                 for tag, count in cursor.fetchall():
                     facet, _, value = tag.partition(":")
                     result.facets.setdefault(facet, {})[value] = count
