@@ -92,3 +92,13 @@ def test_a_professional_cannot_reach_the_indicator_admin(client_as, professional
         "indicator": world.ind.cjm.pk, "year": "2025", "value": "1"})
     assert response.status_code in (302, 403)
     assert not IndicatorValue.objects.filter(year=2025).exists()
+
+
+def test_admin_listings_render_for_the_departement(client_as, dept_admin, world):
+    client = client_as(dept_admin)
+    for name in ("indicator", "indicatorvalue", "convention"):
+        response = client.get(reverse(f"{name}:index"))
+        assert response.status_code == 200, name
+    response = client.get(reverse("indicator:edit", args=[world.ind.partner.pk]))
+    assert response.status_code == 200
+    assert "Mode de calcul" in _page(response) or "mode de calcul" in _page(response)

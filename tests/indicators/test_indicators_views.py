@@ -167,3 +167,21 @@ def test_api_single_indicator(admin_client, world):
     assert data["indicators"][0]["dates"] == ["2026-03-10"]
     assert admin_client.get(URL + "api/indicateurs/nope/").status_code == 404
     json.dumps(data)
+
+
+def test_every_indicator_has_a_working_detail_page(admin_client, world):
+    expectations = {
+        "presences-comite-suivi": "Présences par organisation",
+        "professionnels-formes": "Séances prises en compte",
+        "permanences": "Permanence Arras",
+        "copil": "COPIL référent de parcours",
+        "comite-technique": "Comité technique Arrageois",
+        "presence-jeunes": "Instances, de la plus en retard à la plus avancée",
+        "contrats-jeunes-majeurs": "231",
+    }
+    for code, text in expectations.items():
+        response = admin_client.get(URL + code + "/", {"annee": "2026"})
+        assert response.status_code == 200, code
+        assert text in htmllib.unescape(response.content.decode()), code
+    html = htmllib.unescape(admin_client.get(URL + "presence-jeunes/", {"annee": "2027"}).content.decode())
+    assert "Aucune séance tenue ne compte pour ce chiffre" in html
