@@ -1,7 +1,5 @@
 """Public and professional pages of the directory. Thin: the rules live in queries, permissions, history."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
@@ -90,8 +88,8 @@ def organisation_detail(request, slug):
         "completeness": organisation_completeness(organisation, services) if can_edit else None,
         "is_stale": professional and organisation.is_stale(),
         "report_form": ErrorReportForm(),
-        "marker": json.dumps({"name": organisation.name, "lat": organisation.latitude,
-                              "lng": organisation.longitude}) if organisation.latitude is not None else "",
+        "marker": {"name": organisation.name, "lat": organisation.latitude, "lng": organisation.longitude}
+        if organisation.latitude is not None and organisation.longitude is not None else None,
     })
 
 

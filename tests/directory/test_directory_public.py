@@ -132,3 +132,11 @@ def test_professional_export_csv_requires_permission(client_as, professional, pa
     assert response.status_code == 200 and "Mission locale de l'Arrageois" in response.content.decode()
     assert PRO_CONTACT not in response.content.decode()
     assert client_as(partner_editor).get(reverse("directory:export-csv")).status_code == 404
+
+
+def test_names_cannot_break_out_of_the_map_data(client, territories, make_org):
+    org = make_org("</script><script>alert(1)</script>", commune=territories["arras"])
+    body = client.get(org.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    listing = client.get("/annuaire/?vue=carte").content.decode()
+    assert "<script>alert(1)</script>" not in listing
