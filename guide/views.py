@@ -225,14 +225,39 @@ def _offline_fetcher():
     return OfflineFetcher(allowed_protocols={"data"})
 
 
+PDF_CACHE_SECONDS = 3600
+
+
+def _pdf_cache_key(request, theme_slug: str) -> str:
+    """Same guide version, same directory version, same theme and territory: same PDF."""
+    from django.core.cache import cache
+    from django.db.models import Max
+
+    from guide import partners
+
+    territory = reader_territory(request)
+    published = ArticlePage.objects.live().aggregate(last=Max("last_published_at"))["last"]
+    version = cache.get_or_set(partners.VERSION_KEY, 1, None)
+    return "guide:pdf:{}:{}:{}:{}".format(theme_slug or "-", territory.code if territory else "-",
+                                          published.isoformat() if published else "-", version)
+
+
 @require_GET
 def printable_pdf(request):
+    """The printable guide as a PDF. Rendering the whole guide takes seconds: the result is cached until a
+    page is published or the directory changes."""
+    from django.core.cache import cache
     from weasyprint import HTML
 
     context = _printable_context(request)
-    context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css", "guide/css/guide-print.css")
-    html = render_to_string("guide/print_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_offline_fetcher()).write_pdf()
+    key = _pdf_cache_key(request, context["theme_slug"])
+    pdf = cache.get(key)
+    if pdf is None:
+        context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css",
+                                            "guide/css/guide-print.css")
+        html = render_to_string("guide/print_pdf.html", context, request=request)
+        pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_offline_fetcher()).write_pdf()
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
     name = "guide-relais" + (f"-{context['theme_slug']}" if context["theme_slug"] else "") + ".pdf"
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

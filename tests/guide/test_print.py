@@ -59,3 +59,22 @@ def test_article_page_weighs_under_150_kb_with_its_css_and_js(client, guide_tree
     total = len(html) + sum(_static_size(url) for url in assets)
     print(f"article page: HTML {len(html)} B + {len(assets)} assets = {total} B")
     assert total < 150 * 1024
+
+
+def test_pdf_is_rendered_once_until_the_guide_changes(client, guide_tree, monkeypatch):
+    import weasyprint
+
+    calls = []
+    real = weasyprint.HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
+    first = client.get("/guide/imprimer/pdf/", {"theme": "logement"}).content
+    assert client.get("/guide/imprimer/pdf/", {"theme": "logement"}).content == first
+    assert len(calls) == 1
+    guide_tree["article"].save_revision().publish()
+    client.get("/guide/imprimer/pdf/", {"theme": "logement"})
+    assert len(calls) == 2
