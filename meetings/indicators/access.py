@@ -23,3 +23,12 @@ def visible_bodies(user) -> frozenset[int] | None:
 
 def sees_everything(body_ids) -> bool:
     return body_ids is None
+
+
+def can_see_dashboard(user) -> bool:
+    """For links (e.g. the professional home): département admins, and secretaries of at least one body."""
+    from meetings.models import Body
+
+    if can(user, DASHBOARD_PERM):
+        return True
+    return objects_for(user, SECRETARY_BODY_PERM, Body.objects.all()).exists()

@@ -185,3 +185,10 @@ def test_every_indicator_has_a_working_detail_page(admin_client, world):
         assert text in htmllib.unescape(response.content.decode()), code
     html = htmllib.unescape(admin_client.get(URL + "presence-jeunes/", {"annee": "2027"}).content.decode())
     assert "Aucune séance tenue ne compte pour ce chiffre" in html
+
+
+def test_who_gets_a_link_to_the_dashboard(dept_admin, professional, secretary_of_suivi_arras, world):
+    from meetings.indicators.access import can_see_dashboard
+
+    assert can_see_dashboard(dept_admin) and can_see_dashboard(secretary_of_suivi_arras)
+    assert not can_see_dashboard(professional)
