@@ -85,7 +85,7 @@ def _add_partners(territories, count):
 
 @pytest.mark.parametrize("territory", [None, "62041"])
 def test_article_query_count_does_not_depend_on_the_number_of_partners(client, guide_tree, partners, glossary,
-                                                                       territories, territory,
+                                                                       territories, territory, private_cache,
                                                                        django_assert_max_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -113,7 +113,7 @@ def test_article_query_count_does_not_depend_on_the_number_of_partners(client, g
     assert len(partner_names(html)) <= 8  # bounded by the block's limit, whatever the directory's size
 
 
-def test_partner_lists_are_cached_until_the_directory_changes(client, guide_tree, partners, django_assert_num_queries):
+def test_partner_lists_are_cached_until_the_directory_changes(client, guide_tree, partners, private_cache):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -54,7 +54,7 @@ def test_honeypot_bots_see_a_thank_you_but_nothing_is_stored(client, guide_tree)
     assert not Feedback.objects.exists()
 
 
-def test_floods_are_throttled_per_address_without_losing_legitimate_ones(client, guide_tree):
+def test_floods_are_throttled_per_address_without_losing_legitimate_ones(client, guide_tree, private_cache):
     article = guide_tree["article"]
     for i in range(10):
         assert post(client, article, comment=f"avis {i}").status_code == 302
@@ -85,7 +85,7 @@ def test_empty_or_oversized_idea_is_rejected(client, guide_tree, message, error)
     assert not Feedback.objects.exists()
 
 
-def test_idea_honeypot_and_flood(client, guide_tree):
+def test_idea_honeypot_and_flood(client, guide_tree, private_cache):
     assert client.post("/guide/idee/", {"message": "spam", "site_web": "x"}).status_code == 302
     assert not Feedback.objects.exists()
     for i in range(10):

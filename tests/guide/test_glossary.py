@@ -45,7 +45,7 @@ def test_article_lists_the_words_it_uses_with_their_definitions(client, guide_tr
     assert '<a class="terms__back" href="#ref-cjm">' in html
 
 
-def test_glossary_is_read_once_then_served_from_the_cache(glossary, django_assert_num_queries):
+def test_glossary_is_read_once_then_served_from_the_cache(glossary, private_cache, django_assert_num_queries):
     cache.clear()
     with django_assert_num_queries(1):
         first = glossary_entries()
@@ -53,7 +53,7 @@ def test_glossary_is_read_once_then_served_from_the_cache(glossary, django_asser
         assert glossary_entries() == first
 
 
-def test_editing_a_term_refreshes_the_cache(glossary):
+def test_editing_a_term_refreshes_the_cache(glossary, private_cache):
     glossary_entries()
     GlossaryTerm.objects.create(term="CLLAJ", expansion="comité local pour le logement autonome des jeunes",
                                 definition="Une association pour le logement.", slug="cllaj")

@@ -61,7 +61,7 @@ def test_article_page_weighs_under_150_kb_with_its_css_and_js(client, guide_tree
     assert total < 150 * 1024
 
 
-def test_pdf_is_rendered_once_until_the_guide_changes(client, guide_tree, monkeypatch):
+def test_pdf_is_rendered_once_until_the_guide_changes(client, guide_tree, monkeypatch, private_cache):
     import weasyprint
 
     calls = []
