@@ -55,7 +55,8 @@ def load(log) -> None:
     for spec in THEMES:
         theme = ThemePage.objects.child_of(index).filter(slug=spec["slug"]).first()
         if theme is None:
-            theme = _publish(index, ThemePage(title=spec["title"], slug=spec["slug"], intro=spec["intro"]))
+            theme = _publish(index, ThemePage(title=spec["title"], slug=spec["slug"], intro=spec["intro"],
+                                              body=[spec["partners"]]))
             created += 1
         for article_spec in spec["articles"]:
             article = ArticlePage.objects.child_of(theme).filter(slug=article_spec["slug"]).first()

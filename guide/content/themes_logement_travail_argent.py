@@ -6,6 +6,7 @@ LOGEMENT = {
     "slug": "logement", "title": "Logement",
     "intro": "Trouver où dormir ce soir, puis un vrai chez-toi : les solutions, les aides et les personnes "
              "qui t'accompagnent.",
+    "partners": helpers("logement-hebergement"),
     "articles": [
         {
             "slug": "trouver-un-logement", "title": "Trouver un logement à la sortie de l'ASE",
@@ -110,6 +111,7 @@ TRAVAIL = {
     "slug": "travail-et-formation", "title": "Travail et formation",
     "intro": "Trouver ta voie, te former, décrocher un contrat : la Mission locale, le CEJ, l'apprentissage, "
              "l'E2C.",
+    "partners": helpers("trouver-un-emploi", "se-former", "choisir-un-metier"),
     "articles": [
         {
             "slug": "mission-locale", "title": "La Mission locale, ton premier contact",
@@ -210,6 +212,7 @@ ARGENT = {
     "slug": "argent", "title": "Argent",
     "intro": "Ouvrir un compte, faire ton budget, récupérer ton pécule, demander une bourse ou une aide "
              "d'urgence.",
+    "partners": helpers("difficultes-financieres"),
     "articles": [
         {
             "slug": "compte-en-banque", "title": "Ouvrir un compte en banque",

@@ -5,6 +5,7 @@ from guide.content import checklist, faq, helpers, remember, steps, text
 QUOTIDIEN = {
     "slug": "vie-quotidienne", "title": "Vie quotidienne",
     "intro": "Tes papiers rangés, tes démarches en ligne, tes repas, les personnes sur qui compter.",
+    "partners": helpers("numerique", "equipement-et-alimentation"),
     "articles": [
         {
             "slug": "papiers-avant-18-ans", "title": "Les papiers à avoir avant 18 ans",
@@ -75,6 +76,7 @@ PARENTALITE = {
     "slug": "parentalite", "title": "Parentalité",
     "intro": "Tu attends un enfant ou tu es déjà parent : le suivi de grossesse, la garde, les aides, le "
              "soutien.",
+    "partners": helpers("famille", publics=("jeunes", "familles")),
     "articles": [
         {
             "slug": "attendre-un-enfant", "title": "Tu attends un enfant",
@@ -125,6 +127,7 @@ PARENTALITE = {
 LOISIRS = {
     "slug": "loisirs-et-citoyennete", "title": "Loisirs et citoyenneté",
     "intro": "T'engager, voter, faire du sport, sortir : prendre ta place, à ta façon.",
+    "partners": helpers("remobilisation"),
     "articles": [
         {
             "slug": "service-civique", "title": "Le service civique",

@@ -5,6 +5,7 @@ from guide.content import checklist, faq, helpers, remember, steps, text, video
 SANTE = {
     "slug": "sante", "title": "Santé",
     "intro": "Ta carte Vitale, ta mutuelle, ton médecin, ton moral : prendre soin de toi, sans avancer d'argent.",
+    "partners": helpers("sante"),
     "articles": [
         {
             "slug": "carte-vitale", "title": "Ta carte Vitale et ta Sécurité sociale",
@@ -75,6 +76,7 @@ DROITS = {
     "slug": "droits-et-demarches", "title": "Droits et démarches",
     "intro": "L'entretien de tes 17 ans, le contrat jeune majeur, tes papiers, ton dossier : tes droits, "
              "expliqués simplement.",
+    "partners": helpers("difficultes-administratives-ou-juridiques"),
     "articles": [
         {
             "slug": "entretien-17-ans", "title": "L'entretien de tes 17 ans",
@@ -187,6 +189,7 @@ DROITS = {
 MOBILITE = {
     "slug": "mobilite", "title": "Mobilité",
     "intro": "Passer ton permis, te déplacer sans te ruiner, partir à l'étranger.",
+    "partners": helpers("mobilite"),
     "articles": [
         {
             "slug": "permis-de-conduire", "title": "Passer ton permis de conduire",

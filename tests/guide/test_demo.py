@@ -19,6 +19,7 @@ def test_demo_has_themes_articles_path_and_glossary_all_tied_to_the_directory(cl
                       "vie-quotidienne", "parentalite", "loisirs-et-citoyennete"]
     assert ArticlePage.objects.live().count() >= 30
     labels = [step.value["age_label"] for step in PathPage.objects.get().steps]
+    assert all(any(b.block_type == "directory" for b in t.body) for t in ThemePage.objects.all())
     assert labels == ["Avant 16 ans", "16 ans", "17 ans", "18 ans", "Jusqu'à 21 ans", "Jusqu'à 25 ans"]
     assert {"ASE", "CJM", "CEJ", "PACEA", "E2C", "FJT", "CLLAJ", "SIAO", "MDS", "CSS"} <= set(
         GlossaryTerm.objects.values_list("term", flat=True))
