@@ -41,7 +41,8 @@ class Hours:
 
 
 def _hm(moment: datetime) -> str:
-    return f"{moment.hour} h" if moment.minute == 0 else f"{moment.hour} h {moment.minute:02d}"
+    # non-breaking spaces: "13 h 45" never splits across lines
+    return f"{moment.hour}\u00a0h" if moment.minute == 0 else f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
 
 
 def _when(moment: datetime, today=None) -> str:

@@ -54,7 +54,7 @@ def test_professional_sees_professional_contacts_and_freshness(client_as, profes
 
 
 def test_page_shows_hours_notice_accessibility(client, org):
-    body = client.get(org.get_absolute_url()).content.decode()
+    body = client.get(org.get_absolute_url()).content.decode().replace("\xa0", " ")
     assert "9 h – 12 h et 13 h 30 – 17 h" in body
     assert ("Ouvert maintenant" in body) or ("Fermé" in body)
     assert "Fermé le 24 décembre." in body and "Accès de plain-pied." in body

@@ -60,9 +60,10 @@ def test_completeness_lists_what_is_missing(territories, make_org):
 def test_readable_week_and_open_state():
     monday_10 = datetime(2026, 11, 23, 10, 0)
     hours = describe("Mo-Fr 09:00-12:00,13:30-17:00; Sa 10:00-12:00", monday_10)
-    assert [d.text for d in hours.week][:2] == ["9 h – 12 h et 13 h 30 – 17 h"] * 2
-    assert hours.week[5].text == "10 h – 12 h" and hours.week[6].text == "fermé"
-    assert hours.is_open and hours.status_text == "Ouvert maintenant, jusqu'à 12 h"
+    week = [d.text.replace("\xa0", " ") for d in hours.week]
+    assert week[:2] == ["9 h – 12 h et 13 h 30 – 17 h"] * 2
+    assert week[5] == "10 h – 12 h" and week[6] == "fermé"
+    assert hours.is_open and hours.status_text.replace("\xa0", " ") == "Ouvert maintenant, jusqu'à 12 h"
     assert not describe("Mo-Fr 09:00-12:00", datetime(2026, 11, 23, 13, 0)).is_open
     assert describe("pas des horaires") is None
 
