@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from meetings.indicators.access import can_see_dashboard
 from relais.permissions import can, is_professional, roles_of
 from relais.roles import ROLE_LABELS
 
@@ -68,7 +69,7 @@ def pro_home(request):
     context = {
         "roles": [ROLE_LABELS[name] for name in roles_of(user)],
         "can_admin": can(user, "wagtailadmin.access_admin"),
-        "can_indicators": can(user, "indicators.view_dashboard"),
+        "can_indicators": can_see_dashboard(user),
     }
     return render(request, "relais/pro_home.html", context)
 
