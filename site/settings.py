@@ -155,7 +155,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("RELAIS_CHANNEL_PREFIX", "relais")},
+            # One Daphne process holds every sheet of a session under one Redis key capped by `capacity`:
+            # 50 sheets take 51 slots per tap, so the default (100) drops messages on two quick taps.
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env_str("RELAIS_CHANNEL_PREFIX", "relais"),
+                       "capacity": env_int("RELAIS_CHANNEL_CAPACITY", 1500), "expiry": 60},
         }
     }
 else:
