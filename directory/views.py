@@ -55,7 +55,7 @@ def directory_list(request):
         "is_professional": is_professional(request.user),
         "search": search, "page": page, "paginator": paginator, "querystring": params.urlencode(),
         "choices": _filter_choices(), "ignored": ignored, "view": view, "markers": markers,
-        "territory_value": request.GET.get("territoire", "") if search.territory or ignored else "",
+        "territory_value": request.GET.get("territoire", "")[:100],
         "list_url": "?" + urlencode([(key, value) for key, values in params.lists() if key != "vue"
                                      for value in values]),
     })
