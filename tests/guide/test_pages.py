@@ -128,3 +128,22 @@ def test_editors_can_open_the_guide_pages_and_snippets_in_the_admin(client_as, d
     feedback.refresh_from_db()
     assert (feedback.status, feedback.comment, feedback.contact) == ("retenu", "Une idée.", "jeune@exemple.invalid")
     assert client.get("/admin/snippets/guide/glossaryterm/").status_code == 200
+
+
+def test_document_block_links_the_file_with_its_type_and_size(client, guide_tree, settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    document = Document(title="Lettre type de demande de contrat jeune majeur")
+    document.file.save("lettre-cjm.pdf", ContentFile(b"%PDF-1.4 " + b"x" * 2048), save=False)
+    document.save()
+    article = guide_tree["article"]
+    article.body = [{"type": "document", "value": {"title": "Lettre type", "document": document.pk,
+                                                   "description": "À adapter avec ton référent."}},
+                    {"type": "directory", "value": {"title": "Qui ?", "thematiques": [], "publics": [], "age": None,
+                                                    "limit": 3}}]
+    article.save_revision().publish()
+    html = client.get(article.url).content.decode()
+    assert f'<a href="{document.url}" download><span>Lettre type</span>' in html
+    assert re.search(r"\(PDF, 2,0\sKio\)", html) and "À adapter avec ton référent." in html
