@@ -70,6 +70,7 @@ def pro_home(request):
         "roles": [ROLE_LABELS[name] for name in roles_of(user)],
         "can_admin": can(user, "wagtailadmin.access_admin"),
         "can_indicators": can_see_dashboard(user),
+        "can_export_directory": can(user, "directory.export_directory"),
     }
     return render(request, "relais/pro_home.html", context)
 

@@ -92,3 +92,8 @@ def test_global_permission_holder_sees_every_object(make_user):
     admin = type(admin).objects.get(pk=admin.pk)
     assert permissions.can(admin, "auth.change_group", Group.objects.create(name="any"))
     assert not permissions.can(None, "auth.change_group")
+
+
+def test_professional_home_links_to_the_directory_export_for_holders_only(client_as, professional, secretary):
+    assert "/annuaire/export.csv" in client_as(professional).get("/espace-pro/").content.decode()
+    assert "/annuaire/export.csv" not in client_as(secretary).get("/espace-pro/").content.decode()
