@@ -15,6 +15,17 @@ from meetings.routing import websocket_urlpatterns
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _in_memory_layer(settings):
+    """The consumer's logic on the in-memory layer; tests/meetings/test_live_redis.py covers Redis."""
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 class AsUser:
     """Puts ``user`` in the scope, as AuthMiddlewareStack does from the session cookie."""
 

@@ -2,6 +2,7 @@
 
 import os
 import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -22,10 +23,17 @@ def redis_layer(settings):
         pytest.skip("REDIS_URL is not set (service tests run in the second pass of make test)")
     prefix = f"test-meetings-{uuid.uuid4().hex[:8]}"
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                           "CONFIG": {"hosts": [url], "prefix": prefix}}}
+                                           "CONFIG": {"hosts": [_private_db(url)], "prefix": prefix}}}
     channel_layers.backends.clear()
     yield channel_layers["default"]
     channel_layers.backends.clear()
+
+
+def _private_db(url: str, db: int = 13) -> str:
+    """The same Redis server on a database of our own: other suites' ``cache.clear()`` (FLUSHDB on the cache's
+    database) would otherwise wipe this layer's groups in the middle of a run."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
 
 
 class AsUser:
