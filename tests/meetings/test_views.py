@@ -153,6 +153,7 @@ def test_sheet_of_120_members_has_constant_queries(client_as, secretary, make_bo
         response = client.get(sheet_url(big_meeting))
     assert response.status_code == 200 and response.content.decode().count('class="sheet-row"') == 124
     assert len(big_ctx.captured_queries) == len(small_ctx.captured_queries)
+    print(f"sheet of 124 rows: {len(response.content)} bytes, {len(big_ctx.captured_queries)} queries")
 
 
 # --- Convocations and replies ---------------------------------------------------------------------
