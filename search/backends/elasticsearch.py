@@ -203,9 +203,7 @@ class ElasticsearchBackend(SearchBackend):
             alternatives = [Q("multi_match", query=" ".join(alt), fields=TEXT_FIELDS, operator="and")
                             for alt in group]
             groups.append(Q("bool", should=alternatives, minimum_should_match=1))
-        text = Q("bool", should=groups, minimum_should_match=1) if match_any else Q("bool", must=groups)
-        return Q("function_score", query=text, boost_mode="multiply", functions=[
-            {"filter": Q("term", kind=KIND_ORGANISATION).to_dict(), "weight": ORGANISATION_BOOST}])
+        return Q("bool", should=groups, minimum_should_match=1) if match_any else Q("bool", must=groups)
 
     def _filters(self, filters: Filters) -> list:
         out = []
@@ -232,6 +230,10 @@ class ElasticsearchBackend(SearchBackend):
               match_any: bool = False, facets: bool = True) -> RawResult:
         search = self._search().extra(track_total_hits=True, from_=offset, size=limit).source(["key"])
         must = [] if parsed.is_empty else [self._text_query(parsed, match_any)]
+        if must:
+            # A partner's own record outranks its services (an index-level multiplier: function_score is
+            # much slower, 5x on the emulator).
+            search = search.extra(indices_boost=[{self.alias(KIND_ORGANISATION): ORGANISATION_BOOST}])
         search = search.query(Q("bool", must=must or [Q("match_all")], filter=self._filters(filters)))
         point = None
         if filters.near:
