@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory import vocabulary
 from directory.validators import validate_opening_hours, validate_phone, validate_siret
@@ -324,7 +325,7 @@ class Contact(models.Model):
     """A named person or desk; personal contacts are never public unless the organisation says so."""
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", _("Public")
+        PUBLIC = "public", pgettext_lazy("visibility", "Public")
         PROFESSIONALS = "professionals", _("Professionnels connectés")
         INTERNAL = "internal", _("Interne (administration seulement)")
 
@@ -384,7 +385,7 @@ class ChangeRecord(models.Model):
         EDIT = "edit", _("Modification")
         DELETE = "delete", _("Suppression")
         CONFIRM = "confirm", _("Fiche confirmée à jour")
-        IMPORT = "import", _("Import")
+        IMPORT = "import", pgettext_lazy("source", "Import")
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="change_records")

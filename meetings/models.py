@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
@@ -70,7 +71,7 @@ class Body(ClusterableModel):
     reminder_hours = models.PositiveIntegerField(_("rappel (heures avant la séance)"), default=48)
     feed_token = models.CharField(_("jeton du calendrier"), max_length=64, unique=True, default=_feed_token,
                                   editable=False)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("body", "active"), default=True)
 
     class Meta:
         verbose_name = _("instance")
@@ -292,7 +293,7 @@ class Attendance(models.Model):
     class Via(models.TextChoices):
         SECRETARY = "secretary", _("Secrétariat")
         SELF_CHECKIN = "self_checkin", _("Auto-pointage")
-        IMPORT = "import", _("Import")
+        IMPORT = "import", pgettext_lazy("recorded via", "Import")
 
     PRESENT_STATUSES = {"present", "remote", "represented", "substitute"}
 

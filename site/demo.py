@@ -37,7 +37,8 @@ LEGAL_PAGES = [
     (
         "accessibilite",
         "Accessibilité",
-        "Déclaration d'accessibilité du site, selon le référentiel général d'amélioration de l'accessibilité (RGAA 4.1).",
+        "Déclaration d'accessibilité du site, selon le référentiel général d'amélioration de l'accessibilité "
+        "(RGAA 4.1).",
         "<h2>État de conformité</h2><p>Ce site est <b>{status}</b> avec le RGAA 4.1. Les pages du guide, de "
         "l'annuaire et de l'espace professionnel sont contrôlées automatiquement avec axe-core dans un vrai "
         "navigateur, à 360 pixels de large, à chaque modification du logiciel. Un audit complet reste à faire.</p>"

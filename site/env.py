@@ -64,3 +64,15 @@ def load_dev_secret_key(var_dir: Path) -> str:
         path.write_text(key)
         path.chmod(0o600)
         return key
+
+
+def next_redis_db(url: str) -> str:
+    """redis://host:6379/0 → redis://host:6379/1: a second database on the same server."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    try:
+        db = int(parts.path.strip("/") or 0)
+    except ValueError:
+        raise EnvError("REDIS_URL", f"has a database number that is not a number ({parts.path!r})") from None
+    return urlunsplit(parts._replace(path=f"/{db + 1}"))

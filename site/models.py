@@ -10,3 +10,6 @@ class ProfessionalSpace(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("access_professional_space", "Peut accéder à l'espace professionnel")]
+
+    def __str__(self):
+        return "Espace professionnel"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key
+from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -166,7 +166,10 @@ else:
 
 # --- Cache (rate limits, login throttling) ----------------------------------------------------------
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Its own Redis database (REDIS_CACHE_URL, by default the next database number after REDIS_URL's): clearing
+    # the cache must never wipe the channel layer's group subscriptions.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": env_str("REDIS_CACHE_URL", "") or next_redis_db(REDIS_URL)}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -273,6 +276,8 @@ RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pa
 # RGAA compliance status shown on the home page and on /accessibilite/ ("non conforme",
 # "partiellement conforme", "totalement conforme"): a legal statement, so it is configuration.
 RELAIS_RGAA_STATUS = env_str("RELAIS_RGAA_STATUS", "partiellement conforme")
+# Hours before a session when `send_meeting_reminders` reminds the invited (a body can override it).
+RELAIS_MEETING_REMINDER_HOURS = env_int("RELAIS_MEETING_REMINDER_HOURS", 48)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

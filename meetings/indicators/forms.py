@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from directory.models import Territory
 from meetings.indicators.compute import Period
@@ -24,7 +25,8 @@ class DashboardFilterForm(forms.Form):
     annee = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False)
     territoire = TerritoryChoiceField(label=_("Territoire"), queryset=Territory.objects.none(), required=False,
                                       to_field_name="code", empty_label=_("Tous les territoires"))
-    instances = forms.ModelMultipleChoiceField(label=_("Instances"), queryset=None, required=False,
+    instances = forms.ModelMultipleChoiceField(label=pgettext_lazy("bodies", "Instances"), queryset=None,
+                                               required=False,
                                                widget=forms.CheckboxSelectMultiple,
                                                help_text=_("Aucune case cochée : toutes les instances."))
     debut = forms.DateField(label=_("Du"), required=False, widget=DATE_INPUT)

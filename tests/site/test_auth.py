@@ -81,7 +81,8 @@ def test_object_permission_helper_uses_guardian(make_user):
     assign_perm("auth.change_group", editor, mine)
     assert permissions.can(editor, "auth.change_group", mine)
     assert not permissions.can(editor, "auth.change_group", other)
-    assert list(permissions.objects_for(editor, "auth.change_group", Group.objects.filter(name__in=["mine", "other"]))) == [mine]
+    both = Group.objects.filter(name__in=["mine", "other"])
+    assert list(permissions.objects_for(editor, "auth.change_group", both)) == [mine]
     with pytest.raises(permissions.PermissionDenied):
         permissions.require(editor, "auth.change_group", other)
 

@@ -43,4 +43,25 @@ def test_cache_is_redis():
 
     cache.set("relais-services-test", "ok", 5)
     assert cache.get("relais-services-test") == "ok"
-    assert "redis" in type(cache).__module__
+    from django.core.cache import caches
+
+    assert "redis" in type(caches["default"]).__module__
+
+
+def test_clearing_the_cache_keeps_live_sheet_subscriptions(settings):
+    """The cache lives in another Redis database than the channel layer (tests clear the cache each time)."""
+    from django.core.cache import cache
+
+    layer = get_channel_layer()
+
+    async def subscribe_clear_send():
+        channel = await layer.new_channel()
+        await layer.group_add("relais-cache-test", channel)
+        cache.clear()
+        await layer.group_send("relais-cache-test", {"type": "ping", "n": 7})
+        message = await layer.receive(channel)
+        await layer.group_discard("relais-cache-test", channel)
+        return message
+
+    assert settings.CACHES["default"]["LOCATION"] != os.environ["REDIS_URL"]
+    assert async_to_sync(subscribe_clear_send)()["n"] == 7

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             for dotted in APP_LOADERS:
                 import_module(dotted).load(log)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
-        self.stdout.write("Comptes de démonstration (mot de passe : %s) :" % demo.demo_password())
+        self.stdout.write(f"Comptes de démonstration (mot de passe : {demo.demo_password()}) :")
         for username, role in accounts:
             self.stdout.write(f"  {username:<11} {role}")
         self.stdout.write("Administration : http://127.0.0.1:8000/admin/  ·  Espace pro : http://127.0.0.1:8000/espace-pro/")
