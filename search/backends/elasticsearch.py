@@ -200,9 +200,12 @@ class ElasticsearchBackend(SearchBackend):
     def _text_query(self, parsed: ParsedQuery, match_any: bool):
         groups = []
         for group in parsed.groups:
-            alternatives = [Q("multi_match", query=" ".join(alt), fields=TEXT_FIELDS, operator="and")
-                            for alt in group]
-            groups.append(Q("bool", should=alternatives, minimum_should_match=1))
+            # One-word alternatives share one clause (any of the words); phrases need all their words.
+            singles = [alt[0] for alt in group if len(alt) == 1]
+            clauses = [Q("multi_match", query=" ".join(singles), fields=TEXT_FIELDS, operator="or")] if singles else []
+            clauses += [Q("multi_match", query=" ".join(alt), fields=TEXT_FIELDS, operator="and")
+                        for alt in group if len(alt) > 1]
+            groups.append(clauses[0] if len(clauses) == 1 else Q("bool", should=clauses, minimum_should_match=1))
         return Q("bool", should=groups, minimum_should_match=1) if match_any else Q("bool", must=groups)
 
     def _filters(self, filters: Filters) -> list:
