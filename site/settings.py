@@ -278,6 +278,8 @@ RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pa
 RELAIS_RGAA_STATUS = env_str("RELAIS_RGAA_STATUS", "partiellement conforme")
 # Hours before a session when `send_meeting_reminders` reminds the invited (a body can override it).
 RELAIS_MEETING_REMINDER_HOURS = env_int("RELAIS_MEETING_REMINDER_HOURS", 48)
+# RGPD: days after which the optional contact left with young people's feedback is erased.
+RELAIS_FEEDBACK_CONTACT_RETENTION_DAYS = env_int("RELAIS_FEEDBACK_CONTACT_RETENTION_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
