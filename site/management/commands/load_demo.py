@@ -35,4 +35,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Comptes de démonstration (mot de passe : {demo.demo_password()}) :")
         for username, role in accounts:
             self.stdout.write(f"  {username:<11} {role}")
-        self.stdout.write("Administration : http://127.0.0.1:8000/admin/  ·  Espace pro : http://127.0.0.1:8000/espace-pro/")
+        self.stdout.write("Administration : /admin/  ·  Espace professionnel : /espace-pro/")
