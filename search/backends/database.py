@@ -190,11 +190,11 @@ class DatabaseBackend(SearchBackend):
         from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params = self._base(
             parsed, filters, match_any)
         if filters.sort == "distance" and filters.near:
-            order = "distance ASC, score DESC, d.title ASC"
+            order = "distance ASC, score DESC, lower(d.title) ASC"
         elif filters.sort == "title" or parsed.is_empty:
-            order = ("distance ASC, d.title ASC" if filters.near else "d.title ASC")
+            order = ("distance ASC, lower(d.title) ASC" if filters.near else "lower(d.title) ASC")
         else:
-            order = "score DESC, d.title ASC"
+            order = "score DESC, lower(d.title) ASC"
         result = RawResult()
         select = (f"SELECT d.id, d.key, {score_sql} AS score, {distance_sql} AS distance"  # noqa: S608
                   f" FROM {from_sql} WHERE {where_sql} ORDER BY {order}")

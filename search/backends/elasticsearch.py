@@ -46,6 +46,7 @@ class _SearchableDocument(Document):
     themes_text = Text(analyzer="french")
     body = Text(analyzer="french")
     display_title = Keyword(index=False)
+    sort_title = Keyword()
     url = Keyword(index=False)
     themes = Keyword(multi=True)
     publics = Keyword(multi=True)
@@ -89,7 +90,8 @@ def to_source(doc: SearchDoc) -> dict:
     source = {
         "key": doc.key, "kind": doc.kind, "object_id": doc.object_id,
         "title": fold(doc.title), "themes_text": fold(doc.themes_text), "body": fold(doc.body),
-        "display_title": doc.title, "url": doc.url, "themes": doc.themes, "publics": doc.publics,
+        "display_title": doc.title, "sort_title": fold(doc.title),
+        "url": doc.url, "themes": doc.themes, "publics": doc.publics,
         "typologie": doc.typologie or None, "area": doc.area, "commune": doc.commune_code or None,
         "age_min": doc.age_min, "age_max": doc.age_max,
         "suggest": {"input": suggest_inputs(doc)},
@@ -245,7 +247,7 @@ class ElasticsearchBackend(SearchBackend):
         if filters.sort == "distance" and point:
             search = search.sort(geo_sort, "_score")
         elif filters.sort == "title" or parsed.is_empty:
-            search = search.sort(*([geo_sort] if point else []), {"key": "asc"})
+            search = search.sort(*([geo_sort] if point else []), {"sort_title": "asc"})
         elif point:
             search = search.sort("_score", geo_sort)
         if facets:

@@ -111,6 +111,13 @@ def test_public_and_type_facets_have_counts(indexed):
     assert {f.value for f in filtered.facets["type"]} == {"local-fjt"}
 
 
+def test_browsing_without_words_lists_by_name(indexed):
+    response = api.search("", Filters(kinds=("organisation",)))
+    assert titles(response) == ["CCAS d'Arras", "CPAM de l'Artois", "Foyer de jeunes travailleurs de Béthune",
+                                "Mission locale de l'Arrageois", "Mission locale de Lens-Liévin",
+                                "Résidence Habitat Jeunes Les Tilleuls"]
+
+
 # --- geography ---------------------------------------------------------------------------------------------
 def test_near_a_place_within_the_radius_sorted_by_distance(indexed):
     arras = indexed["places"]["arras"]
