@@ -247,7 +247,8 @@ class ElasticsearchBackend(SearchBackend):
         if filters.sort == "distance" and point:
             search = search.sort(geo_sort, "_score")
         elif filters.sort == "title" or parsed.is_empty:
-            search = search.sort(*([geo_sort] if point else []), {"sort_title": "asc"})
+            search = search.sort(*([geo_sort] if point else []),
+                                 {"sort_title": {"order": "asc", "unmapped_type": "keyword"}})
         elif point:
             search = search.sort("_score", geo_sort)
         if facets:
