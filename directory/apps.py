@@ -12,12 +12,11 @@ class DirectoryConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
-        from directory import history, searchtext
+        from directory import history
         from directory.models import Contact, Organisation, Service
         from directory.permissions import contact_policy, organisation_policy, service_policy
 
         history.connect()
-        searchtext.connect()
         register_permission_policy(Organisation, organisation_policy)
         register_permission_policy(Service, service_policy)
         register_permission_policy(Contact, contact_policy)

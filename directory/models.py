@@ -147,9 +147,6 @@ class Organisation(models.Model):
     source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
-    # Lower-case, accent-free words of the record and its published services, for the /annuaire/ free text
-    # (one LIKE per word on this column instead of joins); refreshed by directory.searchtext.
-    search_text = models.TextField(editable=False, default="")
 
     objects = OrganisationQuerySet.as_manager()
 

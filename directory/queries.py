@@ -173,19 +173,28 @@ def parse_search(params: Mapping) -> DirectorySearch:
     return search
 
 
-def text_filter(q: str) -> Q:
-    """Every word of ``q`` (accents and case ignored) appears in the organisation's name, description, type,
-    commune, or a published service's name, description or themes (the ``search_text`` column)."""
-    from directory.searchtext import normalise
+# The free text goes through the public search layer (search/): the same vocabulary (ML, FJT, "mutuelle"…),
+# stemming and ranking as /recherche/, on whichever backend is configured. Past this many matches the tail
+# is dropped: nobody pages that far, and the other filters still narrow what is kept.
+TEXT_MATCH_LIMIT = 3000
 
-    query = Q()
-    for word in normalise(q).split()[:8]:
-        query &= Q(search_text__contains=word)
-    return query
+
+def text_matches(q: str, territory: Territory | None = None) -> list[int]:
+    """Published organisations matching the free text, best first (their services' text counts too).
+
+    The territory goes into the search too (same area rule as ``covering_territory_ids``), so the ranked list
+    holds only what can be kept; the other filters then apply to it in SQL.
+    """
+    from search.api import area_codes, search_ids
+    from search.backends import Filters
+
+    filters = Filters(area=area_codes(territory)) if territory is not None else None
+    return search_ids(q, filters, limit=TEXT_MATCH_LIMIT)
 
 
 def _search(search: DirectorySearch):
-    """(unprefetched queryset of matching organisations, services queryset to list under each)."""
+    """(unprefetched queryset of matching organisations, services queryset to list under each, relevance
+    order of the free text's matches or None)."""
     organisations = Organisation.objects.published()
     serving = _serving(covering_territory_ids(search.territory)) if search.territory is not None else None
     if serving is not None:
@@ -197,9 +206,11 @@ def _search(search: DirectorySearch):
         organisations = organisations.filter(id__in=candidates.values("organisation_id"))
     if search.types:
         organisations = organisations.filter(typologie__in=search.types)
+    ranking = None
     if search.q:
-        organisations = organisations.filter(text_filter(search.q))
-    return organisations.order_by("name", "id"), services
+        ranking = text_matches(search.q, search.territory)
+        organisations = organisations.filter(id__in=ranking)
+    return organisations.order_by("name", "id"), services, ranking
 
 
 def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisation]:
@@ -209,7 +220,7 @@ def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisa
     conditions only look at the services of organisations serving that area.
     """
     search = params if isinstance(params, DirectorySearch) else parse_search(params)
-    organisations, services = _search(search)
+    organisations, services, _ranking = _search(search)
     return with_listing_prefetches(organisations, services)
 
 
@@ -220,8 +231,12 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     """
     from django.core.paginator import Paginator
 
-    organisations, services = _search(search)
-    page = Paginator(list(organisations.values_list("id", flat=True)), per_page).get_page(page_number)
+    organisations, services, ranking = _search(search)
+    ids = list(organisations.values_list("id", flat=True))
+    if ranking is not None:  # free text: best match first, as /recherche/ ranks them
+        position = {pk: rank for rank, pk in enumerate(ranking)}
+        ids.sort(key=position.__getitem__)
+    page = Paginator(ids, per_page).get_page(page_number)
     rows = with_listing_prefetches(Organisation.objects.filter(pk__in=list(page.object_list)), services)
     by_id = {organisation.pk: organisation for organisation in rows}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]

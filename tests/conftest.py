@@ -189,3 +189,11 @@ def login_in_browser(live_server):
         return page
 
     return login
+
+
+@pytest.fixture
+def search_index_now(monkeypatch):
+    """Index updates wait for a commit that never comes inside a test's transaction: run them at once."""
+    from search import indexing
+
+    monkeypatch.setattr(indexing, "_after_commit", lambda keys: indexing._safe_refresh(list(keys)) if keys else None)

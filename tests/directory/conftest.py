@@ -5,6 +5,11 @@ import pytest
 from directory.models import Contact, Organisation, Service, Territory
 
 
+@pytest.fixture(autouse=True)
+def _index_at_once(search_index_now):
+    """/annuaire/'s free text goes through search/: records made by a test must be in the index."""
+
+
 @pytest.fixture
 def territories(db):
     """Pas-de-Calais → Arrageois → Arras, Achicourt; → Calaisis → Calais; Maine-et-Loire → Angers."""

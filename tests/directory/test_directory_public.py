@@ -140,3 +140,15 @@ def test_names_cannot_break_out_of_the_map_data(client, territories, make_org):
     assert "<script>alert(1)</script>" not in body
     listing = client.get("/annuaire/?vue=carte").content.decode()
     assert "<script>alert(1)</script>" not in listing
+
+
+def test_free_text_shares_the_search_vocabulary_and_ranking(client, make_org, territories):
+    """/annuaire/'s free text goes through search/: acronyms expand, names rank above descriptions."""
+    make_org("Foyer de jeunes travailleurs d'Arras", serving=[territories["arras"]])
+    make_org("Accueil de jour", serving=[territories["arras"]],
+             description="Oriente vers le foyer de jeunes travailleurs le plus proche.")
+    make_org("Foyer de jeunes travailleurs d'Angers", serving=[territories["angers"]])
+    body = client.get(reverse("directory:list"), {"territoire": "Arras", "q": "FJT"}).content.decode()
+    assert "2 structures trouvées" in body
+    assert "Angers" not in body.split("structures trouvées")[1]
+    assert body.index("Foyer de jeunes travailleurs d&#x27;Arras") < body.index("Accueil de jour")
