@@ -27,7 +27,8 @@ def test_login_page_passes_axe_and_a_professional_signs_in(phone_page, axe_check
     axe_check(phone_page)
     login_in_browser(phone_page, professional)
     assert phone_page.get_by_role("heading", level=1).inner_text() == "Espace professionnel"
-    assert phone_page.get_by_role("link", name="Instances").is_visible()
+    menu = phone_page.get_by_role("navigation", name="Menu principal")
+    assert menu.get_by_role("link", name="Instances").is_visible()
     axe_check(phone_page)
 
 

@@ -10,6 +10,9 @@
   var socket = null;
   var retry = 0;
   var fragmentTimer = null;
+  // Bumped by every live change: a fragment fetched before the latest change is stale and is fetched again
+  // rather than painted over the newer state.
+  var changes = 0;
 
   function showNotice(paused) {
     sheet.dataset.live = paused ? "paused" : "open";
@@ -63,10 +66,14 @@
       if (active && sheet.contains(active) && active.tagName === "INPUT" && active.type === "text" && active.value) {
         return; // do not wipe what the secretary is typing; the next change or a reload will catch up
       }
+      var asked = changes;
       fetch(sheet.dataset.fragmentUrl, {credentials: "same-origin"}).then(function (response) {
         if (response.ok) { return response.text(); }
         throw new Error(response.status);
-      }).then(function (html) { sheet.innerHTML = html; }).catch(function () { /* keep the current sheet */ });
+      }).then(function (html) {
+        if (asked !== changes) { refreshFragment(); return; }
+        sheet.innerHTML = html;
+      }).catch(function () { /* keep the current sheet */ });
     }, 50);
   }
 
@@ -78,6 +85,7 @@
       return;
     }
     if (message.type === "change" || message.ok !== undefined) {
+      changes += 1;
       var found = message.row ? applyRow(message.row) : true;
       applyCounts(message.counts);
       if (message.reload || !found) { refreshFragment(); }
