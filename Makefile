@@ -32,12 +32,13 @@ browser:
 
 # Pass 1: the whole suite on the embedded default (SQLite, in-memory layer, database search, Chromium,
 # osmem-server, benchmarks). Pass 2, when DATABASE_URL/REDIS_URL are set (always in CI, see .ci/run): every
-# non-browser test again on PostgreSQL + Redis, with the `services` tests that need them.
+# test but the browser, benchmark and Elasticsearch ones again on PostgreSQL + Redis, with the `services`
+# tests (and benchmarks) that need them.
 test: install browser
 	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(PY) -m pytest -m "not services" $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 	  echo "== Pass 2: PostgreSQL ($$DATABASE_URL) and Redis ($$REDIS_URL)"; \
-	  $(PY) -m pytest -m "services or not (browser or perf)" $(PYTEST_ARGS); \
+	  $(PY) -m pytest -m "services or not (browser or perf or elasticsearch)" $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then echo "CI=true but DATABASE_URL/REDIS_URL are not set" >&2; exit 1; \
 	else echo "DATABASE_URL/REDIS_URL not set: the PostgreSQL/Redis pass was not run (.ci/run sets them)."; fi
 
