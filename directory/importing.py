@@ -75,33 +75,26 @@ class Checker:
             return ""
         return value or ""
 
-    def hours(self, row, name, value):
-        try:
-            validate_opening_hours(value or "")
-        except ValidationError:
-            self.error(row, name, f"horaires illisibles (format OpenStreetMap attendu) « {value} »")
+    def _validated(self, row, name, value, validator, message):
+        """``value`` when ``validator`` accepts it (empty is accepted), else "" with a row/field error."""
+        if not value:
             return ""
-        return value or ""
+        try:
+            validator(value)
+        except ValidationError:
+            self.error(row, name, f"{message} « {value} »")
+            return ""
+        return value
+
+    def hours(self, row, name, value):
+        return self._validated(row, name, value, validate_opening_hours,
+                               "horaires illisibles (format OpenStreetMap attendu)")
 
     def email(self, row, name, value):
-        if not value:
-            return ""
-        try:
-            EmailValidator()(value)
-        except ValidationError:
-            self.error(row, name, f"courriel invalide « {value} »")
-            return ""
-        return value
+        return self._validated(row, name, value, EmailValidator(), "courriel invalide")
 
     def url(self, row, name, value):
-        if not value:
-            return ""
-        try:
-            URLValidator()(value)
-        except ValidationError:
-            self.error(row, name, f"adresse web invalide « {value} »")
-            return ""
-        return value
+        return self._validated(row, name, value, URLValidator(), "adresse web invalide")
 
     def codes(self, row, name, values, valid, normalise=lambda code: code):
         bad = [code for code in values if not valid(code)]
