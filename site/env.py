@@ -66,13 +66,19 @@ def load_dev_secret_key(var_dir: Path) -> str:
         return key
 
 
-def next_redis_db(url: str) -> str:
-    """redis://host:6379/0 → redis://host:6379/1: a second database on the same server."""
+def redis_db_url(url: str, db: int) -> str:
+    """The same Redis server, another database: redis://host:6379/0 → redis://host:6379/<db>."""
     from urllib.parse import urlsplit, urlunsplit
 
-    parts = urlsplit(url)
+    return urlunsplit(urlsplit(url)._replace(path=f"/{db}"))
+
+
+def next_redis_db(url: str) -> str:
+    """redis://host:6379/0 → redis://host:6379/1: a second database on the same server."""
+    from urllib.parse import urlsplit
+
     try:
-        db = int(parts.path.strip("/") or 0)
+        db = int(urlsplit(url).path.strip("/") or 0)
     except ValueError:
-        raise EnvError("REDIS_URL", f"has a database number that is not a number ({parts.path!r})") from None
-    return urlunsplit(parts._replace(path=f"/{db + 1}"))
+        raise EnvError("REDIS_URL", f"has a database number that is not a number ({urlsplit(url).path!r})") from None
+    return redis_db_url(url, db + 1)

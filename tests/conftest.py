@@ -197,3 +197,43 @@ def search_index_now(monkeypatch):
     from search import indexing
 
     monkeypatch.setattr(indexing, "_after_commit", lambda keys: indexing._safe_refresh(list(keys)) if keys else None)
+
+
+# --- Channels ------------------------------------------------------------------------------------------
+@pytest.fixture
+def as_user():
+    """as_user(asgi_app, user) → the app with that user in its scope, as AuthMiddlewareStack would set it."""
+
+    def wrap(app, user):
+        async def app_as_user(scope, receive, send):
+            return await app({**scope, "user": user}, receive, send)
+
+        return app_as_user
+
+    return wrap
+
+
+@pytest.fixture
+def redis_channel_layer(settings):
+    """redis_channel_layer(db, **config) → channels-redis on REDIS_URL's server, in database ``db``.
+
+    A database of the test's own: other suites' ``cache.clear()`` must not wipe its groups mid-run.
+    """
+    from uuid import uuid4
+
+    from channels.layers import channel_layers
+
+    from relais.env import redis_db_url
+
+    def make(db: int, **config):
+        url = os.environ.get("REDIS_URL")
+        if not url:
+            pytest.skip("REDIS_URL is not set (service tests run in the second pass of make test)")
+        settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {
+            "hosts": [redis_db_url(url, db)], "prefix": f"test-{uuid4().hex[:8]}", **config}}}
+        channel_layers.backends.clear()
+        return channel_layers["default"]
+
+    yield make
+
+    channel_layers.backends.clear()

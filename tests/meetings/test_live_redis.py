@@ -1,8 +1,6 @@
 """The live sheet over the production channel layer (channels-redis on REDIS_URL)."""
 
 import os
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -17,38 +15,15 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def redis_layer(settings):
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL is not set (service tests run in the second pass of make test)")
-    prefix = f"test-meetings-{uuid.uuid4().hex[:8]}"
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
-                                           "CONFIG": {"hosts": [_private_db(url)], "prefix": prefix}}}
-    channel_layers.backends.clear()
-    yield channel_layers["default"]
-    channel_layers.backends.clear()
+def redis_layer(redis_channel_layer):
+    return redis_channel_layer(13)
 
 
-def _private_db(url: str, db: int = 13) -> str:
-    """The same Redis server on a database of our own: other suites' ``cache.clear()`` (FLUSHDB on the cache's
-    database) would otherwise wipe this layer's groups in the middle of a run."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
-
-class AsUser:
-    def __init__(self, app, user):
-        self.app, self.user = app, user
-
-    async def __call__(self, scope, receive, send):
-        return await self.app({**scope, "user": self.user}, receive, send)
-
-
-async def test_changes_cross_redis_to_every_open_sheet(redis_layer, meeting, body_secretary, client):
+async def test_changes_cross_redis_to_every_open_sheet(redis_layer, meeting, body_secretary, client, as_user):
     from channels_redis.core import RedisChannelLayer
 
     assert isinstance(redis_layer, RedisChannelLayer)
-    app = AsUser(URLRouter(websocket_urlpatterns), body_secretary)
+    app = as_user(URLRouter(websocket_urlpatterns), body_secretary)
     sheets = [WebsocketCommunicator(app, f"/ws/instances/seances/{meeting.pk}/") for _ in range(3)]
     for ws in sheets:
         assert (await ws.connect())[0]

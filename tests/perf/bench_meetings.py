@@ -6,11 +6,8 @@ the real consumer) receives it. Prints the median and p95 of the per-sheet laten
 the last sheet has it. Targets on loopback: median < 100 ms, p95 < 250 ms.
 """
 
-import os
 import statistics
 import time
-import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -28,21 +25,6 @@ SHEETS = 50
 # group_send silently drops the rest. Production must raise it (see docs/meetings.md); this is the value asked.
 CAPACITY = 1500
 ROUNDS = 40
-
-
-def _private_db(url: str, db: int = 14) -> str:
-    """The same Redis server on a database of our own: other suites' ``cache.clear()`` (FLUSHDB on the cache's
-    database) would otherwise wipe this layer's groups in the middle of a run."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
-
-
-class AsUser:
-    def __init__(self, app, user):
-        self.app, self.user = app, user
-
-    async def __call__(self, scope, receive, send):
-        return await self.app({**scope, "user": self.user}, receive, send)
 
 
 def _p95(values):
@@ -72,15 +54,10 @@ def _session_with_members(secretary, members=40):
     return meeting, list(meeting.invitations.values_list("pk", flat=True))
 
 
-async def test_a_tap_reaches_50_open_sheets(settings, secretary):
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.skip("REDIS_URL is not set: this benchmark measures the channels-redis layer")
-    config = {"hosts": [_private_db(url)], "prefix": f"bench-{uuid.uuid4().hex[:8]}", "capacity": CAPACITY}
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": config}}
-    channel_layers.backends.clear()
+async def test_a_tap_reaches_50_open_sheets(redis_channel_layer, as_user, secretary):
+    redis_channel_layer(14, capacity=CAPACITY)
     meeting, invitation_ids = await sync_to_async(_session_with_members)(secretary)
-    app = AsUser(URLRouter(websocket_urlpatterns), secretary)
+    app = as_user(URLRouter(websocket_urlpatterns), secretary)
     path = f"/ws/instances/seances/{meeting.pk}/"
     sender = WebsocketCommunicator(app, path)
     assert (await sender.connect())[0]
