@@ -13,4 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/", views.account, name="account"),
+    path("compte/courriel/", views.email_change, name="email-change"),
+    path("compte/courriel/confirmer/<str:token>/", views.email_confirm, name="email-confirm"),
+    path("compte/fiche-contact/", views.contact_link_request, name="contact-link-request"),
+    path("compte/fiche-contact/confirmer/<str:token>/", views.contact_link_confirm, name="contact-link-confirm"),
 ]

@@ -270,6 +270,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# An account's address is changed only through the confirmed link of the professional space
+# (relais.accounts), never typed straight into Wagtail's account settings.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Relais ---------------------------------------------------------------------------------------
 RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pas-de-Calais")
