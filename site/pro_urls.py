@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from relais import views
+from relais import accounts, views
 from relais.forms import LoginForm
 
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("verification/", accounts.verify, name="otp-verify"),
+    path("double-authentification/", accounts.setup, name="otp-setup"),
 ]

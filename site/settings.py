@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -86,7 +88,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "relais.accounts.IdleSessionMiddleware",
+    "relais.accounts.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -120,7 +125,8 @@ WSGI_APPLICATION = "relais.wsgi.application"
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+                                                   conn_health_checks=True)}
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise EnvError("DATABASE_URL", f"cannot be parsed ({exc})") from exc
 elif PRODUCTION:
@@ -191,10 +197,18 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions: a maximum age, and an idle delay (short for accounts that change shared records); see relais.accounts.
+SESSION_COOKIE_AGE = env_int("RELAIS_SESSION_MAX_HOURS", 10) * 3600
+RELAIS_SESSION_IDLE_MINUTES = env_int("RELAIS_SESSION_IDLE_MINUTES", 30)
+RELAIS_SESSION_IDLE_MINUTES_PROFESSIONAL = env_int("RELAIS_SESSION_IDLE_MINUTES_PROFESSIONAL", 120)
+# Second factor (TOTP, django-otp): required for these groups ("superuser": superuser accounts), optional for
+# other staff accounts.
+RELAIS_2FA_REQUIRED_ROLES = env_list("RELAIS_2FA_REQUIRED_ROLES", ["admin_departement", "superuser"])
+OTP_TOTP_ISSUER = env_str("RELAIS_SITE_NAME", "Relais")
 LOGIN_URL = "relais:login"
 LOGIN_REDIRECT_URL = "relais:pro-home"
 LOGOUT_REDIRECT_URL = "relais:login"
@@ -265,7 +279,11 @@ else:
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("RELAIS_SITE_NAME", "Relais")
-WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "http://127.0.0.1:8000")
+# Absolute links in e-mails (password reset, reminders, convocations): required in production.
+WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000",
+                                required=PRODUCTION).rstrip("/")
+if not WAGTAILADMIN_BASE_URL.startswith(("https://", "http://")):
+    raise EnvError("RELAIS_BASE_URL", f"must be an absolute http(s) address, not {WAGTAILADMIN_BASE_URL!r}")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
