@@ -174,7 +174,8 @@ else:
 if REDIS_URL:
     # Its own Redis database (REDIS_CACHE_URL, by default the next database number after REDIS_URL's): clearing
     # the cache must never wipe the channel layer's group subscriptions.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # ResilientRedisCache: a stopped Redis degrades to process memory instead of failing pages (relais.cache).
+    CACHES = {"default": {"BACKEND": "relais.cache.ResilientRedisCache",
                           "LOCATION": env_str("REDIS_CACHE_URL", "") or next_redis_db(REDIS_URL)}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
