@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from tests.guide.conftest import guide_tree, make_org, partners, territories  # noqa: F401
-from tests.meetings.conftest import make_body, make_meeting, meeting  # noqa: F401
 from tests.meetings.conftest import body as body  # noqa: F401
+from tests.meetings.conftest import make_body, make_meeting, meeting  # noqa: F401
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -49,7 +49,8 @@ def private_redis(tmp_path):
 def on_private_redis(private_redis, settings):
     from channels.layers import channel_layers
 
-    settings.CACHES = {"default": {"BACKEND": "relais.cache.ResilientRedisCache", "LOCATION": f"{private_redis['url']}/1"}}
+    settings.CACHES = {"default": {"BACKEND": "relais.cache.ResilientRedisCache",
+                                   "LOCATION": f"{private_redis['url']}/1"}}
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
                                            "CONFIG": {"hosts": [f"{private_redis['url']}/0"]}}}
     channel_layers.backends.clear()
@@ -57,7 +58,8 @@ def on_private_redis(private_redis, settings):
     channel_layers.backends.clear()
 
 
-def test_pages_search_and_checkin_answer_with_redis_stopped(client, on_private_redis, guide_tree, partners, meeting):
+def test_pages_search_and_checkin_answer_with_redis_stopped(client, on_private_redis, guide_tree, partners,  # noqa: F811
+                                                            meeting):  # noqa: F811
     from meetings import checkin
     from meetings.models import Attendance
 
