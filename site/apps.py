@@ -11,3 +11,7 @@ class RelaisConfig(AppConfig):
         from relais import roles
 
         roles.connect_signals()
+
+        from relais import personal_data
+
+        personal_data.register(personal_data.Accounts())
