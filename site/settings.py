@@ -12,7 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
+from relais.client import check_proxy_settings
+from relais.env import EnvError, env_base_url, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -206,7 +207,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("RELAIS_PROXY_COUNT", 0)
+# Axes keys on the same client address as every rate limit (relais.client, django-ipware behind proxies).
+AXES_CLIENT_IP_CALLABLE = "relais.client.client_ip"
+
+# Reverse proxies in front of the app servers (see relais.client): with neither set, X-Forwarded-For is ignored.
+RELAIS_PROXY_COUNT = env_int("RELAIS_PROXY_COUNT", 0)
+RELAIS_TRUSTED_PROXIES = env_list("RELAIS_TRUSTED_PROXIES")
+check_proxy_settings(RELAIS_PROXY_COUNT, RELAIS_TRUSTED_PROXIES)
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian "AnonymousUser" row: the public never holds object permissions
@@ -265,7 +272,14 @@ else:
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("RELAIS_SITE_NAME", "Relais")
-WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "http://127.0.0.1:8000")
+# The public address every absolute link starts with (relais.links): e-mails, .ics, QR codes, PDFs, open data.
+# In production it defaults to https:// and the first ALLOWED_HOSTS entry when that is a plain host name.
+_public_host = ALLOWED_HOSTS[0] if ALLOWED_HOSTS and not ALLOWED_HOSTS[0].startswith((".", "*")) else ""
+if PRODUCTION and not _public_host and not env_str("RELAIS_BASE_URL", ""):
+    raise EnvError("RELAIS_BASE_URL", "is required in production when the first ALLOWED_HOSTS entry is a wildcard")
+RELAIS_BASE_URL = env_base_url("RELAIS_BASE_URL",
+                               f"https://{_public_host}" if PRODUCTION else "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = RELAIS_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
