@@ -12,7 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
+from relais.client import check_proxy_settings
+from relais.env import EnvError, env_base_url, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -221,7 +222,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("RELAIS_PROXY_COUNT", 0)
+# Axes keys on the same client address as every rate limit (relais.client, django-ipware behind proxies).
+AXES_CLIENT_IP_CALLABLE = "relais.client.client_ip"
+
+# Reverse proxies in front of the app servers (see relais.client): with neither set, X-Forwarded-For is ignored.
+RELAIS_PROXY_COUNT = env_int("RELAIS_PROXY_COUNT", 0)
+RELAIS_TRUSTED_PROXIES = env_list("RELAIS_TRUSTED_PROXIES")
+check_proxy_settings(RELAIS_PROXY_COUNT, RELAIS_TRUSTED_PROXIES)
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian "AnonymousUser" row: the public never holds object permissions
@@ -280,11 +287,12 @@ else:
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("RELAIS_SITE_NAME", "Relais")
-# Absolute links in e-mails (password reset, reminders, convocations): required in production.
-WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "" if PRODUCTION else "http://127.0.0.1:8000",
-                                required=PRODUCTION).rstrip("/")
-if not WAGTAILADMIN_BASE_URL.startswith(("https://", "http://")):
-    raise EnvError("RELAIS_BASE_URL", f"must be an absolute http(s) address, not {WAGTAILADMIN_BASE_URL!r}")
+# The public address every absolute link starts with (relais.links): e-mails, .ics, QR codes, PDFs, open data.
+# Required in production: a link built from a guess (a proxy's host, 127.0.0.1) would be wrong in every e-mail.
+if PRODUCTION:
+    env_str("RELAIS_BASE_URL", required=True)
+RELAIS_BASE_URL = env_base_url("RELAIS_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = RELAIS_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
