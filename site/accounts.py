@@ -1,4 +1,5 @@
-"""Account protection: idle sessions end, and a second factor (TOTP) guards staff accounts.
+"""Account protection: idle sessions end, a second factor (TOTP) guards staff accounts, and logins and password
+resets are throttled by client address (django-axes also locks one username from one address).
 
 Both apply to every login path (the professional space and Wagtail's admin login) because they are middleware
 that reads the session, not a step of one login view. The second factor is django-otp's TOTP device: optional for
@@ -15,7 +16,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -24,7 +30,10 @@ from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from wagtail.admin.views.account import PasswordResetView
 
+from relais import ratelimit
+from relais.client import client_ip
 from relais.permissions import roles_of
 from relais.roles import DEPARTEMENT_ADMIN, PARTNER_EDITOR, SECRETARY
 
@@ -160,3 +169,59 @@ def setup(request):
         "secret": b32encode(device.bin_key).decode().rstrip("="),
     }
     return render(request, "registration/otp_setup.html", context)
+
+
+# --- Throttling by address ----------------------------------------------------------------------------------------
+
+def _address_lock_key(request) -> str:
+    return f"relais:login-locked:{client_ip(request) or 'unknown'}"
+
+
+def address_locked(request) -> bool:
+    return bool(cache.get(_address_lock_key(request)))
+
+
+class AddressThrottleBackend(BaseBackend):
+    """First authentication backend: an address with too many failed logins, whatever the usernames tried, is
+    refused for ``RELAIS_LOGIN_ADDRESS_COOLOFF_MINUTES`` before any password is checked (both login pages)."""
+
+    def authenticate(self, request, **credentials):
+        if request is not None and address_locked(request):
+            request.relais_address_locked = True
+            raise PermissionDenied
+        return None
+
+
+@receiver(user_login_failed)
+def _count_address_failure(sender, credentials, request=None, **kwargs):
+    if request is None or getattr(request, "relais_address_locked", False):
+        return
+    window = settings.RELAIS_LOGIN_ADDRESS_COOLOFF_MINUTES * 60
+    if not ratelimit.hit(request, "login-failure", settings.RELAIS_LOGIN_ADDRESS_LIMIT, window):
+        cache.set(_address_lock_key(request), 1, window)
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Wagtail's password reset, limited per address and per account so that nobody floods an inbox."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data.get("email", "").strip().lower()
+        per_address = ratelimit.hit(self.request, "password-reset", settings.RELAIS_PASSWORD_RESET_LIMIT, 3600)
+        per_account = per_address and _account_hit(email)
+        if not (per_address and per_account):
+            form.add_error(None, _("Trop de demandes de réinitialisation : réessayez dans une heure. Si le "
+                                   "courriel n'arrive pas, vérifiez les indésirables ou contactez "
+                                   "l'administrateur du département."))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+def _account_hit(email: str) -> bool:
+    """At most ``RELAIS_PASSWORD_RESET_LIMIT`` reset e-mails per address typed, per hour, from anywhere."""
+    key = f"relais:rate:password-reset-account:{email}"
+    cache.add(key, 0, 3600)
+    try:
+        return cache.incr(key) <= settings.RELAIS_PASSWORD_RESET_LIMIT
+    except ValueError:
+        cache.set(key, 1, 3600)
+        return True

@@ -12,6 +12,9 @@ class RelaisConfig(AppConfig):
 
         roles.connect_signals()
 
-        from relais import personal_data
+        from relais import (
+            accounts,  # noqa: F401 - counts failed logins per address (user_login_failed)
+            personal_data,
+        )
 
         personal_data.register(personal_data.Accounts())

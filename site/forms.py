@@ -19,4 +19,10 @@ class LoginForm(AuthenticationForm):
             "l'accès est bloqué pendant un quart d'heure."
         ),
         "inactive": _("Ce compte est désactivé. Contactez l'administrateur du département."),
+        "address_locked": _("Trop d'échecs de connexion depuis cette adresse : réessayez dans un quart d'heure."),
     }
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "relais_address_locked", False):
+            return forms.ValidationError(self.error_messages["address_locked"], code="address_locked")
+        return super().get_invalid_login_error()

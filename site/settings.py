@@ -193,6 +193,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    "relais.accounts.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -217,6 +218,11 @@ LOGOUT_REDIRECT_URL = "relais:login"
 
 # django-axes: five failures for one username from one address lock it for a quarter of an hour.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Across usernames: failed logins from one client address before it is refused (relais.accounts).
+RELAIS_LOGIN_ADDRESS_LIMIT = env_int("RELAIS_LOGIN_ADDRESS_LIMIT", 20)
+RELAIS_LOGIN_ADDRESS_COOLOFF_MINUTES = env_int("RELAIS_LOGIN_ADDRESS_COOLOFF_MINUTES", 15)
+# Password reset e-mails per hour, per client address and per account.
+RELAIS_PASSWORD_RESET_LIMIT = env_int("RELAIS_PASSWORD_RESET_LIMIT", 3)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"

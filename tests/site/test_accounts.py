@@ -118,3 +118,44 @@ def test_verification_never_redirects_off_site(client_as, secretary):
 
 def test_second_factor_is_optional_for_other_staff(client_as, secretary, second_factor_required):
     assert client_as(secretary).get(PRO_HOME).status_code == 200
+
+
+def test_many_usernames_from_one_address_lock_that_address_only(client, professional, settings):
+    from django.test import Client
+
+    from tests.conftest import PASSWORD
+
+    settings.RELAIS_LOGIN_ADDRESS_LIMIT = 20
+    attacker = Client(REMOTE_ADDR="203.0.113.7")
+    for n in range(21):
+        attacker.post("/espace-pro/connexion/", {"username": f"compte{n}", "password": "devine-moi-123"})
+    refused = attacker.post("/espace-pro/connexion/", {"username": "pro", "password": PASSWORD})
+    assert refused.status_code == 200
+    assert "échecs de connexion depuis cette adresse" in refused.content.decode()
+    assert "_auth_user_id" not in attacker.session
+    admin_login = attacker.post("/admin/login/", {"username": "pro", "password": PASSWORD})
+    assert "_auth_user_id" not in attacker.session, admin_login.status_code
+
+    colleague = Client(REMOTE_ADDR="198.51.100.20")
+    ok = colleague.post("/espace-pro/connexion/", {"username": "pro", "password": PASSWORD})
+    assert ok.status_code == 302
+
+
+def test_password_reset_is_throttled_per_address_and_per_account(dept_admin, settings, mailoutbox):
+    from django.test import Client
+
+    settings.RELAIS_PASSWORD_RESET_LIMIT = 3
+    url = "/admin/password_reset/"
+    one_address = Client(REMOTE_ADDR="203.0.113.8")
+    for n in range(3):
+        assert one_address.post(url, {"email": f"inconnu{n}@exemple.invalid"}).status_code == 302
+    refused = one_address.post(url, {"email": dept_admin.email})
+    assert "Trop de demandes de réinitialisation" in refused.content.decode()
+    assert mailoutbox == []
+
+    for n in range(3):
+        Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(url, {"email": dept_admin.email})
+    flood = Client(REMOTE_ADDR="198.51.100.99").post(url, {"email": dept_admin.email.upper()})
+    assert "Trop de demandes de réinitialisation" in flood.content.decode()
+    assert len(mailoutbox) == 3
+    assert all(settings.WAGTAILADMIN_BASE_URL + "/admin/password_reset/confirm/" in m.body for m in mailoutbox)
