@@ -330,17 +330,22 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Error reporting: every server error (HTTP 5xx, failed background task) is e-mailed to RELAIS_ADMINS
+# (comma-separated addresses) besides the log.
+ADMINS = [(address, address) for address in env_list("RELAIS_ADMINS")]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                                 "include_html": False}},
     "root": {"handlers": ["console"], "level": env_str("RELAIS_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR"},  # Django mails ADMINS through its own "django" logger
+        "django_tasks": {"level": "WARNING", "handlers": ["mail_admins"]},
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }
