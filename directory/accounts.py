@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from directory import history
 from directory.models import ChangeRecord, Contact, ContactAccount
 from directory.permissions import can_edit_organisation
-from relais.accounts import absolute_link
+from relais.links import absolute_url
 
 LINK_SALT = "directory.contact-account-link"
 LINK_MAX_AGE = timedelta(days=2)
@@ -125,7 +125,7 @@ def request_link(user, email: str) -> int:
                 .order_by("pk"))
     sent = 0
     for contact in contacts:
-        url = absolute_link(reverse("relais:contact-link-confirm", args=[make_link_token(user, contact)]))
+        url = absolute_url(reverse("relais:contact-link-confirm", args=[make_link_token(user, contact)]))
         context = {"contact": contact, "account": user, "url": url,
                    "days": LINK_MAX_AGE.days, "site_name": settings.WAGTAIL_SITE_NAME}
         sent += send_mail(_("Relier votre fiche de l'annuaire à votre compte"),

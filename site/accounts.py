@@ -14,23 +14,14 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from relais.links import absolute_url
+
 EMAIL_SALT = "relais.account-email-change"
 EMAIL_MAX_AGE_SECONDS = 2 * 24 * 3600
 
 
 class EmailChangeError(Exception):
     """A confirmation link that changes nothing; the message says why, in French."""
-
-
-def absolute_link(path: str) -> str:
-    """The full address of a path of this site, for links sent by e-mail.
-
-    Built from WAGTAILADMIN_BASE_URL (``RELAIS_BASE_URL``) until the shared ``relais.links.absolute_url``
-    exists; it should then call that.
-    """
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
 
 
 def _fingerprint(email: str) -> str:
@@ -71,7 +62,7 @@ def confirm_email_change(user, token: str) -> str:
 
 def request_email_change(user, new_email: str) -> None:
     """Send the confirmation link to the new address (the current one is not changed yet)."""
-    url = absolute_link(reverse("relais:email-confirm", args=[make_email_token(user, new_email)]))
+    url = absolute_url(reverse("relais:email-confirm", args=[make_email_token(user, new_email)]))
     context = {"account": user, "url": url, "new_email": new_email, "site_name": settings.WAGTAIL_SITE_NAME,
                "days": EMAIL_MAX_AGE_SECONDS // 86400}
     send_mail(_("Confirmez le nouveau courriel de votre compte"),

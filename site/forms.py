@@ -19,8 +19,13 @@ class LoginForm(AuthenticationForm):
             "l'accès est bloqué pendant un quart d'heure."
         ),
         "inactive": _("Ce compte est désactivé. Contactez l'administrateur du département."),
+        "address_locked": _("Trop d'échecs de connexion depuis cette adresse : réessayez dans un quart d'heure."),
     }
 
+    def get_invalid_login_error(self):
+        if getattr(self.request, "relais_address_locked", False):
+            return forms.ValidationError(self.error_messages["address_locked"], code="address_locked")
+        return super().get_invalid_login_error()
 
 class EmailChangeForm(forms.Form):
     """A new address for one's own account, with the password: the change waits for the link sent there."""

@@ -6,11 +6,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from relais import views
+from relais import login_protection, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
+    # Throttled (relais.login_protection); the same name and path as Wagtail's, matched first.
+    path("admin/password_reset/", login_protection.ThrottledPasswordResetView.as_view(),
+         name="wagtailadmin_password_reset"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("espace-pro/", include(("relais.pro_urls", "relais"), namespace="relais")),

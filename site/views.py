@@ -50,6 +50,14 @@ def _channel_layer_state() -> str:
         return "down"
 
 
+def _cache_state() -> str:
+    """"ok", or "degraded" while the Redis cache is unreachable and pages are served from process memory."""
+    from django.core.cache import cache
+
+    cache.get("relais:healthz")
+    return "ok" if getattr(cache, "available", True) else "degraded"
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -59,6 +67,7 @@ def healthz(request):
     database = _database_state()
     body = {
         "database": database,
+        "cache": _cache_state(),
         "channel_layer": _channel_layer_state(),
         "search": search_state(),
     }

@@ -26,6 +26,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_optional(settings):
+    """Suites log roles in with force_login; tests/site/test_accounts.py proves the second factor itself."""
+    settings.RELAIS_2FA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and login throttles live in the cache: each test starts with none."""
     from django.core.cache import cache

@@ -16,13 +16,15 @@ PROD_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "ELASTICSEARCH_URL": "http://search.internal:9200",
     "EMAIL_HOST": "smtp.example.org",
+    "RELAIS_BASE_URL": "https://relais.example.org",
 }
 
 
 def run_manage(*args, env_extra=None, tmp_path=None):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "RELAIS_ENV", "EMAIL_HOST",
-                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                        "RELAIS_BASE_URL"}}
     if tmp_path is not None:
         env["RELAIS_VAR_DIR"] = str(tmp_path)
     env.update(env_extra or {})
@@ -75,7 +77,7 @@ def test_check_deploy_is_silent_with_production_variables(tmp_path):
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST"],
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "RELAIS_BASE_URL"],
 )
 def test_production_without_a_required_variable_is_a_clear_error(tmp_path, missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
@@ -87,7 +89,8 @@ def test_production_without_a_required_variable_is_a_clear_error(tmp_path, missi
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("RELAIS_DEBUG", "maybe"), ("RELAIS_ENV", "staging"), ("DATABASE_URL", "notaurl://")],
+    [("RELAIS_DEBUG", "maybe"), ("RELAIS_ENV", "staging"), ("DATABASE_URL", "notaurl://"),
+     ("RELAIS_BASE_URL", "relais.example.org/sans-schema")],
 )
 def test_a_wrong_value_names_its_variable(tmp_path, name, value):
     result = run_manage("check", env_extra={name: value}, tmp_path=tmp_path)
