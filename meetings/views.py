@@ -396,14 +396,14 @@ def sign(request, pk):
 
 # --- QR code and self check-in --------------------------------------------------------------------
 
-def _checkin_url(request, meeting):
+def _checkin_url(meeting):
     return absolute_url(reverse("meetings:checkin", args=[checkin.make_token(meeting)]))
 
 
 @login_required
 def qr(request, pk):
     meeting = _managed_meeting(request, pk)
-    url = _checkin_url(request, meeting)
+    url = _checkin_url(meeting)
     if request.GET.get("svg"):
         return HttpResponse(checkin.qr_svg(url), content_type="image/svg+xml")
     return render(request, "meetings/qr.html", {"meeting": meeting, "svg": checkin.qr_svg(url), "url": url,
