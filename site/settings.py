@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF
 
 from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "guardian",
     "axes",
     "django_htmx",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,6 +82,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (see "Content-Security-Policy" below).
+    "relais.csp.RelaisCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -228,6 +232,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Django serves MEDIA_URL itself in the embedded mode only; production leaves public media (image renditions,
+# original images) to the proxy (README, "Deploying"). RELAIS_SERVE_MEDIA=1 forces Django to serve it.
+RELAIS_SERVE_MEDIA = env_bool("RELAIS_SERVE_MEDIA", not PRODUCTION)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -266,10 +273,16 @@ else:
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("RELAIS_SITE_NAME", "Relais")
 WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "http://127.0.0.1:8000")
+# Documents always go through Wagtail's serve view, which checks the collection's privacy (a document in a
+# login-only collection is not downloadable anonymously); never a redirect to their file under MEDIA_URL.
+# Their files live under MEDIA_ROOT/documents/, which the proxy must not serve (README, "Deploying").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor's e-mail hash sent to a third party; also keeps img-src 'self'
 
 # --- Relais ---------------------------------------------------------------------------------------
 RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pas-de-Calais")
@@ -297,6 +310,46 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------------
+# No inline script or style anywhere on the public and professional pages: scripts and styles are static files,
+# data reaches scripts through json_script or data- attributes. A nonce ({{ request.csp_nonce }}) is added to
+# script-src only on a response whose template asked for one. The Wagtail admin gets a few documented
+# exceptions in relais.csp. Map tiles come from RELAIS_MAP_TILES_URL's host.
+RELAIS_MAP_TILES_URL = env_str("RELAIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Where the browser sends violation reports (relais.views.csp_report logs them); empty: no reports.
+RELAIS_CSP_REPORT_URI = env_str("RELAIS_CSP_REPORT_URI", "/csp-report/")
+# Hosts of video files that guide pages play in place (VideoBlock with a .mp4/.webm URL), e.g. a CDN.
+RELAIS_CSP_MEDIA_HOSTS = env_list("RELAIS_CSP_MEDIA_HOSTS", [])
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # 'report-sample': a violation report carries the first characters of what was blocked.
+        "script-src": [SELF, NONCE, REPORT_SAMPLE],
+        "style-src": [SELF, REPORT_SAMPLE],
+        "img-src": [SELF, "data:", *filter(None, [_origin(RELAIS_MAP_TILES_URL)])],
+        "font-src": [SELF],
+        # 'self' covers same-origin ws:/wss: in current browsers (CSP Level 3); the live sheet's websocket is
+        # same-origin, and the browser tests prove it connects.
+        "connect-src": [SELF],
+        "media-src": [SELF, *RELAIS_CSP_MEDIA_HOSTS],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": [RELAIS_CSP_REPORT_URI] if RELAIS_CSP_REPORT_URI else None,
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -309,5 +362,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "relais.csp": {"level": "WARNING"},
     },
 }

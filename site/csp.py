@@ -1,0 +1,31 @@
+"""The Content-Security-Policy of every response (django-csp), with the Wagtail admin's one exception.
+
+The policy itself is ``CONTENT_SECURITY_POLICY`` in settings. This middleware replaces some of its directives
+for the URL prefixes of ``PATH_EXCEPTIONS``, each for the reason written next to it (README,
+"Content-Security-Policy").
+"""
+
+from csp.constants import REPORT_SAMPLE, SELF, UNSAFE_INLINE
+from csp.middleware import CSPMiddleware, PolicyParts
+
+PATH_EXCEPTIONS: dict[str, dict[str, list[str]]] = {
+    "/admin/": {
+        # Draftail (Wagtail's rich text editor) writes <style> elements for nested lists from React, which
+        # cannot carry a nonce; Wagtail's own templates still have a few style="" attributes. Styles only:
+        # scripts stay 'self' + nonce in the admin too.
+        "style-src": [SELF, UNSAFE_INLINE, REPORT_SAMPLE],
+        # The page editor's live preview shows /admin/…/preview/ in a same-origin iframe.
+        "frame-ancestors": [SELF],
+    },
+}
+
+
+class RelaisCSPMiddleware(CSPMiddleware):
+    """django-csp's middleware; a response under a ``PATH_EXCEPTIONS`` prefix gets that prefix's directives."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        for prefix, directives in PATH_EXCEPTIONS.items():
+            if request.path_info.startswith(prefix):
+                parts.replace = {**(parts.replace or {}), **directives}
+        return parts
