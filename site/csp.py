@@ -29,3 +29,24 @@ class RelaisCSPMiddleware(CSPMiddleware):
             if request.path_info.startswith(prefix):
                 parts.replace = {**(parts.replace or {}), **directives}
         return parts
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def media_source_allowed(url: str) -> bool:
+    """Whether the policy's media-src lets the browser play this URL in place: a path on this site, this site's
+    own address (RELAIS_BASE_URL), or a host of RELAIS_CSP_MEDIA_HOSTS. Anything else would be blocked, so
+    templates show a link instead of a player."""
+    from django.conf import settings
+
+    origin = _origin(url)
+    if not origin:
+        return not url.startswith("//")
+    allowed = {_origin(settings.WAGTAILADMIN_BASE_URL),
+               *(_origin(host) or host.lower() for host in settings.RELAIS_CSP_MEDIA_HOSTS)}
+    return origin in allowed

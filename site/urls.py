@@ -10,6 +10,7 @@ from relais import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", views.csp_report, name="csp-report"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -21,15 +22,10 @@ urlpatterns = [
     path("", include("guide.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
-    # Uploaded images and documents of the embedded mode; production serves MEDIA_ROOT from the proxy.
-    from django.views.static import serve
-
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.RELAIS_SERVE_MEDIA:
+    # Uploaded images of the embedded mode (or RELAIS_SERVE_MEDIA=1); production's proxy serves /media/ (README,
+    # "Deploying"). Documents are served by Wagtail's /documents/ view, which checks collection privacy.
+    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", views.serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 
