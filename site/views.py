@@ -139,6 +139,7 @@ def csp_report(request):
 
 
 MEDIA_PRIVATE_PREFIXES = ("documents/",)
+MEDIA_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def serve_media(request, path):
@@ -153,4 +154,7 @@ def serve_media(request, path):
 
     if posixpath.normpath(path).lstrip("/").startswith(MEDIA_PRIVATE_PREFIXES):
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    # An uploaded SVG opened on its own must not run scripts on this origin (the proxy sends the same header).
+    response["Content-Security-Policy"] = MEDIA_CSP
+    return response

@@ -147,7 +147,9 @@ def documents(media_root):
 
 def test_embedded_mode_serves_images_but_never_original_documents(client, site_pages, documents):
     public, secret = documents
-    assert client.get("/media/images/logo.png").status_code == 200
+    response = client.get("/media/images/logo.png")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     for document in documents:
         assert client.get(f"/media/{document.file.name}").status_code == 404
         assert client.get(f"/media/images/../{document.file.name}").status_code == 404
