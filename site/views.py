@@ -102,6 +102,7 @@ def sitemap(request):
 
 
 CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORT_LIMIT = 30  # reports a minute from one client address
 # report-uri's dashed keys → the Reporting API's names for the same field.
 CSP_REPORT_FIELDS = {"document-uri": "documentURL", "violated-directive": "violatedDirective",
                      "effective-directive": "effectiveDirective", "blocked-uri": "blockedURL",
@@ -115,9 +116,12 @@ def csp_report(request):
     """Logs the Content-Security-Policy violations that browsers report (the policy's report-uri).
 
     Accepts both report formats: ``{"csp-report": {...}}`` (report-uri) and a list of
-    ``{"type": "csp-violation", "body": {...}}`` (Reporting API). Not rate-limited yet: relais.ratelimit is not
-    on main. Oversized or unreadable bodies are dropped; the answer is always 204, nothing is stored.
+    ``{"type": "csp-violation", "body": {...}}`` (Reporting API). At most CSP_REPORT_LIMIT reports a minute per
+    client address are logged; oversized or unreadable bodies are dropped; the answer is always 204, nothing
+    is stored.
     """
+    if not _csp_report_allowed(request):
+        return HttpResponse(status=204)
     body = request.read(CSP_REPORT_MAX_BYTES + 1)
     if len(body) > CSP_REPORT_MAX_BYTES:
         return HttpResponse(status=204)
@@ -136,6 +140,16 @@ def csp_report(request):
         csp_logger.warning("CSP violation: %s", " ".join(f"{k}={str(v)[:200]!r}" for k, v in fields.items()
                                                          if v not in (None, "")))
     return HttpResponse(status=204)
+
+
+def _csp_report_allowed(request) -> bool:
+    """The shared rate limiter (relais.ratelimit, per client address); a page with many violations sends many
+    reports, and nobody may fill the logs."""
+    try:
+        from relais.ratelimit import hit
+    except ImportError:  # relais.ratelimit comes with the branch that brings relais.client; until it is merged
+        return True
+    return hit(request, "csp-report", CSP_REPORT_LIMIT, 60)
 
 
 MEDIA_PRIVATE_PREFIXES = ("documents/",)

@@ -105,6 +105,17 @@ def test_violation_reports_are_logged_and_answered_204(client, caplog):
     assert client.get("/csp-report/").status_code == 405
 
 
+def test_violation_reports_are_rate_limited_per_client(client, caplog):
+    pytest.importorskip("relais.ratelimit", reason="the shared rate limiter is not on this branch yet")
+    from relais.views import CSP_REPORT_LIMIT
+
+    report = json.dumps({"csp-report": {"violated-directive": "img-src", "blocked-uri": "https://x.invalid/"}})
+    with caplog.at_level(logging.WARNING, logger="relais.csp"):
+        for _ in range(CSP_REPORT_LIMIT + 5):
+            assert client.post("/csp-report/", report, content_type="application/csp-report").status_code == 204
+    assert len([record for record in caplog.records if record.name == "relais.csp"]) == CSP_REPORT_LIMIT
+
+
 # --- Media --------------------------------------------------------------------------------------------
 @pytest.fixture
 def media_root(settings, tmp_path):
