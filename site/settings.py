@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF
 
 from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
@@ -235,6 +234,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Django serves MEDIA_URL itself in the embedded mode only; production leaves public media (image renditions,
 # original images) to the proxy (README, "Deploying"). RELAIS_SERVE_MEDIA=1 forces Django to serve it.
 RELAIS_SERVE_MEDIA = env_bool("RELAIS_SERVE_MEDIA", not PRODUCTION)
+# Documents always go through Wagtail's serve view, which checks the collection's privacy (a document in a
+# login-only collection is not downloadable anonymously); never a redirect to their file under MEDIA_URL.
+# Their files live under MEDIA_ROOT/documents/, which the proxy must not serve (README, "Deploying").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -273,16 +276,10 @@ else:
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("RELAIS_SITE_NAME", "Relais")
 WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "http://127.0.0.1:8000")
-# Documents always go through Wagtail's serve view, which checks the collection's privacy (a document in a
-# login-only collection is not downloadable anonymously); never a redirect to their file under MEDIA_URL.
-# Their files live under MEDIA_ROOT/documents/, which the proxy must not serve (README, "Deploying").
-WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
-
-WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor's e-mail hash sent to a third party; also keeps img-src 'self'
 
 # --- Relais ---------------------------------------------------------------------------------------
 RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pas-de-Calais")
@@ -310,13 +307,30 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("RELAIS_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "daphne": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": "WARNING"},
+    },
+}
+
 # --- Content-Security-Policy (django-csp) -------------------------------------------------------------
 # No inline script or style anywhere on the public and professional pages: scripts and styles are static files,
 # data reaches scripts through json_script or data- attributes. A nonce ({{ request.csp_nonce }}) is added to
 # script-src only on a response whose template asked for one. The Wagtail admin gets a few documented
 # exceptions in relais.csp. Map tiles come from RELAIS_MAP_TILES_URL's host.
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF  # noqa: E402
+
 RELAIS_MAP_TILES_URL = env_str("RELAIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-# Where the browser sends violation reports (relais.views.csp_report logs them); empty: no reports.
+# Where the browser sends violation reports (relais.csp.csp_report logs them); empty: no reports.
 RELAIS_CSP_REPORT_URI = env_str("RELAIS_CSP_REPORT_URI", "/csp-report/")
 # Hosts of video files that guide pages play in place (VideoBlock with a .mp4/.webm URL), e.g. a CDN.
 RELAIS_CSP_MEDIA_HOSTS = env_list("RELAIS_CSP_MEDIA_HOSTS", [])
@@ -350,18 +364,4 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("RELAIS_LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        "daphne": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "wagtail": {"level": "WARNING"},
-        "relais.csp": {"level": "WARNING"},
-    },
-}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor's e-mail hash sent to a third party; also keeps img-src 'self'

@@ -6,11 +6,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from relais import views
+from relais import csp, media, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("csp-report/", views.csp_report, name="csp-report"),
+    path("csp-report/", csp.csp_report, name="csp-report"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -25,7 +25,7 @@ urlpatterns = [
 if settings.RELAIS_SERVE_MEDIA:
     # Uploaded images of the embedded mode (or RELAIS_SERVE_MEDIA=1); production's proxy serves /media/ (README,
     # "Deploying"). Documents are served by Wagtail's /documents/ view, which checks collection privacy.
-    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", views.serve_media, name="media")]
+    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

@@ -107,7 +107,7 @@ def test_violation_reports_are_logged_and_answered_204(client, caplog):
 
 def test_violation_reports_are_rate_limited_per_client(client, caplog):
     pytest.importorskip("relais.ratelimit", reason="the shared rate limiter is not on this branch yet")
-    from relais.views import CSP_REPORT_LIMIT
+    from relais.csp import CSP_REPORT_LIMIT
 
     report = json.dumps({"csp-report": {"violated-directive": "img-src", "blocked-uri": "https://x.invalid/"}})
     with caplog.at_level(logging.WARNING, logger="relais.csp"):
