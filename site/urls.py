@@ -6,11 +6,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from relais import csp, media, views
+from relais import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("csp-report/", csp.csp_report, name="csp-report"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -22,10 +21,17 @@ urlpatterns = [
     path("", include("guide.urls")),
 ]
 
+# Browsers' Content-Security-Policy violation reports (docs/csp.md).
+from relais.csp import csp_report  # noqa: E402 - apart from the app URLs above
+
+urlpatterns += [path("csp-report/", csp_report, name="csp-report")]
+
 if settings.RELAIS_SERVE_MEDIA:
     # Uploaded images of the embedded mode (or RELAIS_SERVE_MEDIA=1); production's proxy serves /media/ (README,
     # "Deploying"). Documents are served by Wagtail's /documents/ view, which checks collection privacy.
-    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.serve_media, name="media")]
+    from relais.media import serve_media
+
+    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 
