@@ -105,10 +105,8 @@ def csp_report(request):
 def _csp_report_allowed(request) -> bool:
     """The shared rate limiter (relais.ratelimit, per client address); a page with many violations sends many
     reports, and nobody may fill the logs."""
-    try:
-        from relais.ratelimit import hit
-    except ImportError:  # relais.ratelimit comes with the branch that brings relais.client; until it is merged
-        return True
+    from relais.ratelimit import hit
+
     return hit(request, "csp-report", CSP_REPORT_LIMIT, 60)
 
 

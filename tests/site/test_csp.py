@@ -106,7 +106,6 @@ def test_violation_reports_are_logged_and_answered_204(client, caplog):
 
 
 def test_violation_reports_are_rate_limited_per_client(client, caplog):
-    pytest.importorskip("relais.ratelimit", reason="the shared rate limiter is not on this branch yet")
     from relais.csp import CSP_REPORT_LIMIT
 
     report = json.dumps({"csp-report": {"violated-directive": "img-src", "blocked-uri": "https://x.invalid/"}})
