@@ -63,6 +63,11 @@ class Timing:
     def ratio(self) -> float:
         return self.median / self.floor
 
+    @classmethod
+    def of(cls, work_ms: list[float], floor_ms: list[float]) -> "Timing":
+        return cls(statistics.median(work_ms), percentile(work_ms, 0.95), statistics.median(floor_ms),
+                   percentile(floor_ms, 0.95), len(work_ms))
+
 
 def time_against_floor(work: Callable, floor: Callable, *, rounds: int = 20,
                        clock: Callable[[], float] = time.thread_time) -> Timing:
@@ -78,8 +83,7 @@ def time_against_floor(work: Callable, floor: Callable, *, rounds: int = 20,
         end = clock()
         floors.append((middle - start) * 1000)
         spent.append((end - middle) * 1000)
-    return Timing(statistics.median(spent), percentile(spent, 0.95), statistics.median(floors),
-                  percentile(floors, 0.95), rounds)
+    return Timing.of(spent, floors)
 
 
 def growth(small: float, large: float, factor: float) -> tuple[float, float]:
