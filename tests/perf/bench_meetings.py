@@ -14,6 +14,7 @@ from asgiref.sync import sync_to_async
 from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 
 from meetings.routing import websocket_urlpatterns
 from tests.perf.conftest import Timing, report
@@ -99,6 +100,8 @@ async def test_a_tap_reaches_50_open_sheets(redis_channel_layer, as_user, secret
     for ws in [sender, floor_sender, *sheets]:
         await ws.disconnect()
     channel_layers.backends.clear()
+    # The thread that ran the ORM keeps its connection open, which would stop the test database's teardown.
+    await sync_to_async(connections.close_all)()
 
     print(f"\nbench_meetings: {SHEETS} open sheets of one session over channels-redis (capacity {CAPACITY}), "
           f"{ROUNDS} taps ({len(per_sheet)} deliveries, ORM save included), wall time; floor: the same tap on "

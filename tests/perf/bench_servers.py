@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.perf]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REQUESTS_PER_PATH = 400
+REQUESTS_PER_PATH = 300
 WARM_UP = 40
 CLIENTS = 4
 PATHS = ["/espace-pro/connexion/", "/healthz"]

@@ -144,9 +144,9 @@ def report(name: str, timing: Timing | None = None, *, ratio: float | None = Non
         ratio = timing.ratio
     if timing:
         figures = (f"median {timing.median:8.2f} ms  p95 {timing.p95:8.2f} ms  floor {timing.floor:6.3f} ms"
-                   f" (p95 {timing.floor_p95:6.3f})")
+                   f" (p95 {timing.floor_p95:6.3f})  n {timing.rounds:>2}")
     else:
-        figures = " " * 60
+        figures = " " * 66
     unit = "" if kind == "exponent" else "×"
     if ratio is None:
         shown = ""
