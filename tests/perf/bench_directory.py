@@ -93,6 +93,7 @@ def test_directory_pages_at_departement_scale(client, floor):
             page = serve(client, "/recherche/", params)
         else:
             page = serve(client, reverse("directory:list"), params)
+        page()  # warm the template loader and caches
         queries, response = count_queries(page)
         if name.startswith("/annuaire/ commune"):
             assert "structures trouvées" in response.content.decode()

@@ -37,7 +37,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(port: int, process: subprocess.Popen, deadline: float = 30) -> None:
+def _wait_until_up(port: int, process: subprocess.Popen, deadline: float = 90) -> None:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         if process.poll() is not None:

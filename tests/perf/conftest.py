@@ -34,6 +34,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
 FLOOR_URLCONF = "relais_perf_floor_urls"
+FLOOR_PATH = "/_floor/"
 
 
 @pytest.hookimpl(hookwrapper=True, trylast=True)
@@ -120,15 +121,19 @@ def _floor_view(request):
 
 @pytest.fixture
 def floor(client, settings):
-    """``serve(client, "/_floor/")``: the trivial view every page is compared with, behind the same middleware."""
+    """``serve(client, FLOOR_PATH)``: the trivial view every page is compared with, behind the same middleware.
+
+    Its cookies are the client's when the fixture starts: a test that logs in later takes ``serve(client,
+    FLOOR_PATH)`` itself, so that the floor carries the same session as the pages.
+    """
     from relais import urls as project_urls
 
     module = types.ModuleType(FLOOR_URLCONF)
-    module.urlpatterns = [path("_floor/", _floor_view), *project_urls.urlpatterns]
+    module.urlpatterns = [path(FLOOR_PATH.strip("/") + "/", _floor_view), *project_urls.urlpatterns]
     module.handler404, module.handler500 = project_urls.handler404, project_urls.handler500
     sys.modules[FLOOR_URLCONF] = module
     settings.ROOT_URLCONF = FLOOR_URLCONF
-    yield serve(client, "/_floor/")
+    yield serve(client, FLOOR_PATH)
     sys.modules.pop(FLOOR_URLCONF, None)
 
 
