@@ -6,25 +6,10 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from django_tasks import default_task_backend
 
 from directory.models import Organisation
 from search import api, tasks
 from search.models import SearchDocument, SearchOutbox
-
-
-@pytest.fixture
-def dummy_tasks(settings):
-    """Tasks are queued, not run: what the request hands to the worker can be read (``ours``)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    default_task_backend.clear()
-    yield default_task_backend
-    default_task_backend.clear()
-
-
-def ours(backend):
-    """The index tasks among the queued ones (Wagtail queues its own reference-index tasks too)."""
-    return [r for r in backend.results if r.task.func is tasks.refresh_index.func]
 
 
 def test_a_save_queues_one_index_task_after_commit(corpus, dummy_tasks, django_capture_on_commit_callbacks):
@@ -32,10 +17,10 @@ def test_a_save_queues_one_index_task_after_commit(corpus, dummy_tasks, django_c
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         org.description = "Nouvelles permanences le samedi."
         org.save()
-        assert ours(dummy_tasks) == []  # nothing before the commit
+        assert dummy_tasks.queued(tasks.refresh_index) == []  # nothing before the commit
     for callback in callbacks:
         callback()
-    [result] = ours(dummy_tasks)
+    [result] = dummy_tasks.queued(tasks.refresh_index)
     assert result.task.func is tasks.refresh_index.func
     [keys] = result.args
     assert f"organisation:{org.pk}" in keys
