@@ -110,3 +110,9 @@ def private_cache(settings):
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": f"guide-{uuid.uuid4().hex}"}}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Built documents (the guide's PDF) go to this test's own folder, not to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
