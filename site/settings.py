@@ -281,6 +281,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relais <ne-pas-repondre@relais.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
+# Seconds an SMTP exchange may hang: e-mails are tasks, so only the worker waits this long; when tasks run in
+# the request (RELAIS_TASKS_BACKEND=immediate) the default is short.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0 if TASKS_IN_WORKER else 5.0)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -288,9 +291,6 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    # Seconds an SMTP exchange may hang: e-mails are tasks, so only the worker waits this long; when tasks run
-    # in the request (RELAIS_TASKS_BACKEND=immediate) the default is short.
-    EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0 if TASKS_IN_WORKER else 5.0)
 elif env_str("RELAIS_EMAIL_DIR", ""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env_str("RELAIS_EMAIL_DIR")
