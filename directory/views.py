@@ -11,11 +11,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import datainclusion, opening, vocabulary
+from directory import datainclusion, opening, tasks, vocabulary
 from directory.forms import ErrorReportForm
 from directory.history import acting_as
 from directory.models import Contact, Organisation, Territory
-from directory.notifications import notify_error_report
 from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
@@ -108,7 +107,7 @@ def report_error(request, slug):
     report = form.save(commit=False)
     report.organisation = organisation
     report.save()
-    notify_error_report(report)
+    tasks.notify_error_report.enqueue(report.pk)
     messages.success(request, _("Merci ! Ton signalement a été transmis aux personnes qui tiennent la fiche à jour."))
     return redirect(organisation.get_absolute_url())
 

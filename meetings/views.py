@@ -179,9 +179,10 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         if meeting.is_frozen and meeting.status != Meeting.Status.CANCELLED and request.POST.get("notify"):
-            sent = convocations.send_to_invitations(meeting, "update")
-            messages.success(request, _("Séance modifiée ; %(n)d invitation(s) mise(s) à jour envoyée(s).")
-                             % {"n": sent})
+            sending = convocations.enqueue_emails(meeting, "update")
+            _report_sending(request, sending,
+                            _("Séance modifiée ; %(n)d invitation(s) mise(s) à jour envoyée(s)."),
+                            _("Séance modifiée ; %(n)d invitation(s) mise(s) à jour en cours d'envoi."))
         else:
             messages.success(request, _("Séance modifiée."))
         return redirect(meeting)
@@ -209,13 +210,25 @@ def agenda_add(request, pk):
 def convene(request, pk):
     meeting = _managed_meeting(request, pk)
     try:
-        sent = convocations.convene(meeting)
+        sending = convocations.convene(meeting)
     except MeetingRuleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Liste des personnes attendues arrêtée ; %(n)d convocation(s) envoyée(s).")
-                         % {"n": sent})
+        _report_sending(request, sending,
+                        _("Liste des personnes attendues arrêtée ; %(n)d convocation(s) envoyée(s)."),
+                        _("Liste des personnes attendues arrêtée ; %(n)d convocation(s) en cours d'envoi."))
     return redirect(meeting)
+
+
+def _report_sending(request, sending, sent_text: str, queued_text: str) -> None:
+    """Tell the secretary what became of the e-mails: sent, on their way (worker), or failed."""
+    if sending.failed:
+        messages.error(request, _("L'envoi des %(n)d courriel(s) a échoué : le serveur de messagerie n'a pas "
+                                  "répondu. Réessayez plus tard.") % {"n": sending.count})
+    elif sending.done:
+        messages.success(request, sent_text % {"n": sending.sent})
+    else:
+        messages.success(request, queued_text % {"n": sending.count})
 
 
 @login_required
@@ -227,9 +240,10 @@ def cancel(request, pk):
     except MeetingRuleError as exc:
         messages.error(request, str(exc))
     else:
-        sent = convocations.send_cancellation(meeting)
+        sending = convocations.send_cancellation(meeting)
         live.announce_change(meeting, reload=True)
-        messages.success(request, _("Séance annulée ; %(n)d avis d'annulation envoyé(s).") % {"n": sent})
+        _report_sending(request, sending, _("Séance annulée ; %(n)d avis d'annulation envoyé(s)."),
+                        _("Séance annulée ; %(n)d avis d'annulation en cours d'envoi."))
     return redirect(meeting)
 
 

@@ -1,8 +1,10 @@
 """Keeping the indexes in step with the content: after each commit, on rebuild, and on catch-up.
 
-The database index is always written (it is the default backend and the fallback). When Elasticsearch is
-configured it is written too; an update it cannot take goes to the outbox (``SearchOutbox``), which
-``search_index --sync`` (or the next rebuild) replays, so nothing is lost while it is down.
+After each commit the keys of what changed are sent to a background task (``search.tasks.refresh_index``):
+the editor's request never waits on an index. The database index is always written (it is the default
+backend and the fallback). When Elasticsearch is configured it is written too; an update it cannot take,
+or a task that fails or cannot be queued, goes to the outbox (``SearchOutbox``), which
+``search_index --sync`` (or the next rebuild) replays into both indexes, so nothing is lost.
 """
 
 import logging
@@ -131,12 +133,9 @@ def _queue(key: str, action: str, error: str) -> None:
 
 
 def sync(*, batch: int = 500) -> tuple[int, int]:
-    """Replay the outbox into Elasticsearch: (done, still pending)."""
-    backend = elasticsearch_backend()
-    if backend is None:
-        done = SearchOutbox.objects.count()
-        SearchOutbox.objects.all().delete()  # nothing to catch up without a secondary backend
-        return done, 0
+    """Replay the outbox into the database index and Elasticsearch: (done, still pending)."""
+    backend = elasticsearch_backend(batch=True)
+    database = database_backend()
     done = 0
     while True:
         entries = list(SearchOutbox.objects.order_by("id")[:batch])
@@ -146,6 +145,13 @@ def sync(*, batch: int = 500) -> tuple[int, int]:
         for entry in entries:
             doc = document_for_key(entry.key)
             (docs.append(doc) if doc else gone.append(entry.key))
+        # A failed task may have missed the database index too: writing it again costs little.
+        database.index(docs)
+        database.delete(gone)
+        if backend is None:
+            SearchOutbox.objects.filter(pk__in=[e.pk for e in entries]).delete()
+            done += len(entries)
+            continue
         try:
             backend.index(docs)
             backend.delete(gone)
@@ -162,7 +168,7 @@ def rebuild(*, progress: Callable[[str, int], None] | None = None) -> dict[str, 
     docs = list(all_documents())
     counts = {"database": database_backend().rebuild(
         docs, progress=(lambda n: progress("database", n)) if progress else None)}
-    backend = elasticsearch_backend()
+    backend = elasticsearch_backend(batch=True)
     if backend is not None:
         counts["elasticsearch"] = backend.rebuild(
             docs, progress=(lambda n: progress("elasticsearch", n)) if progress else None)
@@ -172,9 +178,20 @@ def rebuild(*, progress: Callable[[str, int], None] | None = None) -> dict[str, 
 
 # --- signals ---------------------------------------------------------------------------------------------
 def _after_commit(keys) -> None:
-    keys = list(keys)
+    keys = list(dict.fromkeys(keys))
     if keys:
-        transaction.on_commit(lambda: _safe_refresh(keys))
+        transaction.on_commit(lambda: enqueue_refresh(keys))
+
+
+def enqueue_refresh(keys: list[str]) -> None:
+    """Hand the keys to the background task; if it cannot even be queued, to the outbox."""
+    from search import tasks
+
+    try:
+        tasks.refresh_index.enqueue(list(keys))
+    except Exception:  # a failing queue must never break the editor's save either
+        logger.exception("search: could not queue the index update of %s", keys)
+        _queue_all(keys, "index update not queued")
 
 
 def _safe_refresh(keys) -> None:
@@ -182,11 +199,15 @@ def _safe_refresh(keys) -> None:
         refresh_keys(keys)
     except Exception:  # a failing index update must never break the editor's save
         logger.exception("search: index update failed for %s", keys)
-        for key in keys:
-            try:
-                _queue(key, SearchOutbox.Action.INDEX, "index update failed")
-            except Exception:
-                logger.exception("search: could not queue %s", key)
+        _queue_all(keys, "index update failed")
+
+
+def _queue_all(keys, error: str) -> None:
+    for key in keys:
+        try:
+            _queue(key, SearchOutbox.Action.INDEX, error)
+        except Exception:
+            logger.exception("search: could not queue %s", key)
 
 
 def keys_for_instance(instance) -> list[str]:

@@ -13,7 +13,18 @@ from pathlib import Path
 import dj_database_url
 
 from relais.client import check_proxy_settings
-from relais.env import EnvError, env_base_url, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
+from relais.env import (
+    EnvError,
+    env_base_url,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    load_dev_secret_key,
+    next_redis_db,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -73,6 +84,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -184,12 +197,34 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Background tasks (django-tasks) ----------------------------------------------------------------
+# Work that can wait (index updates, e-mails, the whole-guide PDF) leaves the request as a task.
+# "immediate" runs it at once in the same process (embedded default, tests); "database" stores it in the
+# database for `manage.py db_worker` (django-tasks-db), which production runs next to the app servers.
+RELAIS_TASKS_BACKEND = env_choice("RELAIS_TASKS_BACKEND", "database" if PRODUCTION else "immediate",
+                                  ("immediate", "database"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if RELAIS_TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# True when tasks run in a worker: the timeouts of work done there can then be long.
+TASKS_IN_WORKER = RELAIS_TASKS_BACKEND == "database"
+
 # --- Public search (see search/) ------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 RELAIS_SEARCH = {
     "BACKEND": "elasticsearch" if ELASTICSEARCH_URL else "database",
     "ELASTICSEARCH_URL": ELASTICSEARCH_URL,
     "INDEX_PREFIX": env_str("ELASTICSEARCH_INDEX_PREFIX", "relais"),
+    # Seconds a visitor's search waits for Elasticsearch before the database answers instead.
+    "TIMEOUT": env_float("RELAIS_SEARCH_TIMEOUT", 2.0),
+    # Seconds an index update waits: long in the worker, as short as a search when it runs in the request.
+    "INDEX_TIMEOUT": env_float("RELAIS_SEARCH_INDEX_TIMEOUT", 30.0 if TASKS_IN_WORKER else 2.0),
+    # Seconds during which, after a failure, searches go straight to the database without asking again.
+    "RETRY_AFTER": env_int("RELAIS_SEARCH_RETRY_AFTER", 30),
 }
 # Wagtail's own search, used by the admin only: the database backend in both modes.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -286,6 +321,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relais <ne-pas-repondre@relais.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
+# Seconds an SMTP exchange may hang: e-mails are tasks, so only the worker waits this long; when tasks run in
+# the request (RELAIS_TASKS_BACKEND=immediate) the default is short.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0 if TASKS_IN_WORKER else 5.0)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -293,7 +331,6 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = 20
 elif env_str("RELAIS_EMAIL_DIR", ""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env_str("RELAIS_EMAIL_DIR")

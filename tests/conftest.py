@@ -344,3 +344,20 @@ def redis_channel_layer(settings):
     yield make
 
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def dummy_tasks(settings):
+    """Background tasks are queued, not run (django-tasks' dummy backend): ``queued(task)`` lists what the
+    request handed to the worker, with its arguments. Without this fixture tests run tasks at once."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+
+    def queued(task):
+        return [r for r in default_task_backend.results if r.task.func is task.func]
+
+    default_task_backend.queued = queued
+    yield default_task_backend
+    default_task_backend.clear()

@@ -102,8 +102,10 @@ def to_source(doc: SearchDoc) -> dict:
 
 
 def make_client(url: str | None = None) -> Elasticsearch:
+    """A client whose calls give up after ``RELAIS_SEARCH["TIMEOUT"]`` seconds (connecting or waiting for the
+    answer), with no retry: a visitor's search then falls back to the database instead of hanging."""
     conf = settings.RELAIS_SEARCH
-    kwargs = {"request_timeout": conf.get("TIMEOUT", 3), "max_retries": 0, "retry_on_timeout": False}
+    kwargs = {"request_timeout": conf.get("TIMEOUT", 2), "max_retries": 0, "retry_on_timeout": False}
     node_class = conf.get("NODE_CLASS")
     if node_class:
         kwargs["node_class"] = import_string(node_class) if isinstance(node_class, str) else node_class
@@ -113,8 +115,11 @@ def make_client(url: str | None = None) -> Elasticsearch:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, url: str | None = None, prefix: str | None = None, client: Elasticsearch | None = None):
+    def __init__(self, url: str | None = None, prefix: str | None = None, client: Elasticsearch | None = None,
+                 write_timeout: float | None = None):
         self.client = client or make_client(url)
+        # Index writes run in the task worker or a command: they may wait longer than a visitor's search.
+        self.writer = self.client.options(request_timeout=write_timeout) if write_timeout else self.client
         self.prefix = prefix or settings.RELAIS_SEARCH.get("INDEX_PREFIX", "relais")
 
     def alias(self, kind: str) -> str:
@@ -129,16 +134,16 @@ class ElasticsearchBackend(SearchBackend):
         try:
             for kind, document in DOCUMENTS.items():
                 alias = self.alias(kind)
-                if not self.client.indices.exists_alias(name=alias):
+                if not self.writer.indices.exists_alias(name=alias):
                     concrete = f"{alias}-{int(time.time() * 1000)}"
-                    document.init(index=concrete, using=self.client)
-                    self.client.indices.put_alias(index=concrete, name=alias)
+                    document.init(index=concrete, using=self.writer)
+                    self.writer.indices.put_alias(index=concrete, name=alias)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
     def _bulk(self, actions: Iterable[dict], *, refresh=False) -> int:
         try:
-            count, _ = bulk(self.client, actions, chunk_size=1000, refresh=refresh, raise_on_error=True)
+            count, _ = bulk(self.writer, actions, chunk_size=1000, refresh=refresh, raise_on_error=True)
             return count
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
@@ -158,7 +163,7 @@ class ElasticsearchBackend(SearchBackend):
         actions = [{"_op_type": "delete", "_index": self.alias(kind), "_id": key}
                    for key, kind in kinds.items() if kind in DOCUMENTS]
         try:
-            bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+            bulk(self.writer, actions, refresh="wait_for", raise_on_error=False)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
@@ -168,7 +173,7 @@ class ElasticsearchBackend(SearchBackend):
         new = {kind: f"{self.alias(kind)}-{stamp}" for kind in DOCUMENTS}
         try:
             for kind, document in DOCUMENTS.items():
-                document.init(index=new[kind], using=self.client)
+                document.init(index=new[kind], using=self.writer)
             count = 0
 
             def actions():
@@ -180,18 +185,18 @@ class ElasticsearchBackend(SearchBackend):
                     yield {"_op_type": "index", "_index": new[doc.kind], "_id": doc.key, "_source": to_source(doc)}
 
             self._bulk(actions())
-            self.client.indices.refresh(index=",".join(new.values()))
+            self.writer.indices.refresh(index=",".join(new.values()))
             swap, old = [], []
             for kind in DOCUMENTS:
                 alias = self.alias(kind)
-                if self.client.indices.exists_alias(name=alias):
-                    for index_name in self.client.indices.get_alias(name=alias):
+                if self.writer.indices.exists_alias(name=alias):
+                    for index_name in self.writer.indices.get_alias(name=alias):
                         swap.append({"remove": {"index": index_name, "alias": alias}})
                         old.append(index_name)
                 swap.append({"add": {"index": new[kind], "alias": alias}})
-            self.client.indices.update_aliases(actions=swap)
+            self.writer.indices.update_aliases(actions=swap)
             for index_name in old:
-                self.client.indices.delete(index=index_name, ignore_unavailable=True)
+                self.writer.indices.delete(index=index_name, ignore_unavailable=True)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
         if progress:
