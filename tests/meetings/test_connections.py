@@ -228,15 +228,21 @@ class Sheet:
         self._thread.join(timeout=5)
 
 
-def _check_in(base_url, token, index, data) -> tuple[int, float, str]:
-    """One phone: opens the page from the QR code (CSRF cookie), then submits; its own address behind the proxy."""
+def _check_in(base_url, token, index, data, all_pages_open) -> tuple[int, float, str]:
+    """One phone: opens the page from the QR code (CSRF cookie), then submits with the others at the same moment;
+    its own address behind the proxy."""
     session = _http()
     headers = {"X-Forwarded-For": f"198.51.100.{index + 1}"}
     url = f"{base_url}/instances/pointage/{token}/"
     page = session.get(url, headers=headers, timeout=WAIT)
     if page.status_code != 200:
+        all_pages_open.abort()
         return page.status_code, 0.0, page.text[:500]
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    try:
+        all_pages_open.wait(timeout=WAIT)
+    except threading.BrokenBarrierError:
+        pass  # another phone failed: submit anyway, its failure is reported
     started = time.monotonic()
     response = session.post(url, data={**data, "csrfmiddlewaretoken": csrf}, headers={**headers, "Referer": url},
                             timeout=WAIT)
@@ -287,7 +293,9 @@ def test_a_room_of_phones_and_two_live_sheets_leave_no_idle_connection(servers, 
 
         with watch, ThreadPoolExecutor(max_workers=len(phone_data) + 2) as pool:
             tick_jobs = [pool.submit(secretary_ticks, sheet, ticked[i::2]) for i, sheet in enumerate(sheets)]
-            phones = [pool.submit(_check_in, base_url, token, i, data) for i, data in enumerate(phone_data)]
+            all_pages_open = threading.Barrier(len(phone_data))
+            phones = [pool.submit(_check_in, base_url, token, i, data, all_pages_open)
+                      for i, data in enumerate(phone_data)]
             results = [job.result(timeout=WAIT * 2) for job in phones]
             for job in tick_jobs:
                 job.result(timeout=WAIT)
