@@ -14,7 +14,8 @@ import dj_database_url
 
 from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# This package's folder: site/ in a checkout, relais/ in an installed wheel (templates, static, locale).
+PROJECT_DIR = Path(__file__).resolve().parent
 
 
 def _leaflet_dir() -> str:
@@ -22,12 +23,20 @@ def _leaflet_dir() -> str:
     import xstatic.pkg.leaflet
 
     return xstatic.pkg.leaflet.BASE_DIR
-VAR_DIR = Path(env_str("RELAIS_VAR_DIR", str(BASE_DIR / "var")))
+
 
 RELAIS_ENV = env_str("RELAIS_ENV", "embedded")
 if RELAIS_ENV not in ("embedded", "production"):
     raise EnvError("RELAIS_ENV", f"must be 'embedded' or 'production', not {RELAIS_ENV!r}")
 PRODUCTION = RELAIS_ENV == "production"
+
+# Data written at run time (SQLite file, collected static files, media). A checkout keeps it in var/ beside
+# manage.py; an installed wheel has no folder of its own, so production names one (static files collected
+# by one command and served by another process must land in the same place).
+if (PROJECT_DIR.parent / "manage.py").is_file():
+    VAR_DIR = Path(env_str("RELAIS_VAR_DIR", str(PROJECT_DIR.parent / "var")))
+else:
+    VAR_DIR = Path(env_str("RELAIS_VAR_DIR", None if PRODUCTION else str(Path.cwd() / "var"), required=PRODUCTION))
 
 DEBUG = env_bool("RELAIS_DEBUG", False)
 
@@ -68,7 +77,6 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "axes",
-    "django_htmx",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,7 +96,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -99,7 +106,7 @@ ROOT_URLCONF = "relais.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "site" / "templates"],
+        "DIRS": [PROJECT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -220,12 +227,12 @@ WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/leaflet", _leaflet_dir())]
+STATICFILES_DIRS = [PROJECT_DIR / "static", ("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
