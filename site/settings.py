@@ -232,7 +232,8 @@ LOCALE_PATHS = [PROJECT_DIR / "locale"]
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [PROJECT_DIR / "static", ("vendor/leaflet", _leaflet_dir())]
+# site/static is the `relais` app's own folder (found with every app's); Leaflet comes from its package.
+STATICFILES_DIRS = [("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
