@@ -1,9 +1,10 @@
-"""Which HTTP server for production: Daphne (make run) against gunicorn with uvicorn workers (README).
+"""Which HTTP server for production: Daphne (make run) against gunicorn's sync WSGI workers (README).
 
 Each server is started on a free loopback port with the same code and an empty SQLite file; a bounded load
 (kept-alive connections from a few threads, a fixed number of requests) hits the login page (template, CSRF,
 context processors) and /healthz (a database round trip). Prints requests per second and latencies; asserts
-only that the multi-worker setup is not slower than one Daphne process, which is the README's advice.
+only that the WSGI workers are not slower than one Daphne process, which is the README's advice (gunicorn
+`relais.wsgi` for HTTP, Daphne only for /ws/).
 """
 
 import http.client
@@ -86,9 +87,9 @@ def test_bench_http_servers(tmp_path, capsys):
     servers = {
         "daphne, 1 process": lambda port: [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
                                            "relais.asgi:application"],
-        "gunicorn + 2 uvicorn workers": lambda port: [
-            str(BIN / "gunicorn"), "relais.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "-w", "2",
-            "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        "gunicorn, 2 WSGI workers": lambda port: [
+            str(BIN / "gunicorn"), "relais.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning"],
     }
     results = {}
     for name, command in servers.items():
@@ -112,5 +113,5 @@ def test_bench_http_servers(tmp_path, capsys):
             p95 = statistics.quantiles(latencies, n=20)[-1]
             print(f"{name:<30} {path:<24} {rate:>8.0f} {statistics.median(latencies):>10.1f} {p95:>8.1f}")
     for path in PATHS:
-        daphne, workers = results[("daphne, 1 process", path)][0], results[("gunicorn + 2 uvicorn workers", path)][0]
+        daphne, workers = results[("daphne, 1 process", path)][0], results[("gunicorn, 2 WSGI workers", path)][0]
         assert workers >= daphne * 0.9, f"{path}: multi-worker {workers:.0f} req/s < Daphne {daphne:.0f} req/s"
