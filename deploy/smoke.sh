@@ -6,7 +6,11 @@
 # Needs the machine's PostgreSQL (createdb/dropdb as postgres on 127.0.0.1) and Redis (redis-cli).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SERVER_DIR=$(mktemp -d "${TMPDIR:-/tmp}/relais-smoke.XXXXXX")
+# In memory when the machine has /dev/shm: writing, then deleting, the 30,000 files of a virtual environment
+# took minutes on this machine's shared disk.
+SMOKE_TMP=${SMOKE_TMP:-/dev/shm}
+[ -d "$SMOKE_TMP" ] && [ -w "$SMOKE_TMP" ] || SMOKE_TMP=${TMPDIR:-/tmp}
+SERVER_DIR=$(mktemp -d "$SMOKE_TMP/relais-smoke.XXXXXX")
 SMOKE_DB=${SMOKE_DB:-relais_deploy}
 SMOKE_REDIS_DB=${SMOKE_REDIS_DB:-14}  # the cache takes the next database
 PUBLIC_HOST=relais.localhost
@@ -21,6 +25,7 @@ finish() {
   if [ "$status" != 0 ]; then
     for log in "$SERVER_DIR"/*.log; do [ -f "$log" ] && { echo "--- ${log##*/}"; tail -n 30 "$log"; }; done >&2
   fi
+  step "servers stopped"
   rm -rf "$SERVER_DIR"
   echo "smoke: $([ "$status" = 0 ] && echo passed || echo FAILED) in $((SECONDS - started)) s wall time"
 }
@@ -45,7 +50,7 @@ HTTP_PORT=$(free_port)
 WS_PORT=$(free_port)
 
 step "database $SMOKE_DB and Redis databases $SMOKE_REDIS_DB-$((SMOKE_REDIS_DB + 1)), empty"
-dropdb --if-exists -h 127.0.0.1 -U postgres "$SMOKE_DB"
+dropdb --if-exists --force -h 127.0.0.1 -U postgres "$SMOKE_DB"
 createdb -h 127.0.0.1 -U postgres "$SMOKE_DB"
 for db in "$SMOKE_REDIS_DB" $((SMOKE_REDIS_DB + 1)); do redis-cli -h 127.0.0.1 -n "$db" flushdb >/dev/null; done
 
