@@ -26,7 +26,8 @@ from relais.env import (
     next_redis_db,
 )
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# This package's folder: site/ in a checkout, relais/ in an installed wheel (templates, static, locale).
+PROJECT_DIR = Path(__file__).resolve().parent
 
 
 def _leaflet_dir() -> str:
@@ -34,12 +35,20 @@ def _leaflet_dir() -> str:
     import xstatic.pkg.leaflet
 
     return xstatic.pkg.leaflet.BASE_DIR
-VAR_DIR = Path(env_str("RELAIS_VAR_DIR", str(BASE_DIR / "var")))
+
 
 RELAIS_ENV = env_str("RELAIS_ENV", "embedded")
 if RELAIS_ENV not in ("embedded", "production"):
     raise EnvError("RELAIS_ENV", f"must be 'embedded' or 'production', not {RELAIS_ENV!r}")
 PRODUCTION = RELAIS_ENV == "production"
+
+# Data written at run time (SQLite file, collected static files, media). A checkout keeps it in var/ beside
+# manage.py; an installed wheel has no folder of its own, so production names one (static files collected
+# by one command and served by another process must land in the same place).
+if (PROJECT_DIR.parent / "manage.py").is_file():
+    VAR_DIR = Path(env_str("RELAIS_VAR_DIR", str(PROJECT_DIR.parent / "var")))
+else:
+    VAR_DIR = Path(env_str("RELAIS_VAR_DIR", None if PRODUCTION else str(Path.cwd() / "var"), required=PRODUCTION))
 
 DEBUG = env_bool("RELAIS_DEBUG", False)
 
@@ -82,7 +91,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_htmx",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -110,7 +118,6 @@ MIDDLEWARE = [
     "relais.login_protection.IdleSessionMiddleware",
     "relais.login_protection.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -121,7 +128,7 @@ ROOT_URLCONF = "relais.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "site" / "templates"],
+        "DIRS": [PROJECT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -287,12 +294,13 @@ WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/leaflet", _leaflet_dir())]
+# site/static is the `relais` app's own folder (found with every app's); Leaflet comes from its package.
+STATICFILES_DIRS = [("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Django serves MEDIA_URL itself in the embedded mode only; production leaves public media (image renditions,
