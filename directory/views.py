@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from directory.notifications import notify_error_report
 from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
+from relais import tabular
 from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
@@ -150,7 +151,5 @@ def export_csv(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("relais:login"))
         raise Http404
-    response = HttpResponse(datainclusion.export_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="annuaire.csv"'
-    return response
+    return tabular.download(datainclusion.export_csv(), "annuaire.csv")
 

@@ -38,6 +38,7 @@ from meetings.forms import (
 )
 from meetings.models import Action, Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 from meetings.services import MeetingRuleError
+from relais import tabular
 
 GENERATION_HORIZON_DAYS = 400
 
@@ -575,14 +576,12 @@ def export(request, pk, fmt):
     rows = exports.sheet_rows(meeting)
     name = f"emargement-{meeting.body.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(rows, meeting), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(meeting, rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    elif fmt == "pdf":
-        response = HttpResponse(exports.to_pdf(meeting, rows, request=request), content_type="application/pdf")
-    else:
+        return tabular.download(exports.to_csv(rows, meeting), f"{name}.csv")
+    if fmt == "xlsx":
+        return tabular.download(exports.to_xlsx(meeting, rows), f"{name}.xlsx")
+    if fmt != "pdf":
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response = HttpResponse(exports.to_pdf(meeting, rows, request=request), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
