@@ -25,8 +25,8 @@ from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
-FILTER_LABELS = {"territoire": "territoire", "theme": "thème", "public": "public", "type": "type de structure",
-                 "age": "âge"}
+FILTER_LABELS = {"q": "texte", "territoire": "territoire", "theme": "thème", "public": "public",
+                 "type": "type de structure", "age": "âge"}
 
 
 def _filter_choices():

@@ -23,6 +23,7 @@ from guide.territory import (
     territory_by_code,
     territory_label,
 )
+from relais.filters import object_id
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def _feedback_page(page_id):
 def page_feedback(request):
     """"Cette page t'a aidé ?": stored for moderation; bots and floods are turned away, nothing stored."""
     form = FeedbackForm(request.POST)
-    page = _feedback_page(form.data.get("page") if str(form.data.get("page", "")).isdigit() else None)
+    page = _feedback_page(object_id(form.data.get("page")))
     if page is None:
         return render(request, "guide/feedback_result.html",
                       {"error": _("Cette page n'existe pas ou n'est plus publiée."), "back": "/guide/"}, status=400)

@@ -39,6 +39,7 @@ from meetings.forms import (
 from meetings.models import Action, Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 from meetings.services import MeetingRuleError
 from relais import tabular
+from relais.filters import object_id
 
 GENERATION_HORIZON_DAYS = 400
 
@@ -375,12 +376,12 @@ def close(request, pk):
 @require_POST
 def sign(request, pk):
     meeting = _managed_meeting(request, pk)
-    half_day = HalfDay.objects.filter(meeting=meeting, pk=request.POST.get("half_day") or 0).first()
+    half_day = HalfDay.objects.filter(meeting=meeting, pk=object_id(request.POST.get("half_day")) or 0).first()
     if half_day is not None and request.POST.get("trainer"):
         half_day.trainer_signed_at = None if request.POST.get("signed") == "0" else timezone.now()
         half_day.save(update_fields=["trainer_signed_at"])
         return _after_change(request, meeting, reload=True)
-    invitation = meeting.invitations.filter(pk=request.POST.get("invitation") or 0).first()
+    invitation = meeting.invitations.filter(pk=object_id(request.POST.get("invitation")) or 0).first()
     if half_day is None or invitation is None:
         return _refuse(request, meeting, _("Demi-journée ou personne inconnue."))
     half_day.meeting = invitation.meeting = meeting

@@ -9,5 +9,7 @@ class RelaisConfig(AppConfig):
 
     def ready(self):
         from relais import roles
+        from relais.forms import register_admin_form_overrides
 
         roles.connect_signals()
+        register_admin_form_overrides()

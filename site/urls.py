@@ -33,5 +33,6 @@ else:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "relais.views.bad_request"
 handler404 = "relais.views.page_not_found"
 handler500 = "relais.views.server_error"
