@@ -1,6 +1,7 @@
 """Views of the guide outside the page tree: glossary, "mon territoire", feedback and ideas, printable guide."""
 
 import logging
+import re
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -173,6 +174,8 @@ def _printable_context(request):
         raise Http404(_("Le guide n'est pas encore publié."))
     themes = ThemePage.objects.child_of(index).live().public().order_by("path")
     slug = request.GET.get("theme", "").strip()
+    if slug and not re.fullmatch(r"[-\w]+", slug):  # not a slug (NUL bytes would reach PostgreSQL)
+        raise Http404(_("Ce thème n'existe pas."))
     if slug:
         themes = themes.filter(slug=slug)
         if not themes:
