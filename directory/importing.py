@@ -22,6 +22,7 @@ from directory.datainclusion import CSV_COLUMNS, LIST_SEPARATOR, own_pk
 from directory.history import ChangeRecord, acting_as
 from directory.models import Organisation, Service, Territory
 from directory.validators import parse_phone, validate_opening_hours, validate_siret
+from relais import tabular
 
 
 @dataclass
@@ -246,6 +247,8 @@ def plan_csv(text: str, checker: Checker, default_source: str) -> None:
         if None in data:
             checker.error(row, "-", "plus de valeurs que de colonnes")
             continue
+        # Our own export guards cells against spreadsheet formulas ("'+33…"): read them back unguarded.
+        data = {name: tabular.unguard(value) if isinstance(value, str) else value for name, value in data.items()}
         source_id = (data.get("structure_id") or "").strip()
         if not source_id:
             checker.error(row, "structure_id", "valeur obligatoire")

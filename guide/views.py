@@ -1,6 +1,7 @@
 """Views of the guide outside the page tree: glossary, "mon territoire", feedback and ideas, printable guide."""
 
 import logging
+import re
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -22,6 +23,7 @@ from guide.territory import (
     territory_label,
 )
 from relais import ratelimit
+from relais.filters import object_id
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +121,7 @@ def _feedback_page(page_id):
 def page_feedback(request):
     """"Cette page t'a aidé ?": stored for moderation; bots and floods are turned away, nothing stored."""
     form = FeedbackForm(request.POST)
-    page = _feedback_page(form.data.get("page") if str(form.data.get("page", "")).isdigit() else None)
+    page = _feedback_page(object_id(form.data.get("page")))
     if page is None:
         return render(request, "guide/feedback_result.html",
                       {"error": _("Cette page n'existe pas ou n'est plus publiée."), "back": "/guide/"}, status=400)
@@ -174,6 +176,8 @@ def _printable_context(request):
         raise Http404(_("Le guide n'est pas encore publié."))
     themes = ThemePage.objects.child_of(index).live().public().order_by("path")
     slug = request.GET.get("theme", "").strip()
+    if slug and not re.fullmatch(r"[-\w]+", slug):  # not a slug (NUL bytes would reach PostgreSQL)
+        raise Http404(_("Ce thème n'existe pas."))
     if slug:
         themes = themes.filter(slug=slug)
         if not themes:

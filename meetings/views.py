@@ -37,7 +37,8 @@ from meetings.forms import (
 )
 from meetings.models import Action, Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 from meetings.services import MeetingRuleError
-from relais import ratelimit
+from relais import ratelimit, tabular
+from relais.filters import object_id
 from relais.links import absolute_url
 
 GENERATION_HORIZON_DAYS = 400
@@ -389,12 +390,12 @@ def close(request, pk):
 @require_POST
 def sign(request, pk):
     meeting = _managed_meeting(request, pk)
-    half_day = HalfDay.objects.filter(meeting=meeting, pk=request.POST.get("half_day") or 0).first()
+    half_day = HalfDay.objects.filter(meeting=meeting, pk=object_id(request.POST.get("half_day")) or 0).first()
     if half_day is not None and request.POST.get("trainer"):
         half_day.trainer_signed_at = None if request.POST.get("signed") == "0" else timezone.now()
         half_day.save(update_fields=["trainer_signed_at"])
         return _after_change(request, meeting, reload=True)
-    invitation = meeting.invitations.filter(pk=request.POST.get("invitation") or 0).first()
+    invitation = meeting.invitations.filter(pk=object_id(request.POST.get("invitation")) or 0).first()
     if half_day is None or invitation is None:
         return _refuse(request, meeting, _("Demi-journée ou personne inconnue."))
     half_day.meeting = invitation.meeting = meeting
@@ -584,14 +585,12 @@ def export(request, pk, fmt):
     rows = exports.sheet_rows(meeting)
     name = f"emargement-{meeting.body.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(rows, meeting), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(meeting, rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    elif fmt == "pdf":
-        response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
-    else:
+        return tabular.download(exports.to_csv(rows, meeting), f"{name}.csv")
+    if fmt == "xlsx":
+        return tabular.download(exports.to_xlsx(meeting, rows), f"{name}.xlsx")
+    if fmt != "pdf":
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 

@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "relais.login_protection.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "relais.middleware.AdminQueryGuard",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -168,11 +168,37 @@ def contact_link_confirm(request, token):
     return redirect("relais:account")
 
 
+# JSON endpoints answer their errors in JSON too: a partner's script reads the status and a message, never an
+# HTML page. (Views answer their own refusals; these handlers cover what escapes them.)
+JSON_PATHS = ("/api/", "/indicateurs/api/", "/recherche/suggestions", "/guide/territoire/suggestions/", "/healthz")
+ERROR_MESSAGES = {400: _("Requête invalide."), 404: _("Adresse inconnue."),
+                  500: _("Erreur du serveur : l'équipe technique est prévenue.")}
+
+
+def wants_json(request) -> bool:
+    return request.path.startswith(JSON_PATHS)
+
+
+def _json_error(status: int):
+    return JsonResponse({"error": str(ERROR_MESSAGES[status]), "status": status}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception=None):
+    if wants_json(request):
+        return _json_error(400)
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception=None):
+    if wants_json(request):
+        return _json_error(404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    if wants_json(request):
+        return _json_error(500)
     # No context processors that might fail again: the template needs nothing but static files.
     return render(request, "500.html", status=500)
 
