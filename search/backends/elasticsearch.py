@@ -187,10 +187,12 @@ class ElasticsearchBackend(SearchBackend):
         return rejected
 
     def count(self) -> int:
-        """Documents behind the aliases (one _count request)."""
+        """Documents behind the aliases (one _count request). Reading creates nothing: while the indices are
+        missing (a restart without data), searches keep falling back to the database."""
         try:
-            self.ensure_indices()
-            return int(self.client.count(index=",".join(self.aliases()))["count"])
+            return int(self.client.count(index=",".join(self.aliases()), ignore_unavailable=True)["count"])
+        except es_exceptions.NotFoundError:
+            return 0
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
@@ -198,7 +200,6 @@ class ElasticsearchBackend(SearchBackend):
         """Every key in the index, read in pages sorted by key (search_after): what ``--sync`` diffs."""
         found: set[str] = set()
         try:
-            self.ensure_indices()
             after = None
             while True:
                 extra = {"search_after": after} if after else {}
@@ -209,6 +210,8 @@ class ElasticsearchBackend(SearchBackend):
                 if len(hits) < page:
                     return found
                 after = hits[-1]["sort"]
+        except es_exceptions.NotFoundError:  # no index yet (a restart without data): everything is missing
+            return found
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
