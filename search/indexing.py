@@ -317,8 +317,8 @@ def deferred_updates():
         keys = list(_deferred.keys)
     finally:
         _deferred.keys = None
-    if not keys:
-        return
+    if not keys or (transaction.get_connection().in_atomic_block and transaction.get_rollback()):
+        return  # nothing saved, or a dry run that rolls back
     for batch in _chunks(keys):
         SearchOutbox.objects.bulk_create([SearchOutbox(key=key, action=SearchOutbox.Action.INDEX,
                                                        last_error="import") for key in batch],
