@@ -62,17 +62,28 @@ def _cache_state() -> str:
 @require_GET
 def healthz(request):
     """State of each dependency; 200 while the database answers (search and websockets can degrade)."""
-    from search.health import search_state
-
     database = _database_state()
+    search = _search_report() if database == "ok" else {"state": "degraded"}
     body = {
         "database": database,
         "cache": _cache_state(),
         "channel_layer": _channel_layer_state(),
-        "search": search_state(),
+        "search": search.pop("state"),
     }
     body["status"] = "ok" if all(v == "ok" for v in body.values()) else ("degraded" if database == "ok" else "down")
+    # Documents the database would index, and those each index holds ("search": "stale" when they differ).
+    body["search_documents"] = search
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def _search_report() -> dict:
+    from search.health import search_report
+
+    try:
+        return dict(search_report())
+    except Exception:
+        logger.exception("healthz: search index check failed")
+        return {"state": "degraded"}
 
 
 @login_required

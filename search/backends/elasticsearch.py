@@ -101,6 +101,16 @@ def to_source(doc: SearchDoc) -> dict:
     return source
 
 
+def bulk_reason(item: dict) -> str:
+    """A refused bulk item's reason in one line ("failed to parse field [location]…: illegal latitude…")."""
+    error = item.get("error") or {}
+    if not isinstance(error, dict):
+        return str(error)[:500]
+    reason = error.get("reason") or error.get("type") or "refusé"
+    cause = (error.get("caused_by") or {}).get("reason")
+    return (f"{reason}: {cause}" if cause else str(reason))[:500]
+
+
 def make_client(url: str | None = None) -> Elasticsearch:
     """A client whose calls give up after ``RELAIS_SEARCH["TIMEOUT"]`` seconds (connecting or waiting for the
     answer), with no retry: a visitor's search then falls back to the database instead of hanging."""
@@ -141,19 +151,69 @@ class ElasticsearchBackend(SearchBackend):
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def _bulk(self, actions: Iterable[dict], *, refresh=False) -> int:
+    def _bulk(self, actions: Iterable[dict], *, refresh=False) -> tuple[int, dict[str, str]]:
+        """Write the actions; (written, {key: reason} of the documents Elasticsearch refused).
+
+        Per-document errors never stop the others: a refused document (a 4xx, e.g. a latitude out of range)
+        is returned with its reason; only a server that cannot take writes at all (network, 429, 5xx)
+        raises BackendUnavailable.
+        """
         try:
-            count, _ = bulk(self.writer, actions, chunk_size=1000, refresh=refresh, raise_on_error=True)
-            return count
+            count, errors = bulk(self.writer, actions, chunk_size=1000, refresh=refresh, raise_on_error=False)
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        rejected, transient = {}, []
+        for error in errors:
+            item = next(iter(error.values()), {}) if isinstance(error, dict) else {}
+            status = int(item.get("status") or 0)
+            if status == 429 or status >= 500 or not status:
+                transient.append(item)
+            else:
+                rejected[str(item.get("_id"))] = bulk_reason(item)
+        if transient:
+            raise BackendUnavailable(f"{len(transient)} écriture(s) refusée(s) par le serveur : "
+                                     f"{bulk_reason(transient[0])}")
+        return count, rejected
+
+    def index(self, docs: list[SearchDoc]) -> dict[str, str]:
+        """Index these documents; returns {key: reason} of those Elasticsearch refused (the rest are written)."""
+        if not docs:
+            return {}
+        self.ensure_indices()
+        _, rejected = self._bulk(({"_op_type": "index", "_index": self.alias(d.kind), "_id": d.key,
+                                   "_source": to_source(d)} for d in docs), refresh="wait_for")
+        for key, reason in rejected.items():
+            logger.warning("search: Elasticsearch refused %s: %s", key, reason)
+        return rejected
+
+    def count(self) -> int:
+        """Documents behind the aliases (one _count request). Reading creates nothing: while the indices are
+        missing (a restart without data), searches keep falling back to the database."""
+        try:
+            return int(self.client.count(index=",".join(self.aliases()), ignore_unavailable=True)["count"])
+        except es_exceptions.NotFoundError:
+            return 0
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def index(self, docs: list[SearchDoc]) -> None:
-        if not docs:
-            return
-        self.ensure_indices()
-        self._bulk(({"_op_type": "index", "_index": self.alias(d.kind), "_id": d.key, "_source": to_source(d)}
-                    for d in docs), refresh="wait_for")
+    def keys(self, *, page: int = 1000) -> set[str]:
+        """Every key in the index, read in pages sorted by key (search_after): what ``--sync`` diffs."""
+        found: set[str] = set()
+        try:
+            after = None
+            while True:
+                extra = {"search_after": after} if after else {}
+                response = self.writer.search(index=",".join(self.aliases()), size=page, source=False,
+                                              sort=[{"key": "asc"}], **extra)
+                hits = response["hits"]["hits"]
+                found.update(hit["_id"] for hit in hits)
+                if len(hits) < page:
+                    return found
+                after = hits[-1]["sort"]
+        except es_exceptions.NotFoundError:  # no index yet (a restart without data): everything is missing
+            return found
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(str(exc)) from exc
 
     def delete(self, keys: list[str]) -> None:
         if not keys:
@@ -167,8 +227,10 @@ class ElasticsearchBackend(SearchBackend):
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
-        """Fill new indices, then move every alias in one call and drop the old indices."""
+    def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None,
+                rejected: dict[str, str] | None = None) -> int:
+        """Fill new indices, then move every alias in one call and drop the old indices. Documents refused
+        one by one do not stop the rebuild: they are added to ``rejected`` (key → reason)."""
         stamp = int(time.time() * 1000)
         new = {kind: f"{self.alias(kind)}-{stamp}" for kind in DOCUMENTS}
         try:
@@ -184,7 +246,9 @@ class ElasticsearchBackend(SearchBackend):
                         progress(count)
                     yield {"_op_type": "index", "_index": new[doc.kind], "_id": doc.key, "_source": to_source(doc)}
 
-            self._bulk(actions())
+            _, refused = self._bulk(actions())
+            if rejected is not None:
+                rejected.update(refused)
             self.writer.indices.refresh(index=",".join(new.values()))
             swap, old = [], []
             for kind in DOCUMENTS:
