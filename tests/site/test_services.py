@@ -44,7 +44,6 @@ def test_cache_is_redis():
     cache.set("relais-services-test", "ok", 5)
     assert cache.get("relais-services-test") == "ok"
     from django.core.cache import caches
-
     from django.core.cache.backends.redis import RedisCache
 
     assert isinstance(caches["default"], RedisCache)  # relais.cache.ResilientRedisCache, on Redis
