@@ -116,6 +116,13 @@ def _account_page(request, *, email_form=None, link_form=None, status=200):
 LINK_REQUESTS_PER_HOUR = 5
 
 
+def _valid_within_limit(request, form, scope: str) -> bool:
+    """The form is valid and this client may still ask for a link this hour (a form error says otherwise)."""
+    if form.is_valid() and not ratelimit.hit(request, scope, LINK_REQUESTS_PER_HOUR, 3600):
+        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
+    return form.is_valid()
+
+
 @login_required
 @never_cache
 def account(request):
@@ -127,9 +134,7 @@ def account(request):
 @require_POST
 def email_change(request):
     form = EmailChangeForm(request.POST, user=request.user)
-    if form.is_valid() and not ratelimit.hit(request, "email-change", LINK_REQUESTS_PER_HOUR, 3600):
-        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
-    if not form.is_valid():
+    if not _valid_within_limit(request, form, "email-change"):
         return _account_page(request, email_form=form, status=400)
     accounts.request_email_change(request.user, form.cleaned_data["new_email"])
     messages.success(request, _("Un lien de confirmation a été envoyé à %(email)s. Le courriel de votre compte "
@@ -154,9 +159,7 @@ def email_confirm(request, token):
 @require_POST
 def contact_link_request(request):
     form = ContactLinkRequestForm(request.POST)
-    if form.is_valid() and not ratelimit.hit(request, "contact-link", LINK_REQUESTS_PER_HOUR, 3600):
-        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
-    if not form.is_valid():
+    if not _valid_within_limit(request, form, "contact-link"):
         return _account_page(request, link_form=form, status=400)
     contact_accounts.request_link(request.user, form.cleaned_data["email"])
     # The same answer whether or not a contact carries this address: the directory is not probed this way.
