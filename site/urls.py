@@ -7,11 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from relais import views
+from relais.admin_access import protect_admin_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
-    path("admin/", include(wagtailadmin_urls)),
+    # Every admin view goes through relais.admin_access (who may reach which part of the admin).
+    path("admin/", include(protect_admin_urls(wagtailadmin_urls.urlpatterns))),
     path("documents/", include(wagtaildocs_urls)),
     path("espace-pro/", include(("relais.pro_urls", "relais"), namespace="relais")),
     path("annuaire/", include("directory.urls")),
@@ -33,5 +35,6 @@ else:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler403 = "relais.views.permission_denied"
 handler404 = "relais.views.page_not_found"
 handler500 = "relais.views.server_error"

@@ -75,6 +75,14 @@ def pro_home(request):
     return render(request, "relais/pro_home.html", context)
 
 
+def permission_denied(request, exception=None):
+    """Every PermissionDenied of the site ends here: logged (relais.access), then the French 403 page."""
+    from relais.admin_access import log_refusal
+
+    log_refusal(request, "403")
+    return render(request, "403.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
