@@ -5,12 +5,17 @@ benchmarks that print their figures. Markers: see [tool.pytest.ini_options] in p
 """
 
 import os
+import sys
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from relais import roles
+
+# Shared test modules (url_catalogue) are imported by name from this folder.
+sys.path.insert(0, os.path.dirname(__file__))
+from url_catalogue import url_world  # noqa: E402,F401  (fixture: one object of each kind a URL takes)
 
 PASSWORD = "un-mot-de-passe-de-test"
 
