@@ -280,7 +280,18 @@ def test_every_rule_names_existing_url_patterns():
     assert not stale, stale
 
 
-def test_every_url_pattern_answers_each_role_as_the_table_says(url_world, role_users):
+@pytest.fixture
+def fast_requests(monkeypatch):
+    """Two adjustments that change no answer. The test client copies every template context it renders (for
+    ``response.context``, unused here), which doubles the cost of an admin page: render as outside tests.
+    A slow run must not outlive the world's check-in QR token (3 minutes): the matrix is about who, not when."""
+    from django.template import Template
+
+    monkeypatch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
+    monkeypatch.setattr("meetings.checkin.TOKEN_MAX_AGE", 3600)
+
+
+def test_every_url_pattern_answers_each_role_as_the_table_says(url_world, role_users, fast_requests):
     entries = catalogue(url_world)
     uncovered = sorted({_key(entry) for entry in entries if rule_for(_key(entry)) is None})
     assert not uncovered, "URL patterns with no rule in RULES (add one):\n" + "\n".join(uncovered)
