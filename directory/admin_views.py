@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from directory import accounts
 from directory.history import acting_as
-from directory.models import ChangeRecord, ErrorReport, Organisation
+from directory.models import ChangeRecord, Contact, ContactAccount, ErrorReport, Organisation
 from directory.permissions import (
     assign_editor,
     can_edit_organisation,
@@ -45,6 +47,36 @@ def organisation_editors(request, pk):
         "organisation": organisation, "editors": editors,
         "candidates": [user for user in candidates if user not in editors],
         "page_title": _("Éditeurs de %s") % organisation.name,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def contact_account(request, pk):
+    """The pilot or the organisation's editor ties a login account to this contact (or unties it).
+
+    The account is named by its login name, never found from an e-mail address; an editor reaches only the
+    contacts of their own organisations (404 otherwise, as for the other directory views).
+    """
+    contact = get_object_or_404(Contact.objects.select_related("organisation"), pk=pk)
+    if not accounts.can_link(request.user, contact):
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            if accounts.unlink(contact, by=request.user):
+                messages.success(request, _("La fiche « %s » n'est plus liée à aucun compte.") % contact.name)
+            return redirect("directory_contact_account", pk=contact.pk)
+        user = accounts.find_account(request.POST.get("username", ""))
+        if user is None:
+            messages.error(request, _("Aucun compte actif n'a cet identifiant. Rien n'a été changé."))
+        else:
+            accounts.link(contact, user, by=request.user, method=ContactAccount.Method.ADMIN)
+            messages.success(request, _("La fiche « %(contact)s » est liée au compte %(username)s.")
+                             % {"contact": contact.name, "username": user.get_username()})
+        return redirect("directory_contact_account", pk=contact.pk)
+    link = ContactAccount.objects.select_related("user", "confirmed_by").filter(contact=contact).first()
+    return TemplateResponse(request, "directory/admin/contact_account.html", {
+        "contact": contact, "link": link,
+        "page_title": _("Compte lié à %s") % contact.name,
     })
 
 

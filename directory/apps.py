@@ -21,3 +21,8 @@ class DirectoryConfig(AppConfig):
         register_permission_policy(Service, service_policy)
         register_permission_policy(Contact, contact_policy)
         register_permission_policy(Territory, territory_policy)
+
+        from directory.personal_data import DirectoryContacts
+        from relais import personal_data
+
+        personal_data.register(DirectoryContacts())

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from directory import vocabulary
 from directory.models import Organisation, Service
 from directory.validators import phone_e164
+from relais.links import absolute_url
 
 SOURCE = "relais"
 SUB_THEMES = {member.value for member in di.Thematique}
@@ -83,7 +84,7 @@ def _address(organisation: Organisation) -> dict:
     }
 
 
-def structure_dict(organisation: Organisation, base_url: str = "") -> dict:
+def structure_dict(organisation: Organisation) -> dict:
     typologie = organisation.typologie
     national = typologie and not typologie.startswith(vocabulary.LOCAL_TYPE_PREFIX)
     return {
@@ -92,7 +93,7 @@ def structure_dict(organisation: Organisation, base_url: str = "") -> dict:
         "nom": organisation.name[:150],
         "date_maj": organisation.updated_at.date().isoformat(),
         "description": _text(organisation.description),
-        "lien_source": f"{base_url}{organisation.get_absolute_url()}" if base_url else None,
+        "lien_source": absolute_url(organisation.get_absolute_url()),
         "siret": organisation.siret or None,
         **_address(organisation),
         "telephone": phone_e164(organisation.phone) or None,
@@ -104,7 +105,7 @@ def structure_dict(organisation: Organisation, base_url: str = "") -> dict:
     }
 
 
-def service_dict(service: Service, organisation: Organisation, base_url: str = "") -> dict:
+def service_dict(service: Service, organisation: Organisation) -> dict:
     description = _text(service.description) or f"{service.name} — {organisation.name}"
     return {
         "source": source_name(),
@@ -112,7 +113,7 @@ def service_dict(service: Service, organisation: Organisation, base_url: str = "
         "id": service_id(service),
         "nom": service.name[:150],
         "description": description[:10000],
-        "lien_source": f"{base_url}{organisation.get_absolute_url()}" if base_url else None,
+        "lien_source": absolute_url(organisation.get_absolute_url()),
         "date_maj": service.updated_at.date().isoformat(),
         # v1 lists sub-themes only: a service tagged with a whole category keeps its sub-themes
         "thematiques": sorted(code for code in service.thematiques if code in SUB_THEMES) or None,
@@ -136,11 +137,12 @@ def service_dict(service: Service, organisation: Organisation, base_url: str = "
     }
 
 
-def export_payload(base_url: str = "") -> dict:
+def export_payload() -> dict:
+    """The open-data export; ``lien_source`` links to each record on the site (``RELAIS_BASE_URL``)."""
     structures, services = [], []
     for organisation in exportable_organisations():
-        structures.append(structure_dict(organisation, base_url))
-        services.extend(service_dict(s, organisation, base_url) for s in organisation.exported_services)
+        structures.append(structure_dict(organisation))
+        services.extend(service_dict(s, organisation) for s in organisation.exported_services)
     return {"schema": "data-inclusion v1", "source": source_name(), "structures": structures, "services": services}
 
 

@@ -355,6 +355,37 @@ class Contact(models.Model):
             raise ValidationError({"service": _("Ce service appartient à une autre organisation.")})
 
 
+class ContactAccount(models.Model):
+    """The verified link between a login account and the directory contact that is that person.
+
+    Membership of a body follows the contact seated on it, so this link is what opens a body's sessions and
+    minutes to an account. It is set by the département's pilot or the editor of the contact's organisation,
+    or confirmed by the person through a signed link sent to the contact's address (directory.accounts);
+    never inferred from matching e-mail addresses.
+    """
+
+    class Method(models.TextChoices):
+        ADMIN = "admin", _("Lié par un administrateur ou l'éditeur de l'organisation")
+        EMAIL = "email", _("Confirmé par le lien envoyé au courriel du contact")
+        DEMO = "demo", _("Données de démonstration")
+
+    contact = models.OneToOneField(Contact, verbose_name=_("contact"), on_delete=models.CASCADE,
+                                   related_name="account")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE,
+                             related_name="contact_links")
+    method = models.CharField(_("confirmé par"), max_length=10, choices=Method.choices)
+    confirmed_at = models.DateTimeField(_("confirmé le"), default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmé par le compte"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("compte lié à un contact")
+        verbose_name_plural = _("comptes liés à des contacts")
+
+    def __str__(self):
+        return f"{self.user.get_username()} → {self.contact}"
+
+
 class ErrorReport(models.Model):
     """A visitor's "signaler une erreur" on an organisation's page."""
 

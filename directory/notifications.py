@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
 from directory.permissions import editors_of
+from relais.links import absolute_url
 from relais.roles import DEPARTEMENT_ADMIN
 
 
@@ -20,7 +21,7 @@ def recipients_for(organisation, editors=None) -> list[str]:
     return sorted(emails | set(admin_emails()))
 
 
-def notify_error_report(report, base_url: str = "") -> int:
+def notify_error_report(report) -> int:
     organisation = report.organisation
     recipients = recipients_for(organisation)
     if not recipients:
@@ -28,6 +29,6 @@ def notify_error_report(report, base_url: str = "") -> int:
     body = _("Un visiteur signale une erreur sur la fiche « %(name)s » :\n\n%(message)s\n\n"
              "Courriel de réponse : %(email)s\nFiche : %(url)s\n") % {
         "name": organisation.name, "message": report.message, "email": report.email or _("non indiqué"),
-        "url": f"{base_url}{organisation.get_absolute_url()}"}
+        "url": absolute_url(organisation.get_absolute_url())}
     return send_mail(_("[Relais] Erreur signalée : %s") % organisation.name, body, settings.DEFAULT_FROM_EMAIL,
                      recipients)

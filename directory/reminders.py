@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from directory.models import Organisation, StaleReminder
 from directory.notifications import admin_emails
 from directory.permissions import editors_of_many
+from relais.links import absolute_url
 
 
 @dataclass
@@ -66,5 +67,5 @@ def _message(organisations) -> str:
                                  "Vérifiez-les puis cliquez sur « Confirmer que la fiche est à jour » :"), ""]
     for org in organisations:
         since = org.last_confirmed_at.strftime("%d/%m/%Y") if org.last_confirmed_at else _("jamais")
-        lines.append(f"- {org.name} ({_('dernière confirmation')} : {since}) : {org.get_absolute_url()}")
+        lines.append(f"- {org.name} ({_('dernière confirmation')} : {since}) : {absolute_url(org.get_absolute_url())}")
     return "\n".join(lines)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from directory.notifications import notify_error_report
 from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
+from relais import ratelimit
 from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
@@ -93,29 +93,22 @@ def organisation_detail(request, slug):
     })
 
 
-def _client_key(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 @require_POST
 def report_error(request, slug):
     organisation = _organisation_or_404(request, slug)
     form = ErrorReportForm(request.POST)
-    key = f"directory:reports:{_client_key(request)}"
-    sent = cache.get(key, 0)
-    if sent >= REPORTS_PER_HOUR:
-        messages.error(request, _("Tu as déjà envoyé plusieurs signalements : réessaie dans une heure."))
-        return redirect(organisation.get_absolute_url() + "#signaler")
     if not form.is_valid():
         return render(request, "directory/report_error.html", {"organisation": organisation, "form": form},
                       status=400)
     if form.cleaned_data.get("website"):
         return redirect(organisation.get_absolute_url())  # honeypot: say nothing, store nothing
+    if not ratelimit.hit(request, "directory:reports", REPORTS_PER_HOUR, 3600):
+        messages.error(request, _("Tu as déjà envoyé plusieurs signalements : réessaie dans une heure."))
+        return redirect(organisation.get_absolute_url() + "#signaler")
     report = form.save(commit=False)
     report.organisation = organisation
     report.save()
-    cache.set(key, sent + 1, 3600)
-    notify_error_report(report, request.build_absolute_uri("/").rstrip("/"))
+    notify_error_report(report)
     messages.success(request, _("Merci ! Ton signalement a été transmis aux personnes qui tiennent la fiche à jour."))
     return redirect(organisation.get_absolute_url())
 
@@ -138,7 +131,7 @@ def confirm_up_to_date(request, slug):
 
 def export_json(request):
     """Open data: the published, public part of the directory in data·inclusion v1."""
-    payload = datainclusion.export_payload(request.build_absolute_uri("/").rstrip("/"))
+    payload = datainclusion.export_payload()
     response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response

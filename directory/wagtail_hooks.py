@@ -236,9 +236,18 @@ def directory_admin_urls():
              name="directory_organisation_editors"),
         path("annuaire/organisation/<int:pk>/confirmer/", admin_views.confirm_organisation,
              name="directory_organisation_confirm"),
+        path("annuaire/contact/<int:pk>/compte/", admin_views.contact_account, name="directory_contact_account"),
         path("annuaire/historique/", admin_views.change_history, name="directory_history"),
         path("annuaire/signalements/", admin_views.error_reports, name="directory_error_reports"),
     ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def contact_listing_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, Contact):
+        return []
+    return [ListingButton(_("Compte lié"), reverse("directory_contact_account", args=[snippet.pk]),
+                          icon_name="user", priority=50)]
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -16,3 +16,8 @@ class GuideConfig(AppConfig):
         )
 
         partners.connect_signals()
+
+        from guide.personal_data import GuideFeedback
+        from relais import personal_data
+
+        personal_data.register(GuideFeedback())

@@ -11,7 +11,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guide import ratelimit
 from guide.forms import FeedbackForm, IdeaForm, TerritoryForm, retention_days
 from guide.glossary import glossary_entries
 from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemePage
@@ -23,8 +22,13 @@ from guide.territory import (
     territory_by_code,
     territory_label,
 )
+from relais import ratelimit
+from relais.links import absolute_url
 
 logger = logging.getLogger(__name__)
+
+# Accepted submissions per hour, per client address and per form (feedback, ideas).
+FEEDBACK_PER_HOUR = 10
 
 
 def _safe_next(request, fallback="/guide/") -> str:
@@ -127,7 +131,7 @@ def page_feedback(request):
         return HttpResponseRedirect(back)
     if not form.is_valid():
         return render(request, "guide/feedback_result.html", {"form": form, "page": page, "back": back}, status=400)
-    if not ratelimit.hit(request, "feedback"):
+    if not ratelimit.hit(request, "guide:feedback", FEEDBACK_PER_HOUR, 3600):
         return render(request, "guide/feedback_result.html",
                       {"error": _("Tu as envoyé beaucoup d'avis en peu de temps. Réessaie dans une heure : "
                                   "rien n'a été enregistré cette fois."), "back": back}, status=429)
@@ -150,7 +154,7 @@ def idea(request):
             messages.success(request, _("Merci, ton idée est bien envoyée."))
             return HttpResponseRedirect(reverse("guide:idea"))
         if form.is_valid():
-            if not ratelimit.hit(request, "idea"):
+            if not ratelimit.hit(request, "guide:idea", FEEDBACK_PER_HOUR, 3600):
                 return render(request, "guide/feedback_result.html",
                               {"error": _("Tu as envoyé beaucoup de messages en peu de temps. Réessaie dans une "
                                           "heure : rien n'a été enregistré cette fois."),
@@ -256,7 +260,7 @@ def printable_pdf(request):
         context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css",
                                             "guide/css/guide-print.css")
         html = render_to_string("guide/print_pdf.html", context, request=request)
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/"), url_fetcher=_offline_fetcher()).write_pdf()
+        pdf = HTML(string=html, base_url=absolute_url("/"), url_fetcher=_offline_fetcher()).write_pdf()
         cache.set(key, pdf, PDF_CACHE_SECONDS)
     name = "guide-relais" + (f"-{context['theme_slug']}" if context["theme_slug"] else "") + ".pdf"
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -2,8 +2,10 @@
 
 - A secretary runs the bodies on which they hold the guardian object permission ``meetings.manage_body``;
   département admins hold it globally (and ``meetings.view_all_bodies``).
-- A member sees the sessions and minutes of their bodies: a professional whose account e-mail is the
-  e-mail of a named contact seated on the body, or who holds ``meetings.view_body`` on it.
+- A member sees the sessions and minutes of their bodies: a professional whose account is linked to a named
+  contact seated on the body (directory.ContactAccount, set by the pilot, the organisation's editor or a
+  signed link sent to the contact's address), or who holds ``meetings.view_body`` on it. An account's
+  e-mail address grants nothing: it is typed by the account holder and proves nothing.
 - The public sees nothing of this module.
 """
 
@@ -32,9 +34,7 @@ def bodies_visible_to(user):
         return Body.objects.all()
     managed = objects_for(user, MANAGE, Body.objects.all()).values("pk")
     viewable = objects_for(user, VIEW, Body.objects.all(), global_ok=False).values("pk")
-    membership = Q(pk__in=[])
-    if user.email:
-        membership = Q(members__is_active=True, members__contact__email__iexact=user.email)
+    membership = Q(members__is_active=True, members__contact__account__user=user)
     return Body.objects.filter(Q(pk__in=managed) | Q(pk__in=viewable) | membership).distinct()
 
 

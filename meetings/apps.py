@@ -8,3 +8,9 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     label = "meetings"
     verbose_name = "Instances"
+
+    def ready(self):
+        from meetings.personal_data import MeetingRecords
+        from relais import personal_data
+
+        personal_data.register(MeetingRecords())

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from meetings import ics
 from meetings.models import Invitation, Meeting
 from meetings.services import freeze_invitations
+from relais.links import absolute_url
 
 REPLY_SALT = "meetings.reply"
 
@@ -26,10 +27,6 @@ SUBJECTS = {
     "cancel": "Annulation : %(title)s du %(date)s",
     "reminder": "Rappel : %(title)s, le %(date)s",
 }
-
-
-def base_url() -> str:
-    return getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
 
 
 def reply_token(invitation: Invitation) -> str:
@@ -44,14 +41,14 @@ def invitation_for_reply_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("meeting__body").filter(pk=pk).first()
 
 
-def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: bytes, agenda: list[str], root: str):
+def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: bytes, agenda: list[str]):
     local = timezone.localtime(meeting.starts_at)
     context = {
         "kind": kind, "meeting": meeting, "body": meeting.body, "invitation": invitation, "agenda": agenda,
         "starts": local, "ends": timezone.localtime(meeting.ends_at),
-        "meeting_url": root + meeting.get_absolute_url(),
-        "reply_yes_url": root + reverse("meetings:reply", args=[reply_token(invitation), "oui"]),
-        "reply_no_url": root + reverse("meetings:reply", args=[reply_token(invitation), "non"]),
+        "meeting_url": absolute_url(meeting.get_absolute_url()),
+        "reply_yes_url": absolute_url(reverse("meetings:reply", args=[reply_token(invitation), "oui"])),
+        "reply_no_url": absolute_url(reverse("meetings:reply", args=[reply_token(invitation), "non"])),
     }
     subject = _(SUBJECTS[kind]) % {"title": meeting.display_title, "date": local.strftime("%d/%m/%Y")}
     text = render_to_string("meetings/email/convocation.txt", context)
@@ -66,12 +63,11 @@ def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: byt
 def send_to_invitations(meeting: Meeting, kind: str, invitations=None) -> int:
     """E-mail every invitation that has an address; return how many messages left."""
     meeting = Meeting.objects.select_related("body").get(pk=meeting.pk)
-    root = base_url()
-    ics_bytes = ics.meeting_ics(meeting, base_url=root)
+    ics_bytes = ics.meeting_ics(meeting)
     agenda = [item.title for item in meeting.agenda_items.all()]
     if invitations is None:
         invitations = meeting.invitations.exclude(email="").select_related("organisation")
-    messages = [_message(meeting, inv, kind, ics_bytes, agenda, root) for inv in invitations if inv.email]
+    messages = [_message(meeting, inv, kind, ics_bytes, agenda) for inv in invitations if inv.email]
     if not messages:
         return 0
     with get_connection() as connection:

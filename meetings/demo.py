@@ -19,7 +19,7 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
-from directory.models import Contact, Organisation, Territory
+from directory.models import Contact, ContactAccount, Organisation, Territory
 from meetings import services
 from meetings.models import (
     Action,
@@ -198,6 +198,27 @@ def load(log) -> None:
         _load(log)
 
 
+SECRETARY_BODIES = ("copil-62", "comite-suivi-62-arr", "comite-technique-62", "formation-referent-parcours-62",
+                    "permanence-sef-62-arr")
+PROFESSIONAL_BODIES = ("comite-suivi-62-arr", "copil-62")
+
+
+def _link_demo_account(user, slugs) -> bool:
+    """Link a demo account to a named contact seated only on bodies of ``slugs`` (so that it sees no more than
+    before); True when the account is linked. Never by e-mail: the link is explicit, as in production."""
+    if ContactAccount.objects.filter(user=user).exists():
+        return True
+    seats = (BodyMember.objects.filter(body__slug__in=slugs, is_active=True, contact__isnull=False,
+                                       contact__account__isnull=True)
+             .select_related("contact").order_by("body__slug", "pk"))
+    for seat in seats:
+        elsewhere = BodyMember.objects.filter(contact=seat.contact).exclude(body__slug__in=slugs).exists()
+        if not elsewhere:
+            ContactAccount.objects.create(contact=seat.contact, user=user, method=ContactAccount.Method.DEMO)
+            return True
+    return False
+
+
 def _load(log) -> None:
     secretary = get_user_model().objects.filter(username="secretaire").first()
     professional = get_user_model().objects.filter(username="pro").first()
@@ -206,16 +227,21 @@ def _load(log) -> None:
             "-code"):
         created += _load_departement(departement, secretary)
     if secretary is not None:
-        for slug in ("copil-62", "comite-suivi-62-arr", "comite-technique-62", "formation-referent-parcours-62",
-                     "permanence-sef-62-arr"):
+        for slug in SECRETARY_BODIES:
             body = Body.objects.filter(slug=slug).first()
             if body is not None:
                 assign_perm("meetings.manage_body", secretary, body)
         _today_session(secretary)
+        _link_demo_account(secretary, SECRETARY_BODIES)
     if professional is not None:
-        for slug in ("comite-suivi-62-arr", "copil-62"):
+        # The professional sits on these bodies through their directory contact where one fits (an explicit
+        # link, as the pilot would set it), and is shown the others' sessions by permission.
+        _link_demo_account(professional, PROFESSIONAL_BODIES)
+        member_of = set(Body.objects.filter(members__contact__account__user=professional, members__is_active=True)
+                        .values_list("slug", flat=True))
+        for slug in PROFESSIONAL_BODIES:
             body = Body.objects.filter(slug=slug).first()
-            if body is not None:
+            if body is not None and slug not in member_of:
                 assign_perm("meetings.view_body", professional, body)
     log(f"Instances : {Body.objects.count()} instances ({len(created)} créées), {Meeting.objects.count()} séances, "
         f"{Attendance.objects.count()} présences enregistrées")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Attendance, HalfDaySignature, Meeting
+from relais.links import absolute_url
 
 
 @dataclass
@@ -117,9 +118,8 @@ def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:
     })
 
 
-def to_pdf(meeting: Meeting, rows: list[SheetRow], *, request=None) -> bytes:
+def to_pdf(meeting: Meeting, rows: list[SheetRow]) -> bytes:
     from weasyprint import HTML
 
     html = render_pdf_html(meeting, rows)
-    base = request.build_absolute_uri("/") if request is not None else None
-    return HTML(string=html, base_url=base).write_pdf()
+    return HTML(string=html, base_url=absolute_url("/")).write_pdf()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from meetings.models import Meeting
+from relais.links import absolute_url
 
 PRODID = "-//Relais//Instances//FR"
 
@@ -32,7 +33,7 @@ def _location(meeting: Meeting) -> str:
     return " – ".join(parts)
 
 
-def meeting_event(meeting: Meeting, *, base_url: str = "", agenda: list[str] | None = None) -> Event:
+def meeting_event(meeting: Meeting, *, agenda: list[str] | None = None) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
@@ -47,12 +48,10 @@ def meeting_event(meeting: Meeting, *, base_url: str = "", agenda: list[str] | N
     if agenda:
         description.append("Ordre du jour :")
         description.extend(f"- {item}" for item in agenda)
-    if base_url:
-        url = base_url.rstrip("/") + meeting.get_absolute_url()
-        event.add("url", url)
-        description.append(url)
-    if description:
-        event.add("description", "\n".join(description))
+    url = absolute_url(meeting.get_absolute_url())
+    event.add("url", url)
+    description.append(url)
+    event.add("description", "\n".join(description))
     cancelled = meeting.status == Meeting.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{_from_address()}")
@@ -68,19 +67,19 @@ def _from_address() -> str:
     return address
 
 
-def meeting_ics(meeting: Meeting, *, base_url: str = "") -> bytes:
+def meeting_ics(meeting: Meeting) -> bytes:
     """The invitation attached to a convocation: METHOD:REQUEST, or METHOD:CANCEL once cancelled."""
     cancelled = meeting.status == Meeting.Status.CANCELLED
     cal = _calendar("CANCEL" if cancelled else "REQUEST")
     agenda = [item.title for item in meeting.agenda_items.all()]
-    cal.add_component(meeting_event(meeting, base_url=base_url, agenda=agenda))
+    cal.add_component(meeting_event(meeting, agenda=agenda))
     return cal.to_ical()
 
 
-def body_feed(body, meetings, *, base_url: str = "") -> bytes:
+def body_feed(body, meetings) -> bytes:
     """A subscribable feed of every session of a body (METHOD:PUBLISH)."""
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", body.name)
     for meeting in meetings:
-        cal.add_component(meeting_event(meeting, base_url=base_url))
+        cal.add_component(meeting_event(meeting))
     return cal.to_ical()

@@ -12,7 +12,6 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,6 +37,8 @@ from meetings.forms import (
 )
 from meetings.models import Action, Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 from meetings.services import MeetingRuleError
+from relais import ratelimit
+from relais.links import absolute_url
 
 GENERATION_HORIZON_DAYS = 400
 
@@ -89,7 +90,7 @@ def body_detail(request, slug):
         "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at")[:20],
         "past": meetings.filter(starts_at__lt=now).order_by("-starts_at")[:30],
         "members": body.members.filter(is_active=True).select_related("organisation", "contact"),
-        "feed_url": request.build_absolute_uri(reverse("meetings:feed", args=[body.slug, body.feed_token])),
+        "feed_url": absolute_url(reverse("meetings:feed", args=[body.slug, body.feed_token])),
     })
 
 
@@ -131,7 +132,7 @@ def feed(request, slug, token):
     """Subscribable calendar of a body: the secret token in the URL is the only key (no session cookie)."""
     body = get_object_or_404(Body, slug=slug, feed_token=token)
     meetings = body.meetings.filter(starts_at__gte=timezone.now() - timedelta(days=365)).select_related("body")
-    response = HttpResponse(ics.body_feed(body, meetings, base_url=request.build_absolute_uri("/")),
+    response = HttpResponse(ics.body_feed(body, meetings),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
     return response
@@ -236,7 +237,7 @@ def cancel(request, pk):
 @require_GET
 def meeting_ics(request, pk):
     meeting = _viewable_meeting(request, pk)
-    response = HttpResponse(ics.meeting_ics(meeting, base_url=request.build_absolute_uri("/")),
+    response = HttpResponse(ics.meeting_ics(meeting),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="seance-{meeting.pk}.ics"'
     return response
@@ -395,14 +396,14 @@ def sign(request, pk):
 
 # --- QR code and self check-in --------------------------------------------------------------------
 
-def _checkin_url(request, meeting):
-    return request.build_absolute_uri(reverse("meetings:checkin", args=[checkin.make_token(meeting)]))
+def _checkin_url(meeting):
+    return absolute_url(reverse("meetings:checkin", args=[checkin.make_token(meeting)]))
 
 
 @login_required
 def qr(request, pk):
     meeting = _managed_meeting(request, pk)
-    url = _checkin_url(request, meeting)
+    url = _checkin_url(meeting)
     if request.GET.get("svg"):
         return HttpResponse(checkin.qr_svg(url), content_type="image/svg+xml")
     return render(request, "meetings/qr.html", {"meeting": meeting, "svg": checkin.qr_svg(url), "url": url,
@@ -440,13 +441,7 @@ CHECKIN_MAX_PER_MINUTE = 10
 
 def _checkin_rate_exceeded(request, meeting) -> bool:
     """A phone checks one person in, maybe a colleague or two; dozens a minute is a script."""
-    key = f"meetings:checkin:{meeting.pk}:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        count = 1
-    return count > CHECKIN_MAX_PER_MINUTE
+    return not ratelimit.hit(request, f"meetings:checkin:{meeting.pk}", CHECKIN_MAX_PER_MINUTE, 60)
 
 
 def _do_checkin(meeting, data) -> str:
@@ -580,7 +575,7 @@ def export(request, pk, fmt):
         response = HttpResponse(exports.to_xlsx(meeting, rows),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     elif fmt == "pdf":
-        response = HttpResponse(exports.to_pdf(meeting, rows, request=request), content_type="application/pdf")
+        response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
     else:
         raise Http404
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from relais.links import absolute_url
 from search import api
 from search.documents import KIND_LABELS
 from search.params import RADII_KM, SORT_PARAMS, parse_params
@@ -59,8 +60,8 @@ def search_page(request):
     return render(request, "search/search.html", context)
 
 
-def _absolute(request, url: str) -> str:
-    return request.build_absolute_uri(url) if url else ""
+def _absolute(url: str) -> str:
+    return absolute_url(url) if url else ""
 
 
 @require_GET
@@ -82,7 +83,7 @@ def api_search(request):
             "kind": hit.kind,
             "title": hit.title,
             "subtitle": hit.subtitle,
-            "url": _absolute(request, hit.url),
+            "url": _absolute(hit.url),
             "snippet": hit.snippet,
             "commune": hit.commune_name or None,
             "distance_km": hit.distance_km,

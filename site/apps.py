@@ -11,3 +11,10 @@ class RelaisConfig(AppConfig):
         from relais import roles
 
         roles.connect_signals()
+
+        from relais import (
+            login_protection,  # noqa: F401 - counts failed logins per address (user_login_failed)
+            personal_data,
+        )
+
+        personal_data.register(personal_data.Accounts())

@@ -82,3 +82,19 @@ def next_redis_db(url: str) -> str:
     except ValueError:
         raise EnvError("REDIS_URL", f"has a database number that is not a number ({urlsplit(url).path!r})") from None
     return redis_db_url(url, db + 1)
+
+
+def env_base_url(name: str, default: str) -> str:
+    """The site's public address (scheme and host, no path): what absolute links in e-mails start with."""
+    from urllib.parse import urlsplit
+
+    value = env_str(name, "") or default
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/")
+            or parts.query or parts.fragment or parts.username):
+        raise EnvError(name, f"must be the site's address such as https://relais.example.org, not {value!r}")
+    return f"{parts.scheme}://{parts.netloc}"

@@ -48,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     DEPARTEMENT_ADMIN: [
         "relais.access_professional_space",
+        "relais.manage_personal_data",
         "wagtailadmin.access_admin",
         "directory.view_professional_contacts",
         "directory.export_directory",

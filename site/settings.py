@@ -12,7 +12,8 @@ from pathlib import Path
 
 import dj_database_url
 
-from relais.env import EnvError, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
+from relais.client import check_proxy_settings
+from relais.env import EnvError, env_base_url, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "channels",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_htmx",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -86,7 +89,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "relais.login_protection.IdleSessionMiddleware",
+    "relais.login_protection.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -120,7 +126,8 @@ WSGI_APPLICATION = "relais.wsgi.application"
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+                                                   conn_health_checks=True)}
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise EnvError("DATABASE_URL", f"cannot be parsed ({exc})") from exc
 elif PRODUCTION:
@@ -168,7 +175,8 @@ else:
 if REDIS_URL:
     # Its own Redis database (REDIS_CACHE_URL, by default the next database number after REDIS_URL's): clearing
     # the cache must never wipe the channel layer's group subscriptions.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # ResilientRedisCache: a stopped Redis degrades to process memory instead of failing pages (relais.cache).
+    CACHES = {"default": {"BACKEND": "relais.cache.ResilientRedisCache",
                           "LOCATION": env_str("REDIS_CACHE_URL", "") or next_redis_db(REDIS_URL)}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -185,28 +193,49 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
+    "relais.login_protection.AddressThrottleBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions: a maximum age, and an idle delay (short for accounts that change shared records): see
+# relais.login_protection.
+SESSION_COOKIE_AGE = env_int("RELAIS_SESSION_MAX_HOURS", 10) * 3600
+RELAIS_SESSION_IDLE_MINUTES = env_int("RELAIS_SESSION_IDLE_MINUTES", 30)
+RELAIS_SESSION_IDLE_MINUTES_PROFESSIONAL = env_int("RELAIS_SESSION_IDLE_MINUTES_PROFESSIONAL", 120)
+# Second factor (TOTP, django-otp): required for these groups ("superuser": superuser accounts), optional for
+# other staff accounts.
+RELAIS_2FA_REQUIRED_ROLES = env_list("RELAIS_2FA_REQUIRED_ROLES", ["admin_departement", "superuser"])
+OTP_TOTP_ISSUER = env_str("RELAIS_SITE_NAME", "Relais")
 LOGIN_URL = "relais:login"
 LOGIN_REDIRECT_URL = "relais:pro-home"
 LOGOUT_REDIRECT_URL = "relais:login"
 
 # django-axes: five failures for one username from one address lock it for a quarter of an hour.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Across usernames: failed logins from one client address before it is refused (relais.login_protection).
+RELAIS_LOGIN_ADDRESS_LIMIT = env_int("RELAIS_LOGIN_ADDRESS_LIMIT", 20)
+RELAIS_LOGIN_ADDRESS_COOLOFF_MINUTES = env_int("RELAIS_LOGIN_ADDRESS_COOLOFF_MINUTES", 15)
+# Password reset e-mails per hour, per client address and per account.
+RELAIS_PASSWORD_RESET_LIMIT = env_int("RELAIS_PASSWORD_RESET_LIMIT", 3)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("RELAIS_PROXY_COUNT", 0)
+# Axes keys on the same client address as every rate limit (relais.client, django-ipware behind proxies).
+AXES_CLIENT_IP_CALLABLE = "relais.client.client_ip"
+
+# Reverse proxies in front of the app servers (see relais.client): with neither set, X-Forwarded-For is ignored.
+RELAIS_PROXY_COUNT = env_int("RELAIS_PROXY_COUNT", 0)
+RELAIS_TRUSTED_PROXIES = env_list("RELAIS_TRUSTED_PROXIES")
+check_proxy_settings(RELAIS_PROXY_COUNT, RELAIS_TRUSTED_PROXIES)
 
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian "AnonymousUser" row: the public never holds object permissions
@@ -265,11 +294,19 @@ else:
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("RELAIS_SITE_NAME", "Relais")
-WAGTAILADMIN_BASE_URL = env_str("RELAIS_BASE_URL", "http://127.0.0.1:8000")
+# The public address every absolute link starts with (relais.links): e-mails, .ics, QR codes, PDFs, open data.
+# Required in production: a link built from a guess (a proxy's host, 127.0.0.1) would be wrong in every e-mail.
+if PRODUCTION:
+    env_str("RELAIS_BASE_URL", required=True)
+RELAIS_BASE_URL = env_base_url("RELAIS_BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = RELAIS_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "xlsx"]
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "svg"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# An account's address is changed only through the confirmed link of the professional space
+# (relais.accounts), never typed straight into Wagtail's account settings.
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Relais ---------------------------------------------------------------------------------------
 RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pas-de-Calais")
@@ -297,17 +334,22 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
+# Error reporting: every server error (HTTP 5xx, failed background task) is e-mailed to RELAIS_ADMINS
+# (comma-separated addresses) besides the log.
+ADMINS = [(address, address) for address in env_list("RELAIS_ADMINS")]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"},
+                 "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                                 "include_html": False}},
     "root": {"handlers": ["console"], "level": env_str("RELAIS_LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.request": {"level": "ERROR"},
+        "django.request": {"level": "ERROR"},  # Django mails ADMINS through its own "django" logger
+        "django_tasks": {"level": "WARNING", "handlers": ["mail_admins"]},
         "daphne": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
     },
 }

@@ -6,12 +6,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from relais import views
+from relais import login_protection, views
 from relais.admin_access import protect_admin_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
+    # Throttled (relais.login_protection); the same name and path as Wagtail's, matched first.
+    path("admin/password_reset/", login_protection.ThrottledPasswordResetView.as_view(),
+         name="wagtailadmin_password_reset"),
     # Every admin view goes through relais.admin_access (who may reach which part of the admin).
     path("admin/", include(protect_admin_urls(wagtailadmin_urls.urlpatterns))),
     path("documents/", include(wagtaildocs_urls)),

@@ -2,15 +2,20 @@ import logging
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from directory import accounts as contact_accounts
 from meetings.indicators.access import can_see_dashboard
+from relais import accounts
+from relais.forms import ContactLinkRequestForm, EmailChangeForm
 from relais.permissions import can, is_professional, roles_of
 from relais.roles import ROLE_LABELS
 
@@ -45,6 +50,14 @@ def _channel_layer_state() -> str:
         return "down"
 
 
+def _cache_state() -> str:
+    """"ok", or "degraded" while the Redis cache is unreachable and pages are served from process memory."""
+    from django.core.cache import cache
+
+    cache.get("relais:healthz")
+    return "ok" if getattr(cache, "available", True) else "degraded"
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -54,6 +67,7 @@ def healthz(request):
     database = _database_state()
     body = {
         "database": database,
+        "cache": _cache_state(),
         "channel_layer": _channel_layer_state(),
         "search": search_state(),
     }
@@ -73,6 +87,77 @@ def pro_home(request):
         "can_export_directory": can(user, "directory.export_directory"),
     }
     return render(request, "relais/pro_home.html", context)
+
+
+def _account_page(request, *, email_form=None, link_form=None, status=200):
+    user = request.user
+    contacts = contact_accounts.contacts_of(user).select_related("organisation", "account").order_by(
+        "organisation__name", "name")
+    return render(request, "relais/account.html", {
+        "roles": [ROLE_LABELS[name] for name in roles_of(user)],
+        "contacts": contacts,
+        "email_form": email_form or EmailChangeForm(user=user),
+        "link_form": link_form or ContactLinkRequestForm(),
+    }, status=status)
+
+
+@login_required
+@never_cache
+def account(request):
+    """The account's own page: its address (changed only through a confirmed link) and its directory contacts."""
+    return _account_page(request)
+
+
+@login_required
+@require_POST
+def email_change(request):
+    form = EmailChangeForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _account_page(request, email_form=form, status=400)
+    accounts.request_email_change(request.user, form.cleaned_data["new_email"])
+    messages.success(request, _("Un lien de confirmation a été envoyé à %(email)s. Le courriel de votre compte "
+                                "ne changera qu'à l'ouverture de ce lien, connecté à ce compte.")
+                     % {"email": form.cleaned_data["new_email"]})
+    return redirect("relais:account")
+
+
+@login_required
+@never_cache
+def email_confirm(request, token):
+    try:
+        email = accounts.confirm_email_change(request.user, token)
+    except accounts.EmailChangeError as error:
+        messages.error(request, str(error))
+        return redirect("relais:account")
+    messages.success(request, _("Le courriel de votre compte est maintenant %(email)s.") % {"email": email})
+    return redirect("relais:account")
+
+
+@login_required
+@require_POST
+def contact_link_request(request):
+    form = ContactLinkRequestForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, link_form=form, status=400)
+    contact_accounts.request_link(request.user, form.cleaned_data["email"])
+    # The same answer whether or not a contact carries this address: the directory is not probed this way.
+    messages.success(request, _("Si une fiche de l'annuaire porte l'adresse %(email)s et n'est liée à aucun "
+                                "compte, un lien de confirmation vient d'y être envoyé. Ouvrez-le connecté à ce "
+                                "compte.") % {"email": form.cleaned_data["email"]})
+    return redirect("relais:account")
+
+
+@login_required
+@never_cache
+def contact_link_confirm(request, token):
+    try:
+        contact = contact_accounts.confirm_link(request.user, token)
+    except contact_accounts.LinkError as error:
+        messages.error(request, str(error))
+        return redirect("relais:account")
+    messages.success(request, _("Votre compte est lié à la fiche « %(contact)s » (%(organisation)s).")
+                     % {"contact": contact.name, "organisation": contact.organisation.name})
+    return redirect("relais:account")
 
 
 def permission_denied(request, exception=None):

@@ -26,6 +26,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_optional(settings):
+    """Suites log roles in with force_login; tests/site/test_accounts.py proves the second factor itself."""
+    settings.RELAIS_2FA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate limits and login throttles live in the cache: each test starts with none."""
     from django.core.cache import cache
@@ -33,6 +39,71 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def private_cache(settings):
+    """A cache of this test's own: the PostgreSQL/Redis pass shares one Redis with other suites running at the
+    same time, whose cache.clear() would otherwise empty our caches between two requests."""
+    import uuid
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"relais-{uuid.uuid4().hex}"}}
+
+
+# --- Behind a reverse proxy (relais.client) -------------------------------------------------------
+PROXY = "10.0.0.1"
+
+
+@pytest.fixture(params=["proxy count", "trusted proxies"])
+def via_proxy(request, settings, private_cache):
+    """via_proxy(address) → the request headers of a visitor at ``address`` reaching Relais through one trusted
+    reverse proxy, configured by RELAIS_PROXY_COUNT or by RELAIS_TRUSTED_PROXIES (the test runs with each)."""
+    if request.param == "proxy count":
+        settings.RELAIS_PROXY_COUNT = 1
+    else:
+        settings.RELAIS_TRUSTED_PROXIES = [PROXY]
+
+    def headers(address: str) -> dict:
+        return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": address}
+
+    return headers
+
+
+@pytest.fixture(params=["no proxy configured", "peer not a trusted proxy"])
+def forged_forwarding(request, settings, private_cache):
+    """forged_forwarding(n) → the headers of one client (one REMOTE_ADDR) sending its n-th made-up
+    X-Forwarded-For: Relais must not believe it, with no proxy configured or from a peer that is not trusted."""
+    if request.param == "peer not a trusted proxy":
+        settings.RELAIS_TRUSTED_PROXIES = [PROXY]
+
+    def headers(n: int) -> dict:
+        return {"REMOTE_ADDR": "192.0.2.50", "HTTP_X_FORWARDED_FOR": f"198.51.100.{n % 250 + 1}"}
+
+    return headers
+
+
+# --- Absolute links (relais.links) -----------------------------------------------------------------
+PUBLIC_BASE_URL = "https://relais.exemple.org"
+SITE_PATHS = ("/annuaire/", "/instances/", "/guide/", "/espace-pro/", "/indicateurs/", "/admin/", "/recherche/")
+
+
+@pytest.fixture
+def assert_public_links(settings):
+    """Sets RELAIS_BASE_URL to an address unlike the default; assert_public_links(text) fails unless ``text``
+    links to the site and every such link starts with that address (no relative link, no request host)."""
+    import re
+
+    settings.RELAIS_BASE_URL = PUBLIC_BASE_URL
+
+    def check(text: str) -> list[str]:
+        links = [token for token in re.split(r"[\s\"'<>()]+", text) if any(path in token for path in SITE_PATHS)]
+        assert links, f"no link to the site in:\n{text}"
+        wrong = [link for link in links if not link.startswith(PUBLIC_BASE_URL + "/")]
+        assert not wrong, f"links not starting with {PUBLIC_BASE_URL}: {wrong}"
+        return links
+
+    return check
 
 
 @pytest.fixture

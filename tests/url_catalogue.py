@@ -266,8 +266,11 @@ BY_NAME = {
     "directory:report-error": {"slug": lambda w: w.org.slug},
     "directory:confirm": {"slug": lambda w: w.org.slug},
     "directory_organisation_editors": {"pk": lambda w: w.org.pk},
+    "directory_contact_account": {"pk": lambda w: w.contact.pk},
     "directory_organisation_confirm": {"pk": lambda w: w.org.pk},
     "meetings:checkin": {"token": lambda w: w.checkin_token},
+    "relais:email-confirm": {"token": lambda w: _email_token(w)},
+    "relais:contact-link-confirm": {"token": lambda w: _contact_link_token(w)},
     "meetings:reply": {"token": lambda w: w.reply_token, "answer": "oui"},
     "meetings:action-status": {"pk": lambda w: w.action.pk},
     "meetings:body": {"slug": lambda w: w.body.slug},
@@ -299,6 +302,18 @@ def _uid(user):
     from django.utils.http import urlsafe_base64_encode
 
     return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+def _email_token(w):
+    from relais.accounts import make_email_token
+
+    return make_email_token(w.admin_user, "nouveau@exemple.invalid")
+
+
+def _contact_link_token(w):
+    from directory.accounts import make_link_token
+
+    return make_link_token(w.admin_user, w.contact)
 
 
 def _reset_token(user):

@@ -139,3 +139,13 @@ def test_remind_stale_records_once_per_period(territories, make_org, partner_edi
     out, _ = run("remind_stale_records")
     assert "1 déjà relancée(s)" in out and len(mail.outbox) == 2
     assert StaleReminder.objects.count() == 1
+
+
+def test_stale_record_reminders_link_to_the_public_address(territories, make_org, partner_editor, dept_admin,
+                                                           assert_public_links):
+    stale = make_org("Fiche ancienne", last_confirmed_at=timezone.now() - timedelta(days=200))
+    assign_editor(stale, partner_editor)
+    run("remind_stale_records")
+    assert len(mail.outbox) == 2  # the editor's and the admins'
+    for message in mail.outbox:
+        assert assert_public_links(message.body) == [f"https://relais.exemple.org{stale.get_absolute_url()}"]

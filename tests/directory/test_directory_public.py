@@ -152,3 +152,36 @@ def test_free_text_shares_the_search_vocabulary_and_ranking(client, make_org, te
     assert "2 structures trouvées" in body
     assert "Angers" not in body.split("structures trouvées")[1]
     assert body.index("Foyer de jeunes travailleurs d&#x27;Arras") < body.index("Accueil de jour")
+
+
+REPORT = {"message": "Le numéro de téléphone a changé.", "email": ""}
+
+
+def test_behind_a_proxy_each_visitor_has_their_own_report_limit(client, org, via_proxy):
+    target = reverse("directory:report-error", args=[org.slug])
+    for _ in range(6):
+        client.post(target, REPORT, **via_proxy("198.51.100.1"))
+    assert ErrorReport.objects.count() == 5
+    assert client.post(target, REPORT, **via_proxy("198.51.100.2")).status_code == 302
+    assert ErrorReport.objects.count() == 6
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_report_limit(client, org, forged_forwarding):
+    target = reverse("directory:report-error", args=[org.slug])
+    for n in range(6):
+        client.post(target, REPORT, **forged_forwarding(n))
+    assert ErrorReport.objects.count() == 5
+
+
+def test_error_report_email_links_to_the_public_address(client, org, partner_editor, assert_public_links):
+    assign_editor(org, partner_editor)
+    client.post(reverse("directory:report-error", args=[org.slug]), REPORT)
+    links = assert_public_links(mail.outbox[0].body)
+    assert links == [f"https://relais.exemple.org{org.get_absolute_url()}"]
+
+
+def test_open_data_links_to_the_public_address(client, org, settings):
+    settings.RELAIS_BASE_URL = "https://relais.exemple.org"
+    payload = json.loads(client.get(reverse("directory:export-json")).content)
+    assert payload["structures"][0]["lien_source"] == f"https://relais.exemple.org{org.get_absolute_url()}"
+    assert payload["services"][0]["lien_source"] == f"https://relais.exemple.org{org.get_absolute_url()}"

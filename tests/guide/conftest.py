@@ -100,13 +100,3 @@ def guide_tree(site_pages):
         page.save_revision().publish()
     return {"home": home, "index": index, "theme": theme, "article": ArticlePage.objects.get(pk=article.pk),
             "path": path_page}
-
-
-@pytest.fixture
-def private_cache(settings):
-    """A cache of this test's own: the PostgreSQL/Redis pass shares one Redis with other suites running at the
-    same time, whose cache.clear() would otherwise empty our caches between two requests."""
-    import uuid
-
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"guide-{uuid.uuid4().hex}"}}

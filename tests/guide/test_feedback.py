@@ -131,3 +131,26 @@ def test_purge_erases_old_contacts_but_keeps_messages(settings, db):
     call_command("purge_feedback_contacts")
     recent.refresh_from_db()
     assert recent.contact == ""
+
+
+def test_behind_a_proxy_each_young_person_has_their_own_limit(client, guide_tree, via_proxy):
+    article = guide_tree["article"]
+    payload = {"page": article.pk, "helpful": "oui", "comment": "", "contact": "", "site_web": ""}
+    for _ in range(10):
+        assert client.post(URL, payload, **via_proxy("198.51.100.1")).status_code == 302
+    assert client.post(URL, payload, **via_proxy("198.51.100.1")).status_code == 429
+    assert client.post(URL, payload, **via_proxy("198.51.100.2")).status_code == 302
+    for _ in range(10):
+        assert client.post("/guide/idee/", {"message": "Une idée."}, **via_proxy("198.51.100.1")).status_code == 302
+    assert client.post("/guide/idee/", {"message": "Encore."}, **via_proxy("198.51.100.1")).status_code == 429
+    assert client.post("/guide/idee/", {"message": "La mienne."}, **via_proxy("198.51.100.2")).status_code == 302
+    assert Feedback.objects.count() == 22
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_feedback_limit(client, guide_tree, forged_forwarding):
+    payload = {"page": guide_tree["article"].pk, "helpful": "oui", "comment": "", "contact": "", "site_web": ""}
+    statuses = [client.post(URL, payload, **forged_forwarding(n)).status_code for n in range(11)]
+    assert statuses == [302] * 10 + [429]
+    statuses = [client.post("/guide/idee/", {"message": "Idée."}, **forged_forwarding(n)).status_code
+                for n in range(11)]
+    assert statuses == [302] * 10 + [429]

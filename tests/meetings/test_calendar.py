@@ -103,3 +103,31 @@ def test_convocation_email_is_french_with_agenda_and_reply_links(body, make_meet
     assert "/instances/reponse/" in message.body and "MDS de l'Artois" in message.body
     html = message.alternatives[0][0]
     assert "<ol><li>Bilan des contrats jeunes majeurs</li></ol>" in html
+
+
+@pytest.mark.parametrize("kind", ["convocation", "update", "cancel", "reminder"])
+def test_every_meeting_email_links_to_the_public_address(body, make_meeting, assert_public_links, kind):
+    meeting = make_meeting(body, days=5)
+    assert convocations.send_to_invitations(meeting, kind) == 3
+    message = mail.outbox[0]
+    links = assert_public_links(message.body) + assert_public_links(message.alternatives[0][0])
+    assert f"https://relais.exemple.org{meeting.get_absolute_url()}" in links
+    assert any("/instances/reponse/" in link for link in links) == (kind != "cancel")
+    _cal, event = _event(message.attachments[0][1])
+    assert str(event["URL"]) == f"https://relais.exemple.org{meeting.get_absolute_url()}"
+
+
+def test_calendar_downloads_and_feed_link_to_the_public_address(client_as, body_secretary, body, make_meeting,
+                                                                settings):
+    settings.RELAIS_BASE_URL = "https://relais.exemple.org"
+    meeting = make_meeting(body, days=5)
+    client = client_as(body_secretary)
+    page = client.get(reverse("meetings:body", args=[body.slug])).content.decode()
+    assert f"https://relais.exemple.org{reverse('meetings:feed', args=[body.slug, body.feed_token])}" in page
+    feed = client.get(reverse("meetings:feed", args=[body.slug, body.feed_token])).content
+    assert {str(event["URL"]) for event in Calendar.from_ical(feed).walk("VEVENT")} == {
+        f"https://relais.exemple.org{meeting.get_absolute_url()}"}
+    single = client.get(reverse("meetings:meeting-ics", args=[meeting.pk])).content
+    assert str(_event(single)[1]["URL"]) == f"https://relais.exemple.org{meeting.get_absolute_url()}"
+    qr = client.get(reverse("meetings:qr", args=[meeting.pk]))
+    assert qr.context["url"].startswith("https://relais.exemple.org/instances/pointage/")  # what the phones scan

@@ -126,3 +126,26 @@ def test_checkin_is_rate_limited_per_phone(client, meeting):
     refused = client.post(url, {"name": "Une de trop"})
     assert refused.status_code == 400 and "Trop de pointages" in refused.content.decode()
     assert Attendance.objects.filter(invitation=None).count() == 10
+
+
+def test_behind_a_proxy_each_phone_has_its_own_checkin_limit(client, meeting, via_proxy):
+    from meetings import checkin
+    from meetings.models import Attendance
+
+    url = reverse("meetings:checkin", args=[checkin.make_token(meeting)])
+    for n in range(10):
+        client.post(url, {"name": f"Personne Extérieure {n}"}, **via_proxy("198.51.100.1"))
+    refused = client.post(url, {"name": "Une de trop"}, **via_proxy("198.51.100.1"))
+    assert refused.status_code == 400 and "Trop de pointages" in refused.content.decode()
+    assert client.post(url, {"name": "Autre Téléphone"}, **via_proxy("198.51.100.2")).status_code == 200
+    assert Attendance.objects.filter(invitation=None).count() == 11
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_checkin_limit(client, meeting, forged_forwarding):
+    from meetings import checkin
+    from meetings.models import Attendance
+
+    url = reverse("meetings:checkin", args=[checkin.make_token(meeting)])
+    for n in range(11):
+        client.post(url, {"name": f"Personne Extérieure {n}"}, **forged_forwarding(n))
+    assert Attendance.objects.filter(invitation=None).count() == 10

@@ -88,7 +88,8 @@ def test_bad_filters_are_explained_in_french_and_ignored(client_db):
     assert "7 résultats" in html  # the rest of the search went on
 
 
-def test_api_returns_the_same_search_as_json(client_db):
+def test_api_returns_the_same_search_as_json(client_db, settings):
+    settings.RELAIS_BASE_URL = "https://relais.exemple.org"
     response = client_db.get("/api/recherche", {"q": "ml arras", "type": "organisation"})
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
@@ -96,7 +97,7 @@ def test_api_returns_the_same_search_as_json(client_db):
     assert body["total"] == 1
     hit = body["results"][0]
     assert hit["title"] == "Mission locale de l'Arrageois" and hit["kind"] == "organisation"
-    assert hit["url"].startswith("http://testserver/annuaire/")
+    assert hit["url"].startswith("https://relais.exemple.org/annuaire/")  # the public address, not the Host
     assert body["understood"] == ["mission locale | ml", "arras"]
     assert body["facets"]["kind"] == [{"value": "organisation", "label": "Partenaire", "count": 1}]
 

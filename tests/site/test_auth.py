@@ -98,3 +98,21 @@ def test_global_permission_holder_sees_every_object(make_user):
 def test_professional_home_links_to_the_directory_export_for_holders_only(client_as, professional, secretary):
     assert "/annuaire/export.csv" in client_as(professional).get("/espace-pro/").content.decode()
     assert "/annuaire/export.csv" not in client_as(secretary).get("/espace-pro/").content.decode()
+
+
+def test_behind_a_proxy_one_visitor_locking_a_username_does_not_lock_it_for_another(client, professional, settings,
+                                                                                     via_proxy):
+    login = "/espace-pro/connexion/"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "pro", "password": "faux"}, **via_proxy("198.51.100.1"))
+    assert client.post(login, {"username": "pro", "password": PASSWORD}, **via_proxy("198.51.100.1")).status_code == 429
+    colleague = client.post(login, {"username": "pro", "password": PASSWORD}, **via_proxy("198.51.100.2"))
+    assert colleague.status_code == 302 and colleague["Location"] == "/espace-pro/"
+
+
+def test_a_made_up_forwarded_address_does_not_escape_the_lockout(client, professional, settings, forged_forwarding):
+    login = "/espace-pro/connexion/"
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(login, {"username": "pro", "password": "faux"}, **forged_forwarding(n))
+    response = client.post(login, {"username": "pro", "password": PASSWORD}, **forged_forwarding(99))
+    assert response.status_code == 429 and "_auth_user_id" not in client.session

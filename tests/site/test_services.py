@@ -65,3 +65,22 @@ def test_clearing_the_cache_keeps_live_sheet_subscriptions(settings):
 
     assert settings.CACHES["default"]["LOCATION"] != os.environ["REDIS_URL"]
     assert async_to_sync(subscribe_clear_send)()["n"] == 7
+
+
+def test_rate_limit_on_redis_counts_simultaneous_requests_once_each():
+    """Two app servers hitting the same limit at the same moment: Redis INCR counts every request."""
+    import uuid
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.test import RequestFactory
+
+    from relais.ratelimit import hit
+
+    scope = f"services-test-{uuid.uuid4().hex}"
+
+    def one(_):
+        return hit(RequestFactory().post("/", REMOTE_ADDR="192.0.2.77"), scope, 10, 60)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(one, range(24)))
+    assert results.count(True) == 10

@@ -16,13 +16,15 @@ PROD_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "ELASTICSEARCH_URL": "http://search.internal:9200",
     "EMAIL_HOST": "smtp.example.org",
+    "RELAIS_BASE_URL": "https://relais.example.org",
 }
 
 
 def run_manage(*args, env_extra=None, tmp_path=None):
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL", "SECRET_KEY", "RELAIS_ENV", "EMAIL_HOST",
-                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+                        "DJANGO_SETTINGS_MODULE", "RELAIS_DEBUG", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE",
+                        "RELAIS_BASE_URL"}}
     if tmp_path is not None:
         env["RELAIS_VAR_DIR"] = str(tmp_path)
     env.update(env_extra or {})
@@ -75,7 +77,7 @@ def test_check_deploy_is_silent_with_production_variables(tmp_path):
 
 @pytest.mark.parametrize(
     "missing",
-    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST"],
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "RELAIS_BASE_URL"],
 )
 def test_production_without_a_required_variable_is_a_clear_error(tmp_path, missing):
     env = {k: v for k, v in PROD_ENV.items() if k != missing}
@@ -87,7 +89,9 @@ def test_production_without_a_required_variable_is_a_clear_error(tmp_path, missi
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("RELAIS_DEBUG", "maybe"), ("RELAIS_ENV", "staging"), ("DATABASE_URL", "notaurl://")],
+    [("RELAIS_DEBUG", "maybe"), ("RELAIS_ENV", "staging"), ("DATABASE_URL", "notaurl://"),
+     ("RELAIS_PROXY_COUNT", "-1"), ("RELAIS_TRUSTED_PROXIES", "10.0.0.1,le-proxy"),
+     ("RELAIS_BASE_URL", "relais.example.org")],
 )
 def test_a_wrong_value_names_its_variable(tmp_path, name, value):
     result = run_manage("check", env_extra={name: value}, tmp_path=tmp_path)
@@ -100,3 +104,13 @@ def test_short_production_secret_key_is_refused(tmp_path):
     result = run_manage("check", env_extra={**PROD_ENV, "SECRET_KEY": "short"}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 50 characters" in result.stderr
+
+
+def test_production_links_come_from_the_base_url_and_feed_wagtail(tmp_path):
+    code = "from django.conf import settings as s; print(s.RELAIS_BASE_URL, s.WAGTAILADMIN_BASE_URL)"
+    env = {**PROD_ENV, "RELAIS_BASE_URL": "https://relais.example.org/"}
+    result = run_manage("shell", "--no-imports", "-c", code, env_extra=env, tmp_path=tmp_path)
+    assert result.stdout.split() == ["https://relais.example.org"] * 2, result.stderr
+    guessed = run_manage("check", env_extra={k: v for k, v in PROD_ENV.items() if k != "RELAIS_BASE_URL"},
+                         tmp_path=tmp_path)
+    assert "environment variable RELAIS_BASE_URL is required" in guessed.stderr

@@ -12,7 +12,6 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--format", choices=["datainclusion", "csv"], default="datainclusion")
         parser.add_argument("--output", "-o", help="Fichier de sortie (sortie standard par défaut).")
-        parser.add_argument("--base-url", default="", help="Adresse du site, pour les liens lien_source.")
         parser.add_argument("--validate", action="store_true",
                             help="Vérifie l'export avec les modèles data-inclusion-schema avant de l'écrire.")
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         if options["format"] == "csv":
             text = datainclusion.export_csv()
         else:
-            payload = datainclusion.export_payload(options["base_url"].rstrip("/"))
+            payload = datainclusion.export_payload()
             if options["validate"]:
                 errors = datainclusion.validate_payload(payload)
                 if errors:
