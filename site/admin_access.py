@@ -44,11 +44,14 @@ logger = logging.getLogger("relais.access")
 # --- The refusal log --------------------------------------------------------------------------------
 
 def log_refusal(request, outcome: str) -> None:
-    """One WARNING line per refused request: who, which URL, when, and how it was refused."""
+    """One WARNING line per refused request: who (account and client address), which URL, when, and how it was
+    refused."""
+    from relais.client import client_ip
+
     user = getattr(request, "user", None)
     who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
-    logger.warning("access refused: user=%s method=%s path=%s outcome=%s at=%s", who, request.method,
-                   request.get_full_path(), outcome, timezone.now().isoformat(timespec="seconds"))
+    logger.warning("access refused: user=%s ip=%s method=%s path=%s outcome=%s at=%s", who, client_ip(request),
+                   request.method, request.get_full_path(), outcome, timezone.now().isoformat(timespec="seconds"))
 
 
 # --- Abilities ---------------------------------------------------------------------------------------

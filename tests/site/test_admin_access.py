@@ -109,8 +109,8 @@ def test_refusals_are_logged_with_who_what_and_when(client_as, partner_editor, p
     client_as(partner_editor).get(reverse("wagtailadmin_reports:site_history"))
     client_as(professional).get(reverse("wagtailadmin_home"))
     lines = [record.getMessage() for record in caplog.records if record.name == "relais.access"]
-    assert any("user=editeur" in line and "path=/admin/reports/site-history/" in line and " at=" in line
-               for line in lines), lines
+    assert any("user=editeur" in line and "ip=127.0.0.1" in line and "path=/admin/reports/site-history/" in line
+               and " at=" in line for line in lines), lines
     assert any("user=pro" in line and "path=/admin/" in line for line in lines), lines
     assert all(record.levelno == logging.WARNING for record in caplog.records if record.name == "relais.access")
 
