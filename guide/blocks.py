@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from relais.csp import media_source_allowed
+
 _CHOICES: dict[str, list] = {}
 
 
@@ -140,7 +142,8 @@ class VideoBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         url = (value.get("url") or "").lower().split("?")[0]
-        context["is_file"] = url.endswith((".mp4", ".webm", ".ogv"))
+        # Played in place only from where the Content-Security-Policy's media-src allows; otherwise a link.
+        context["is_file"] = url.endswith((".mp4", ".webm", ".ogv")) and media_source_allowed(value.get("url") or "")
         return context
 
 

@@ -8,6 +8,10 @@ class RelaisConfig(AppConfig):
     verbose_name = "Relais"
 
     def ready(self):
+        from relais import csp
+
+        csp.install_admin_markers()  # the Wagtail admin without inline scripts (Content-Security-Policy)
+
         from relais import roles
 
         roles.connect_signals()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_htmx",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (see "Content-Security-Policy" below).
+    "relais.csp.RelaisCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -257,6 +260,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Django serves MEDIA_URL itself in the embedded mode only; production leaves public media (image renditions,
+# original images) to the proxy (README, "Deploying"). RELAIS_SERVE_MEDIA=1 forces Django to serve it.
+RELAIS_SERVE_MEDIA = env_bool("RELAIS_SERVE_MEDIA", not PRODUCTION)
+# Documents always go through Wagtail's serve view, which checks the collection's privacy (a document in a
+# login-only collection is not downloadable anonymously); never a redirect to their file under MEDIA_URL.
+# Their files live under MEDIA_ROOT/documents/, which the proxy must not serve (README, "Deploying").
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -353,3 +363,47 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Content-Security-Policy (django-csp) -------------------------------------------------------------
+# No inline script or style anywhere on the public and professional pages: scripts and styles are static files,
+# data reaches scripts through json_script or data- attributes. A nonce ({{ request.csp_nonce }}) is added to
+# script-src only on a response whose template asked for one. The Wagtail admin gets a few documented
+# exceptions in relais.csp. Map tiles come from RELAIS_MAP_TILES_URL's host.
+from csp.constants import NONCE, NONE, REPORT_SAMPLE, SELF  # noqa: E402
+
+RELAIS_MAP_TILES_URL = env_str("RELAIS_MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# Where the browser sends violation reports (relais.csp.csp_report logs them); empty: no reports.
+RELAIS_CSP_REPORT_URI = env_str("RELAIS_CSP_REPORT_URI", "/csp-report/")
+# Hosts of video files that guide pages play in place (VideoBlock with a .mp4/.webm URL), e.g. a CDN.
+RELAIS_CSP_MEDIA_HOSTS = env_list("RELAIS_CSP_MEDIA_HOSTS", [])
+
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        # 'report-sample': a violation report carries the first characters of what was blocked.
+        "script-src": [SELF, NONCE, REPORT_SAMPLE],
+        "style-src": [SELF, REPORT_SAMPLE],
+        "img-src": [SELF, "data:", *filter(None, [_origin(RELAIS_MAP_TILES_URL)])],
+        "font-src": [SELF],
+        # 'self' covers same-origin ws:/wss: in current browsers (CSP Level 3); the live sheet's websocket is
+        # same-origin, and the browser tests prove it connects.
+        "connect-src": [SELF],
+        "media-src": [SELF, *RELAIS_CSP_MEDIA_HOSTS],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": [RELAIS_CSP_REPORT_URI] if RELAIS_CSP_REPORT_URI else None,
+    },
+}
+
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor's e-mail hash sent to a third party; also keeps img-src 'self'

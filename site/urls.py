@@ -26,15 +26,17 @@ urlpatterns = [
     path("", include("guide.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# Browsers' Content-Security-Policy violation reports (docs/csp.md).
+from relais.csp import csp_report  # noqa: E402 - apart from the app URLs above
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-else:
-    # Uploaded images and documents of the embedded mode; production serves MEDIA_ROOT from the proxy.
-    from django.views.static import serve
+urlpatterns += [path("csp-report/", csp_report, name="csp-report")]
 
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+if settings.RELAIS_SERVE_MEDIA:
+    # Uploaded images of the embedded mode (or RELAIS_SERVE_MEDIA=1); production's proxy serves /media/ (README,
+    # "Deploying"). Documents are served by Wagtail's /documents/ view, which checks collection privacy.
+    from relais.media import serve_media
+
+    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

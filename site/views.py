@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from directory import accounts as contact_accounts
 from meetings.indicators.access import can_see_dashboard
-from relais import accounts
+from relais import accounts, ratelimit
 from relais.forms import ContactLinkRequestForm, EmailChangeForm
 from relais.permissions import can, is_professional, roles_of
 from relais.roles import ROLE_LABELS
@@ -101,6 +101,10 @@ def _account_page(request, *, email_form=None, link_form=None, status=200):
     }, status=status)
 
 
+# E-mails with a confirmation link, per client address and hour: enough for typos, not for flooding an inbox.
+LINK_REQUESTS_PER_HOUR = 5
+
+
 @login_required
 @never_cache
 def account(request):
@@ -112,6 +116,8 @@ def account(request):
 @require_POST
 def email_change(request):
     form = EmailChangeForm(request.POST, user=request.user)
+    if form.is_valid() and not ratelimit.hit(request, "email-change", LINK_REQUESTS_PER_HOUR, 3600):
+        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
     if not form.is_valid():
         return _account_page(request, email_form=form, status=400)
     accounts.request_email_change(request.user, form.cleaned_data["new_email"])
@@ -137,6 +143,8 @@ def email_confirm(request, token):
 @require_POST
 def contact_link_request(request):
     form = ContactLinkRequestForm(request.POST)
+    if form.is_valid() and not ratelimit.hit(request, "contact-link", LINK_REQUESTS_PER_HOUR, 3600):
+        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
     if not form.is_valid():
         return _account_page(request, link_form=form, status=400)
     contact_accounts.request_link(request.user, form.cleaned_data["email"])

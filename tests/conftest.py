@@ -230,6 +230,37 @@ def desktop_page(chromium, live_server):
     context.close()
 
 
+class CspWatch:
+    """Every Content-Security-Policy violation in a browser context, across navigations: the page's
+    ``securitypolicyviolation`` events and Chromium's console messages about the policy."""
+
+    INIT = """document.addEventListener("securitypolicyviolation", function (e) {
+        window.__relaisCspViolation({directive: e.violatedDirective, blocked: e.blockedURI,
+                                     sample: e.sample, source: e.sourceFile + ":" + e.lineNumber,
+                                     page: location.pathname});
+    });"""
+
+    def __init__(self, context):
+        self.violations: list[dict] = []
+        context.expose_binding("__relaisCspViolation", lambda _source, found: self.violations.append(found))
+        context.add_init_script(self.INIT)
+        context.on("console", self._console)
+
+    def _console(self, message):
+        if "Content Security Policy" in message.text:
+            self.violations.append({"console": message.text})
+
+    def assert_none(self, page):
+        page.wait_for_timeout(150)  # let the last events and console messages arrive
+        assert self.violations == [], "CSP violations:\n" + "\n".join(map(str, self.violations))
+
+
+@pytest.fixture
+def csp_watch():
+    """csp_watch(context) → a CspWatch; ``.assert_none(page)`` fails on any violation seen so far."""
+    return CspWatch
+
+
 @pytest.fixture(scope="session")
 def axe_check():
     """axe_check(page) fails the test on any serious or critical violation (WCAG 2.1 A/AA rules)."""

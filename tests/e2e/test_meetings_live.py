@@ -83,10 +83,12 @@ def _page(chromium, base_url, user, **context_args):
 
 
 def test_a_tap_on_one_sheet_appears_on_the_other_within_a_second(chromium, daphne_url, live_meeting, secretary,
-                                                                 axe_check):
+                                                                 axe_check, csp_watch):
     tablet_ctx, tablet = _page(chromium, daphne_url, secretary, viewport={"width": 1024, "height": 800})
     phone_ctx, phone = _page(chromium, daphne_url, secretary, viewport={"width": 360, "height": 740},
                              is_mobile=True, has_touch=True)
+    # Under the real Content-Security-Policy: the same-origin websocket is allowed by connect-src 'self'.
+    watches = [csp_watch(tablet_ctx), csp_watch(phone_ctx)]
     try:
         url = f"/instances/seances/{live_meeting.pk}/feuille/"
         for page in (tablet, phone):
@@ -118,6 +120,8 @@ def test_a_tap_on_one_sheet_appears_on_the_other_within_a_second(chromium, daphn
         # The sheet at 360 px: accessible, nothing overflows sideways.
         assert phone.evaluate("document.documentElement.scrollWidth") <= 360
         axe_check(phone)
+        for watch, page in zip(watches, (tablet, phone), strict=True):
+            watch.assert_none(page)
     finally:
         tablet_ctx.close()
         phone_ctx.close()

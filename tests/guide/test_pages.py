@@ -31,7 +31,8 @@ def test_article_shows_summary_age_range_and_update_date(client, guide_tree):
     assert 'Mis à jour le <time datetime="2026-03-02">2 mars 2026</time>' in html
 
 
-def test_article_renders_every_block_with_its_template(client, guide_tree, partners):
+def test_article_renders_every_block_with_its_template(client, guide_tree, partners, settings):
+    settings.RELAIS_CSP_MEDIA_HOSTS = ["https://video.exemple.invalid"]  # played in place: media-src allows it
     html = client.get("/guide/logement/trouver-un-logement/").content.decode()
     assert '<aside class="callout"' in html and "Commence tôt." in html
     assert re.search(r'<ol class="steps__list">\s*<li><strong class="steps__title">Fais la liste', html)

@@ -2,8 +2,9 @@
 
 Each server is started on a free loopback port with the same code and an empty SQLite file; a bounded load
 (kept-alive connections from a few threads, a fixed number of requests) hits the login page (template, CSRF,
-context processors) and /healthz (a database round trip). Prints requests per second and latencies; asserts
-only that the multi-worker setup is not slower than one Daphne process, which is the README's advice.
+context processors) and /healthz (a database round trip). Prints requests per second, latencies and the ratio
+of the two servers' throughputs; asserts nothing that depends on the machine (only that every request got a
+200): a shared 2-core machine can starve either server, so the ratio is for people to read in the CI log.
 """
 
 import http.client
@@ -18,11 +19,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.perf.conftest import percentile, report
+
 pytestmark = [pytest.mark.perf]
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-REQUESTS_PER_PATH = 600
+REQUESTS_PER_PATH = 300
+WARM_UP = 40
 CLIENTS = 4
 PATHS = ["/espace-pro/connexion/", "/healthz"]
 
@@ -33,7 +37,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(port: int, process: subprocess.Popen, deadline: float = 30) -> None:
+def _wait_until_up(port: int, process: subprocess.Popen, deadline: float = 90) -> None:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         if process.poll() is not None:
@@ -48,23 +52,29 @@ def _wait_until_up(port: int, process: subprocess.Popen, deadline: float = 30) -
     pytest.fail("server did not answer in time")
 
 
-def _load(port: int, path: str) -> tuple[float, list[float]]:
-    """(requests per second, latencies in ms) for REQUESTS_PER_PATH requests over CLIENTS connections."""
+def _load(port: int, path: str, requests: int = REQUESTS_PER_PATH) -> tuple[float, list[float]]:
+    """(requests per second, latencies in ms) for ``requests`` requests over CLIENTS connections."""
     latencies: list[float] = []
+    errors: list[str] = []
     lock = threading.Lock()
-    per_client = REQUESTS_PER_PATH // CLIENTS
+    per_client = requests // CLIENTS
 
     def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         mine = []
-        for _ in range(per_client):
-            start = time.perf_counter()
-            conn.request("GET", path, headers={"Host": "127.0.0.1"})
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200, (path, response.status)
-            mine.append((time.perf_counter() - start) * 1000)
-        conn.close()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            for _ in range(per_client):
+                start = time.perf_counter()
+                conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    raise OSError(f"HTTP {response.status}")
+                mine.append((time.perf_counter() - start) * 1000)
+            conn.close()
+        except OSError as exc:  # an assertion in a thread would not fail the test: collected instead
+            with lock:
+                errors.append(f"{path}: {exc}")
         with lock:
             latencies.extend(mine)
 
@@ -75,10 +85,11 @@ def _load(port: int, path: str) -> tuple[float, list[float]]:
     for thread in threads:
         thread.join(timeout=120)
     elapsed = time.perf_counter() - start
+    assert not errors and len(latencies) == per_client * CLIENTS, errors[:3]
     return len(latencies) / elapsed, latencies
 
 
-def test_bench_http_servers(tmp_path, capsys):
+def test_bench_http_servers(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "ELASTICSEARCH_URL",
                                                              "DJANGO_ALLOW_ASYNC_UNSAFE", "RELAIS_DEBUG"}}
     env.update({"RELAIS_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "relais.settings",
@@ -98,19 +109,17 @@ def test_bench_http_servers(tmp_path, capsys):
         try:
             _wait_until_up(port, process)
             for path in PATHS:
-                _load(port, path)  # warm-up: imports, template loading
+                _load(port, path, WARM_UP)  # imports, template loading
                 results[(name, path)] = _load(port, path)
         finally:
             process.terminate()
             process.wait(timeout=20)
 
-    with capsys.disabled():
-        print(f"\nHTTP servers on loopback ({CLIENTS} kept-alive clients, {REQUESTS_PER_PATH} requests per path, "
-              f"{os.cpu_count()} cores)")
-        print(f"{'server':<30} {'path':<24} {'req/s':>8} {'median ms':>10} {'p95 ms':>8}")
-        for (name, path), (rate, latencies) in results.items():
-            p95 = statistics.quantiles(latencies, n=20)[-1]
-            print(f"{name:<30} {path:<24} {rate:>8.0f} {statistics.median(latencies):>10.1f} {p95:>8.1f}")
+    daphne, workers = servers
+    print(f"\nbench_servers: HTTP servers on loopback ({CLIENTS} kept-alive clients, {REQUESTS_PER_PATH} requests "
+          f"per path, {os.cpu_count()} cores); ratio = {workers} / {daphne} in requests per second (printed only)")
     for path in PATHS:
-        daphne, workers = results[("daphne, 1 process", path)][0], results[("gunicorn + 2 uvicorn workers", path)][0]
-        assert workers >= daphne * 0.9, f"{path}: multi-worker {workers:.0f} req/s < Daphne {daphne:.0f} req/s"
+        (fast, fast_ms), (slow, slow_ms) = results[(workers, path)], results[(daphne, path)]
+        report(f"bench_servers {path}", ratio=fast / slow, note=" ; ".join(
+            f"{name}: {rate:.0f} req/s, median {statistics.median(ms):.1f} ms, p95 {percentile(ms, 0.95):.1f} ms"
+            for name, rate, ms in ((daphne, slow, slow_ms), (workers, fast, fast_ms))))

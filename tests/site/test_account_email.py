@@ -100,3 +100,20 @@ def test_account_page_shows_the_address_and_the_forms(client_as, person):
     body = page.content.decode()
     assert "lou@exemple.invalid" in body and "Changer le courriel de mon compte" in body
     assert "Aucune fiche contact n'est liée à votre compte" in body
+
+
+def test_confirmation_link_requests_are_rate_limited(client_as, professional, mailoutbox):
+    from tests.conftest import PASSWORD
+
+    client = client_as(professional)
+    for n in range(5):
+        client.post("/espace-pro/compte/courriel/", {"new_email": f"nouveau{n}@exemple.invalid", "password": PASSWORD})
+    refused = client.post("/espace-pro/compte/courriel/", {"new_email": "encore@exemple.invalid",
+                                                           "password": PASSWORD})
+    assert refused.status_code == 400
+    assert "Trop de demandes" in refused.content.decode()
+    assert len(mailoutbox) == 5
+    for n in range(5):
+        client.post("/espace-pro/compte/fiche-contact/", {"email": f"fiche{n}@exemple.invalid"})
+    refused = client.post("/espace-pro/compte/fiche-contact/", {"email": "fiche@exemple.invalid"})
+    assert refused.status_code == 400 and "Trop de demandes" in refused.content.decode()
