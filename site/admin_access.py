@@ -36,7 +36,6 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
     SnippetCreateView,
 )
-from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 logger = logging.getLogger("relais.access")
 
@@ -192,12 +191,16 @@ def guard_admin_view(view_func):
 
 
 def protect_admin_urls(urlpatterns):
-    """Wrap every view of Wagtail's admin URLconf (hook-registered ones included) in ``guard_admin_view``."""
-
-    def decorator(view_func):
-        return view_func if getattr(view_func, "_relais_guarded", False) else guard_admin_view(view_func)
-
-    return decorate_urlpatterns(urlpatterns, decorator)
+    """Wrap every view of Wagtail's admin URLconf (hook-registered ones included) in ``guard_admin_view``, as
+    ``decorate_urlpatterns`` does, once: the URLconf may be imported again (tests reload it), and a callback
+    that would be its own ``__wrapped__`` would send ``inspect.unwrap``-style loops round forever."""
+    for pattern in urlpatterns:
+        if hasattr(pattern, "url_patterns"):
+            protect_admin_urls(pattern.url_patterns)
+        callback = getattr(pattern, "callback", None)
+        if callback is not None and not getattr(callback, "_relais_guarded", False):
+            pattern.callback = guard_admin_view(callback)
+    return urlpatterns
 
 
 def menu_item_reachable(request, item) -> bool:

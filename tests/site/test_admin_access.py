@@ -128,3 +128,24 @@ def test_allowed_requests_are_not_logged(client_as, partner_editor, two_orgs, ca
     caplog.set_level(logging.WARNING, logger="relais.access")
     assert client_as(partner_editor).get(reverse("wagtailsnippets_directory_organisation:list")).status_code == 200
     assert not [r for r in caplog.records if r.name == "relais.access"]
+
+
+def test_admin_views_are_guarded_once_when_the_urlconf_is_imported_again():
+    """A second pass (a reloaded URLconf) must not wrap a view in itself: ``__wrapped__`` loops never end."""
+    from wagtail.admin import urls as wagtailadmin_urls
+
+    from relais.admin_access import protect_admin_urls
+
+    protect_admin_urls(wagtailadmin_urls.urlpatterns)
+    protect_admin_urls(wagtailadmin_urls.urlpatterns)
+
+    def callbacks(patterns):
+        for pattern in patterns:
+            yield from callbacks(getattr(pattern, "url_patterns", []))
+            if getattr(pattern, "callback", None) is not None:
+                yield pattern.callback
+
+    seen = list(callbacks(wagtailadmin_urls.urlpatterns))
+    assert seen and all(callback._relais_guarded for callback in seen)
+    assert all(callback.__wrapped__ is not callback for callback in seen)
+    assert not any(getattr(callback.__wrapped__, "_relais_guarded", False) for callback in seen)
