@@ -5,7 +5,7 @@ page, collection and model permissions. A few views answer any user who may ente
 history report, the page chooser and its link forms, the workflow task chooser, the tag autocompletes, the
 block preview, the bulk actions, the admin API. ``ADMIN_RULES`` closes them, by URL name, to users without
 the ability they serve; ``protect_admin_urls`` applies the table to every admin URL the way Wagtail applies
-``require_admin_access`` (``decorate_urlpatterns``), so a refused request gets Wagtail's own "permission
+``require_admin_access`` to its URL patterns, so a refused request gets Wagtail's own "permission
 denied" answer. The same table hides the menu items that lead to a refused view (``construct_main_menu``
 and ``construct_reports_menu`` hooks in relais.wagtail_hooks).
 
