@@ -3,25 +3,51 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# The locked dependencies, with hashes: dev.txt for development and CI, production.txt for app servers.
+LOCK := requirements/dev.txt
+STAMP := $(VENV)/.installed-$(shell cat $(LOCK) pyproject.toml | sha1sum | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make lock LOCK_ARGS=--upgrade` moves every pin to the newest release inside pyproject's ranges;
+# `LOCK_ARGS="--upgrade-package django"` only that one.
+LOCK_ARGS ?=
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command "make lock"
 
-.PHONY: run test install browser lint check clean
+.PHONY: run test install browser lint check clean lock wheel smoke
 
-$(STAMP): pyproject.toml
+# The locked set first (every package pinned and hash-checked), then the project itself, editable, without
+# resolving anything else. The stamp follows the lock file and pyproject (entry points, package data).
+$(STAMP): $(LOCK) pyproject.toml setup.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+# After a change of pyproject's dependencies; commit both files. Keeps every other pin unless LOCK_ARGS says.
+lock: install
+	$(UV_COMPILE) --extra production --extra dev $(LOCK_ARGS) -o requirements/dev.txt
+	$(UV_COMPILE) --extra production -c requirements/dev.txt $(LOCK_ARGS) -o requirements/production.txt
 
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Relais : http://$(HOST):$(PORT)/  (Ctrl+C pour arrêter)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) relais.asgi:application
+
+# The wheel that production installs (README, "Deploying"), built with the locked setuptools, then checked
+# to hold every file of the tree (templates, static, migrations, data).
+wheel: install
+	rm -rf build dist relais.egg-info
+	$(PY) -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir dist .
+	$(PY) deploy/check_wheel.py dist/relais-*.whl
+
+# The README's deploy steps, run as written (wheel included) from an empty folder, against a PostgreSQL
+# database and Redis databases of their own; then the pages a person would open (deploy/smoke.sh).
+smoke: install
+	deploy/smoke.sh
 
 # Debian's Chromium drives the end-to-end and accessibility tests; never a downloaded browser.
 browser:
@@ -33,12 +59,16 @@ browser:
 # Pass 1: the whole suite on the embedded default (SQLite, in-memory layer, database search, Chromium,
 # osmem-server, benchmarks). Pass 2, when DATABASE_URL/REDIS_URL are set (always in CI, see .ci/run): every
 # test but the browser, benchmark and Elasticsearch ones again on PostgreSQL + Redis, with the `services`
-# tests (and benchmarks) that need them.
+# tests (and benchmarks) that need them. Each pass prints its wall time; pytest's exit 5 (no test ran) fails.
 test: install browser
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(PY) -m pytest -m "not services" $(PYTEST_ARGS)
+	@start=$$SECONDS; status=0; \
+	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(PY) -m pytest -m "not services" $(PYTEST_ARGS) || status=$$?; \
+	echo "== Pass 1 (embedded default): $$((SECONDS - start)) s wall time, exit $$status"; exit $$status
 	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
 	  echo "== Pass 2: PostgreSQL ($$DATABASE_URL) and Redis ($$REDIS_URL)"; \
-	  $(PY) -m pytest -m "services or not (browser or perf or elasticsearch)" $(PYTEST_ARGS); \
+	  start=$$SECONDS; status=0; \
+	  $(PY) -m pytest -m "services or not (browser or perf or elasticsearch)" $(PYTEST_ARGS) || status=$$?; \
+	  echo "== Pass 2 (PostgreSQL + Redis): $$((SECONDS - start)) s wall time, exit $$status"; exit $$status; \
 	elif [ "$$CI" = "true" ]; then echo "CI=true but DATABASE_URL/REDIS_URL are not set" >&2; exit 1; \
 	else echo "DATABASE_URL/REDIS_URL not set: the PostgreSQL/Redis pass was not run (.ci/run sets them)."; fi
 
@@ -48,4 +78,4 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var build dist relais.egg-info

@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from directory import history
 from directory.models import ChangeRecord, Contact, ContactAccount
 from directory.permissions import can_edit_organisation
+from relais import signed_links
 from relais.links import absolute_url
 
 LINK_SALT = "directory.contact-account-link"
@@ -77,21 +77,14 @@ def unlink(contact: Contact, *, by=None) -> bool:
 def make_link_token(user, contact: Contact) -> str:
     """Signed: this account, this contact, its current address, and the moment of asking."""
     payload = {"u": user.pk, "c": contact.pk, "e": contact.email.strip().lower(), "t": time.time()}
-    return signing.TimestampSigner(salt=LINK_SALT).sign_object(payload)
+    return signed_links.make(payload, salt=LINK_SALT)
 
 
 def confirm_link(user, token: str) -> Contact:
     """Link the contact named in ``token`` to ``user``; LinkError (French message) when it may not."""
-    try:
-        payload = signing.TimestampSigner(salt=LINK_SALT).unsign_object(
-            token, max_age=LINK_MAX_AGE.total_seconds())
-    except signing.SignatureExpired:
-        raise LinkError(_("Ce lien a expiré. Demandez-en un nouveau depuis votre compte.")) from None
-    except signing.BadSignature:
-        raise LinkError(_("Ce lien n'est pas valide.")) from None
-    if payload.get("u") != user.pk:
-        raise LinkError(_("Ce lien a été demandé depuis un autre compte. Connectez-vous avec le compte qui l'a "
-                          "demandé."))
+    payload = signed_links.open_for(user, token, salt=LINK_SALT, max_age=LINK_MAX_AGE.total_seconds(),
+                                    expired=_("Ce lien a expiré. Demandez-en un nouveau depuis votre compte."),
+                                    error=LinkError)
     contact = Contact.objects.select_related("organisation").filter(pk=payload.get("c")).first()
     if contact is None:
         raise LinkError(_("Cette fiche contact n'existe plus."))

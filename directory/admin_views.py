@@ -20,6 +20,7 @@ from directory.permissions import (
     organisations_editable_by,
     remove_editor,
 )
+from relais.filters import object_id
 from relais.permissions import require
 from relais.roles import PARTNER_EDITOR
 
@@ -32,7 +33,7 @@ def organisation_editors(request, pk):
     User = get_user_model()
     candidates = User.objects.filter(is_active=True, groups__name=PARTNER_EDITOR).order_by("username")
     if request.method == "POST":
-        user = User.objects.filter(pk=request.POST.get("user") or 0).first()
+        user = User.objects.filter(pk=object_id(request.POST.get("user")) or 0).first()
         if user is None or not candidates.filter(pk=user.pk).exists():
             messages.error(request, _("Choisissez un compte du groupe « éditeur d'un partenaire »."))
         elif request.POST.get("action") == "remove":
@@ -103,8 +104,9 @@ def change_history(request):
     if not request.user.is_superuser and not request.user.has_perm("directory.change_organisation"):
         records = records.filter(organisation__in=allowed)
     organisation = None
-    if request.GET.get("organisation", "").isdigit():
-        organisation = get_object_or_404(allowed, pk=request.GET["organisation"])
+    organisation_id = object_id(request.GET.get("organisation"))
+    if organisation_id is not None:
+        organisation = get_object_or_404(allowed, pk=organisation_id)
         records = records.filter(organisation=organisation)
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return TemplateResponse(request, "directory/admin/history.html", {
@@ -118,7 +120,7 @@ def error_reports(request):
         raise PermissionDenied
     reports = ErrorReport.objects.filter(organisation__in=allowed).select_related("organisation")
     if request.method == "POST":
-        report = get_object_or_404(reports, pk=request.POST.get("report") or 0)
+        report = get_object_or_404(reports, pk=object_id(request.POST.get("report")) or 0)
         report.handled = True
         report.save(update_fields=["handled"])
         messages.success(request, _("Signalement marqué comme traité."))

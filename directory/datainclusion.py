@@ -6,9 +6,6 @@ open data never carries professional-only or internal information.
 
 from __future__ import annotations
 
-import csv
-import io
-
 import email_validator
 from data_inclusion.schema import v1 as di
 from django.conf import settings
@@ -17,6 +14,7 @@ from django.db.models import Prefetch
 from directory import vocabulary
 from directory.models import Organisation, Service
 from directory.validators import phone_e164
+from relais import tabular
 from relais.links import absolute_url
 
 SOURCE = "relais"
@@ -172,9 +170,11 @@ LIST_SEPARATOR = "|"
 
 
 def export_csv() -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    """Comma-separated, one row per service; cells typed as formulas come out inert (relais.tabular)."""
+    return tabular.csv_text(_csv_rows(), fieldnames=CSV_COLUMNS, delimiter=",", lineterminator="\n")
+
+
+def _csv_rows():
     organisations = exportable_organisations().prefetch_related("territories")
     for organisation in organisations:
         base = {
@@ -190,9 +190,9 @@ def export_csv() -> str:
             "territoires": LIST_SEPARATOR.join(sorted(t.code for t in organisation.territories.all())),
         }
         if not organisation.exported_services:
-            writer.writerow(base)
+            yield base
         for service in organisation.exported_services:
-            writer.writerow({
+            yield {
                 **base, "service_id": service_id(service), "service_nom": service.name,
                 "service_description": service.description,
                 "thematiques": LIST_SEPARATOR.join(service.thematiques),
@@ -205,5 +205,4 @@ def export_csv() -> str:
                 "mobilisable_par": LIST_SEPARATOR.join(service.mobilisable_par),
                 "zone_eligibilite": LIST_SEPARATOR.join(service.zone_eligibilite),
                 "service_horaires": service.opening_hours,
-            })
-    return out.getvalue()
+            }

@@ -22,6 +22,7 @@ from directory.datainclusion import CSV_COLUMNS, LIST_SEPARATOR, own_pk
 from directory.history import ChangeRecord, acting_as
 from directory.models import Organisation, Service, Territory
 from directory.validators import parse_phone, validate_opening_hours, validate_siret
+from relais import tabular
 
 
 @dataclass
@@ -124,6 +125,14 @@ class Checker:
             self.error(row, name, f"nombre attendu, reçu « {value} »")
             return None
 
+    def coordinate(self, row, name, value, limit):
+        """A latitude (limit 90) or longitude (limit 180) in decimal degrees."""
+        number = self.number(row, name, value)
+        if number is not None and not -limit <= number <= limit:
+            self.error(row, name, f"{name} hors limites (−{limit} à {limit}) : {value}")
+            return None
+        return number
+
 
 def _split(value) -> list[str]:
     if value is None:
@@ -202,8 +211,8 @@ def plan_json(payload, checker: Checker, default_source: str) -> None:
             "address_complement": (item.get("complement_adresse") or "")[:255],
             "postal_code": item.get("code_postal") or "",
             "commune_id": checker.commune(row, "code_insee", item.get("code_insee")),
-            "latitude": checker.number(row, "latitude", item.get("latitude")),
-            "longitude": checker.number(row, "longitude", item.get("longitude")),
+            "latitude": checker.coordinate(row, "latitude", item.get("latitude"), 90),
+            "longitude": checker.coordinate(row, "longitude", item.get("longitude"), 180),
             "phone": checker.phone(row, "telephone", item.get("telephone")),
             "email": checker.email(row, "courriel", item.get("courriel")),
             "website": checker.url(row, "site_web", item.get("site_web")),
@@ -246,6 +255,8 @@ def plan_csv(text: str, checker: Checker, default_source: str) -> None:
         if None in data:
             checker.error(row, "-", "plus de valeurs que de colonnes")
             continue
+        # Our own export guards cells against spreadsheet formulas ("'+33…"): read them back unguarded.
+        data = {name: tabular.unguard(value) if isinstance(value, str) else value for name, value in data.items()}
         source_id = (data.get("structure_id") or "").strip()
         if not source_id:
             checker.error(row, "structure_id", "valeur obligatoire")
@@ -270,8 +281,8 @@ def plan_csv(text: str, checker: Checker, default_source: str) -> None:
                 "address_complement": (data.get("complement_adresse") or "")[:255],
                 "postal_code": (data.get("code_postal") or "")[:5],
                 "commune_id": checker.commune(row, "code_insee", (data.get("code_insee") or "").strip()),
-                "latitude": checker.number(row, "latitude", data.get("latitude")),
-                "longitude": checker.number(row, "longitude", data.get("longitude")),
+                "latitude": checker.coordinate(row, "latitude", data.get("latitude"), 90),
+                "longitude": checker.coordinate(row, "longitude", data.get("longitude"), 180),
                 "phone": checker.phone(row, "telephone", data.get("telephone")),
                 "email": checker.email(row, "courriel", data.get("courriel")),
                 "website": checker.url(row, "site_web", data.get("site_web")),
@@ -337,7 +348,11 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
     own = {own_pk(key, "structure"): key for key in plan.structures if own_pk(key, "structure")}
     for organisation in Organisation.objects.filter(pk__in=list(own), source_id=""):
         existing[own[organisation.pk]] = organisation
-    with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT):
+    from search.indexing import deferred_updates
+
+    # The index updates the import owes are recorded in the outbox in the same transaction as the rows: an
+    # import stopped right after its commit still has them queued (search_index --sync indexes them).
+    with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
         organisations = {}
         for source_id, spec in plan.structures.items():
             organisation = existing.get(source_id)

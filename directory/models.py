@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from directory import vocabulary
-from directory.validators import validate_opening_hours, validate_phone, validate_siret
+from directory.validators import (
+    validate_latitude,
+    validate_longitude,
+    validate_opening_hours,
+    validate_phone,
+    validate_siret,
+)
 
 STALE_AFTER = timedelta(days=183)  # "not confirmed for 6 months"
 
@@ -38,8 +44,8 @@ class Territory(models.Model):
     slug = models.SlugField(_("slug"), max_length=160, db_index=True)
     parent = models.ForeignKey("self", verbose_name=_("territoire parent"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
     postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     epci = models.CharField(_("EPCI (SIREN)"), max_length=9, blank=True)
@@ -122,8 +128,8 @@ class Organisation(models.Model):
     commune = models.ForeignKey(Territory, verbose_name=_("commune"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="organisations_here",
                                 limit_choices_to={"kind": Territory.Kind.COMMUNE})
-    latitude = models.FloatField(_("latitude"), null=True, blank=True)
-    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("courriel"), blank=True)
     website = models.URLField(_("site web"), blank=True)

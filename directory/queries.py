@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from directory import vocabulary
 from directory.models import Contact, Organisation, Service, Territory
+from relais.filters import read_filters
 from relais.permissions import is_professional
 
 TerritoryLike = Territory | None
@@ -146,11 +147,21 @@ def find_territory(value: str) -> Territory | None:
 
 
 def parse_search(params: Mapping) -> DirectorySearch:
-    search = DirectorySearch(q=" ".join(_values(params, "q"))[:200])
-    for value in _values(params, "territoire")[:1]:
+    """Types and bounds of the scalar filters come from relais.filters; the vocabulary is checked here."""
+    values, refused = read_filters(params)
+    texts = _values(params, "q")
+    if "q" in refused or any("\x00" in text for text in texts):
+        search = DirectorySearch()
+        search.ignored.append(("q", " ".join(texts).replace("\x00", "")[:100]))
+    else:
+        search = DirectorySearch(q=" ".join(texts)[:200])
+    if "territoire" in refused:
+        search.ignored.append(("territoire", _values(params, "territoire")[-1].replace("\x00", "")[:100]))
+    elif values.get("territoire", "").strip():
+        value = values["territoire"].strip()
         search.territory = find_territory(value)
         if search.territory is None:
-            search.ignored.append(("territoire", value))
+            search.ignored.append(("territoire", value[:100]))
     for value in _values(params, "theme"):
         (search.themes if vocabulary.is_valid_theme(value) else search.ignored).append(
             value if vocabulary.is_valid_theme(value) else ("theme", value))
@@ -166,10 +177,10 @@ def parse_search(params: Mapping) -> DirectorySearch:
         else:
             search.ignored.append(("type", value))
     for value in _values(params, "age")[:1]:
-        if value.isdigit() and 0 < int(value) < 120:
-            search.age = int(value)
+        if "age" in refused:
+            search.ignored.append(("age", value[:100]))
         else:
-            search.ignored.append(("age", value))
+            search.age = values.get("age")
     return search
 
 

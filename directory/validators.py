@@ -55,3 +55,17 @@ def validate_opening_hours(value: str) -> None:
 def validate_siret(value: str) -> None:
     if value and not (len(value) == 14 and value.isdigit()):
         raise ValidationError(_("Un SIRET compte 14 chiffres."), code="siret")
+
+
+def validate_latitude(value) -> None:
+    """Decimal degrees, −90 to 90 (a value outside would be refused by the search index and the map)."""
+    if value is not None and not -90 <= value <= 90:
+        raise ValidationError(_("La latitude doit être comprise entre -90 et 90 (reçu : %(value)s)."),
+                              params={"value": value}, code="latitude")
+
+
+def validate_longitude(value) -> None:
+    """Decimal degrees, −180 to 180."""
+    if value is not None and not -180 <= value <= 180:
+        raise ValidationError(_("La longitude doit être comprise entre -180 et 180 (reçu : %(value)s)."),
+                              params={"value": value}, code="longitude")

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,21 +11,20 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import datainclusion, opening, vocabulary
+from directory import datainclusion, opening, tasks, vocabulary
 from directory.forms import ErrorReportForm
 from directory.history import acting_as
 from directory.models import Contact, Organisation, Territory
-from directory.notifications import notify_error_report
 from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
-from relais import ratelimit
+from relais import ratelimit, tabular
 from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
-FILTER_LABELS = {"territoire": "territoire", "theme": "thème", "public": "public", "type": "type de structure",
-                 "age": "âge"}
+FILTER_LABELS = {"q": "texte", "territoire": "territoire", "theme": "thème", "public": "public",
+                 "type": "type de structure", "age": "âge"}
 
 
 def _filter_choices():
@@ -108,7 +107,7 @@ def report_error(request, slug):
     report = form.save(commit=False)
     report.organisation = organisation
     report.save()
-    notify_error_report(report)
+    tasks.notify_error_report.enqueue(report.pk)
     messages.success(request, _("Merci ! Ton signalement a été transmis aux personnes qui tiennent la fiche à jour."))
     return redirect(organisation.get_absolute_url())
 
@@ -143,7 +142,5 @@ def export_csv(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("relais:login"))
         raise Http404
-    response = HttpResponse(datainclusion.export_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="annuaire.csv"'
-    return response
+    return tabular.download(datainclusion.export_csv(), "annuaire.csv")
 

@@ -244,3 +244,27 @@ class Feedback(models.Model):
         answer = {True: _("oui"), False: _("non"), None: "?"}[self.helpful]
         return _("Avis « %(answer)s » du %(date)s") % {
             "answer": answer, "date": timezone.localtime(self.created_at).strftime("%d/%m/%Y")}
+
+
+class GuideDocument(models.Model):
+    """The whole-guide PDF of one key (theme or whole guide, reader's territory), built once by a background task
+    into storage and served from there until the guide or the directory changes (``version``).
+
+    The row is also the lock: a request claims ``building_version`` with a conditional UPDATE before queuing a
+    build, so one key never has two builds of the same version queued at once."""
+
+    key = models.CharField(max_length=120, unique=True)
+    theme_slug = models.CharField(max_length=255, blank=True)
+    territory_code = models.CharField(max_length=20, blank=True)
+    file = models.FileField(upload_to="generated/guide/", blank=True)
+    version = models.CharField(max_length=255, blank=True, help_text="Source version the file was built from.")
+    built_at = models.DateTimeField(null=True, blank=True)
+    building_version = models.CharField(max_length=255, blank=True)
+    build_requested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guide imprimable (PDF)")
+        verbose_name_plural = _("guides imprimables (PDF)")
+
+    def __str__(self):
+        return self.key

@@ -47,7 +47,7 @@ def find_territories(query: str, *, limit: int = 10) -> list:
     """Communes and territoires whose name (or INSEE code, or postcode-like prefix) matches ``query``."""
     Territory = _territory_model()
     query = (query or "").strip()
-    if len(query) < 2 or len(query) > 80:
+    if len(query) < 2 or len(query) > 80 or "\x00" in query:  # PostgreSQL refuses NUL in a text literal
         return []
     kinds = [Territory.Kind.COMMUNE, Territory.Kind.TERRITOIRE]
     exact = Q(name__iexact=query) | Q(code__iexact=query)

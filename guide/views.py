@@ -1,11 +1,11 @@
 """Views of the guide outside the page tree: glossary, "mon territoire", feedback and ideas, printable guide."""
 
 import logging
+import re
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from guide.territory import (
     territory_label,
 )
 from relais import ratelimit
-from relais.links import absolute_url
+from relais.filters import object_id
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,7 @@ def _feedback_page(page_id):
 def page_feedback(request):
     """"Cette page t'a aidé ?": stored for moderation; bots and floods are turned away, nothing stored."""
     form = FeedbackForm(request.POST)
-    page = _feedback_page(form.data.get("page") if str(form.data.get("page", "")).isdigit() else None)
+    page = _feedback_page(object_id(form.data.get("page")))
     if page is None:
         return render(request, "guide/feedback_result.html",
                       {"error": _("Cette page n'existe pas ou n'est plus publiée."), "back": "/guide/"}, status=400)
@@ -176,6 +176,8 @@ def _printable_context(request):
         raise Http404(_("Le guide n'est pas encore publié."))
     themes = ThemePage.objects.child_of(index).live().public().order_by("path")
     slug = request.GET.get("theme", "").strip()
+    if slug and not re.fullmatch(r"[-\w]+", slug):  # not a slug (NUL bytes would reach PostgreSQL)
+        raise Http404(_("Ce thème n'existe pas."))
     if slug:
         themes = themes.filter(slug=slug)
         if not themes:
@@ -229,40 +231,27 @@ def _offline_fetcher():
     return OfflineFetcher(allowed_protocols={"data"})
 
 
-PDF_CACHE_SECONDS = 3600
-
-
-def _pdf_cache_key(request, theme_slug: str) -> str:
-    """Same guide version, same directory version, same theme and territory: same PDF."""
-    from django.core.cache import cache
-    from django.db.models import Max
-
-    from guide import partners
-
-    territory = reader_territory(request)
-    published = ArticlePage.objects.live().aggregate(last=Max("last_published_at"))["last"]
-    version = cache.get_or_set(partners.VERSION_KEY, 1, None)
-    return "guide:pdf:{}:{}:{}:{}".format(theme_slug or "-", territory.code if territory else "-",
-                                          published.isoformat() if published else "-", version)
-
-
 @require_GET
 def printable_pdf(request):
-    """The printable guide as a PDF. Rendering the whole guide takes seconds: the result is cached until a
-    page is published or the directory changes."""
-    from django.core.cache import cache
-    from weasyprint import HTML
+    """The printable guide as a PDF. Rendering it takes minutes of CPU, so a request never does: a background
+    task builds it once per key into storage (guide.printing), and it is served from there until a page is
+    published or the directory changes. Meanwhile the reader gets a page saying it is being prepared."""
+    from guide import printing
 
-    context = _printable_context(request)
-    key = _pdf_cache_key(request, context["theme_slug"])
-    pdf = cache.get(key)
-    if pdf is None:
-        context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css",
-                                            "guide/css/guide-print.css")
-        html = render_to_string("guide/print_pdf.html", context, request=request)
-        pdf = HTML(string=html, base_url=absolute_url("/"), url_fetcher=_offline_fetcher()).write_pdf()
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
-    name = "guide-relais" + (f"-{context['theme_slug']}" if context["theme_slug"] else "") + ".pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    slug = _printable_context(request)["theme_slug"]  # a French 404 for an unknown theme, before any build
+    state, document = printing.request_document(request, slug)
+    if state == printing.READY:
+        with document.file.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{printing.download_name(slug)}"'
+        return response
+    query = f"?theme={slug}" if slug else ""
+    response = render(request, "guide/print_pending.html", {
+        "busy": state == printing.BUSY,
+        "theme_slug": slug,
+        "print_url": reverse("guide:print") + query,
+        "pdf_url": reverse("guide:print-pdf") + query,
+    }, status=429 if state == printing.BUSY else 202)
+    response["Retry-After"] = "60"
+    response["Cache-Control"] = "no-store"
     return response

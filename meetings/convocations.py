@@ -1,9 +1,13 @@
 """Convocations, updates, cancellations and reminders: one e-mail per invited contact, with an .ics.
 
+Requests and the reminders command queue the sending (``enqueue_emails`` → ``meetings.tasks``); the worker
+runs ``send_to_invitations``.
+
 The expected list is frozen before the first convocation (``services.freeze_invitations``); every later
 message goes to that frozen list, and its .ics carries the same UID with the current SEQUENCE.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -77,17 +81,46 @@ def send_to_invitations(meeting: Meeting, kind: str, invitations=None) -> int:
     return sent
 
 
-def convene(meeting: Meeting) -> int:
-    """Freeze the expected list (once) and send the convocations; a second call sends an update."""
+@dataclass
+class Sending:
+    """What a request handed to the worker: ``count`` messages to send; ``sent`` once they left (at once with
+    the immediate backend, None while the worker has not run), ``failed`` if sending raised."""
+
+    count: int
+    sent: int | None = None
+    failed: bool = False
+
+    @property
+    def done(self) -> bool:
+        return self.sent is not None
+
+
+def enqueue_emails(meeting: Meeting, kind: str) -> Sending:
+    """Queue the e-mails of ``kind`` to every invitation with an address (the background task sends them)."""
+    from django_tasks import TaskResultStatus
+
+    from meetings import tasks
+
+    count = meeting.invitations.exclude(email="").count()
+    if not count:
+        return Sending(0, 0)
+    result = tasks.send_meeting_emails.enqueue(meeting.pk, kind)
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        return Sending(count, result.return_value)
+    return Sending(count, failed=result.status == TaskResultStatus.FAILED)
+
+
+def convene(meeting: Meeting) -> Sending:
+    """Freeze the expected list (once, now) and queue the convocations; a second call queues an update."""
     first = meeting.convened_at is None
     freeze_invitations(meeting)
-    return send_to_invitations(meeting, "convocation" if first else "update")
+    return enqueue_emails(meeting, "convocation" if first else "update")
 
 
-def send_cancellation(meeting: Meeting) -> int:
+def send_cancellation(meeting: Meeting) -> Sending:
     if not meeting.is_frozen:
-        return 0
-    return send_to_invitations(meeting, "cancel")
+        return Sending(0, 0)
+    return enqueue_emails(meeting, "cancel")
 
 
 def reminder_hours(meeting: Meeting) -> int:
@@ -112,5 +145,6 @@ def send_due_reminders(now=None, *, hours: int | None = None) -> list[tuple[Meet
             continue
         claimed = Meeting.objects.filter(pk=meeting.pk, reminder_sent_at=None).update(reminder_sent_at=now)
         if claimed:
-            done.append((meeting, send_to_invitations(meeting, "reminder")))
+            sending = enqueue_emails(meeting, "reminder")
+            done.append((meeting, sending.sent if sending.done else sending.count))
     return done

@@ -1,7 +1,5 @@
 """Feuille d'émargement of a session: PDF (WeasyPrint), CSV and XLSX (openpyxl), from the same rows."""
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -9,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Attendance, HalfDaySignature, Meeting
+from relais import tabular
 from relais.links import absolute_url
 
 
@@ -68,26 +67,16 @@ def _values(row: SheetRow) -> list[str]:
             row.recorded_via, row.reply, *[_("signé") if s else "" for s in row.half_days]]
 
 
-def _safe(value: str) -> str:
-    """Neutralise spreadsheet formulas typed into a name (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
-
-
 def to_csv(rows: list[SheetRow], meeting: Meeting | None = None) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    if rows is not None and meeting is not None:
-        writer.writerow(_header(meeting))
-    for row in rows:
-        writer.writerow([_safe(v) for v in _values(row)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    """French Excel CSV; names typed as formulas come out inert (relais.tabular)."""
+    header = _header(meeting) if rows is not None and meeting is not None else None
+    return tabular.csv_bytes((_values(row) for row in rows), header=header)
 
 
 def to_xlsx(meeting: Meeting, rows: list[SheetRow]) -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    wb = Workbook()
+    wb = tabular.workbook()
     ws = wb.active
     ws.title = _("Émargement")
     local = timezone.localtime(meeting.starts_at)
@@ -100,12 +89,10 @@ def to_xlsx(meeting: Meeting, rows: list[SheetRow]) -> bytes:
     for cell in ws[4]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([_safe(v) for v in _values(row)])
+        ws.append(_values(row))
     for column, width in zip("ABCDEFGHI", (34, 26, 14, 14, 16, 24, 8, 16, 22), strict=True):
         ws.column_dimensions[column].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return tabular.xlsx_bytes(wb)
 
 
 def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:

@@ -4,6 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
 from meetings.models import Action, AgendaItem, Attendance, Meeting
+from relais.forms import SafeModelChoiceField
+from relais.validators import validate_single_line
+
+ONE_LINE = [validate_single_line]
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -22,6 +26,11 @@ class MeetingForm(forms.ModelForm):
         widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
         help_texts = {"title": _("Laisser vide pour reprendre le nom de l'instance.")}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("title", "place", "trainer_name"):
+            self.fields[name].validators.append(validate_single_line)
+
     def clean(self):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
@@ -35,17 +44,22 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].validators.append(validate_single_line)
+
 
 class StatusForm(forms.Form):
     invitation = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=[("", "—"), *Attendance.Status.choices], required=False,
                                error_messages={"invalid_choice": _("Statut de présence inconnu.")})
-    represented_by = forms.CharField(label=_("Représenté·e ou suppléé·e par"), max_length=200, required=False)
+    represented_by = forms.CharField(label=_("Représenté·e ou suppléé·e par"), max_length=200, required=False,
+                                     validators=ONE_LINE)
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Nom de la personne"), max_length=200)
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
+    name = forms.CharField(label=_("Nom de la personne"), max_length=200, validators=ONE_LINE)
+    organisation = SafeModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
                                           required=False, empty_label=_("— Autre ou aucune —"))
 
     def __init__(self, *args, organisations=None, **kwargs):
@@ -56,7 +70,7 @@ class WalkInForm(forms.Form):
 
 class YouthSeatForm(forms.Form):
     invitation = forms.IntegerField(widget=forms.HiddenInput)
-    label = forms.CharField(label=_("Prénom et initiale, ou pseudonyme"), max_length=60,
+    label = forms.CharField(label=_("Prénom et initiale, ou pseudonyme"), max_length=60, validators=ONE_LINE,
                             help_text=_("Jamais de nom complet, de date de naissance ni d'adresse."))
 
 
@@ -79,10 +93,12 @@ class ActionForm(forms.ModelForm):
     class Meta:
         model = Action
         fields = ["title", "owner_organisation", "due_date"]
+        field_classes = {"owner_organisation": SafeModelChoiceField}
         widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["title"].validators.append(validate_single_line)
         if organisations is not None:
             self.fields["owner_organisation"].queryset = organisations
 
@@ -93,6 +109,7 @@ class ActionStatusForm(forms.Form):
 
 class CheckinForm(forms.Form):
     invitation = forms.IntegerField(required=False)
-    name = forms.CharField(label=_("Votre nom (si vous n'êtes pas dans la liste)"), max_length=200, required=False)
+    name = forms.CharField(label=_("Votre nom (si vous n'êtes pas dans la liste)"), max_length=200, required=False,
+                           validators=ONE_LINE)
     youth_label = forms.CharField(label=_("Tu es un·e jeune accompagné·e : ton prénom et l'initiale de ton nom"),
-                                  max_length=60, required=False)
+                                  max_length=60, required=False, validators=ONE_LINE)

@@ -37,7 +37,8 @@ from meetings.forms import (
 )
 from meetings.models import Action, Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 from meetings.services import MeetingRuleError
-from relais import ratelimit
+from relais import ratelimit, tabular
+from relais.filters import object_id
 from relais.links import absolute_url
 
 GENERATION_HORIZON_DAYS = 400
@@ -179,9 +180,10 @@ def meeting_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         if meeting.is_frozen and meeting.status != Meeting.Status.CANCELLED and request.POST.get("notify"):
-            sent = convocations.send_to_invitations(meeting, "update")
-            messages.success(request, _("Séance modifiée ; %(n)d invitation(s) mise(s) à jour envoyée(s).")
-                             % {"n": sent})
+            sending = convocations.enqueue_emails(meeting, "update")
+            _report_sending(request, sending,
+                            _("Séance modifiée ; %(n)d invitation(s) mise(s) à jour envoyée(s)."),
+                            _("Séance modifiée ; %(n)d invitation(s) mise(s) à jour en cours d'envoi."))
         else:
             messages.success(request, _("Séance modifiée."))
         return redirect(meeting)
@@ -209,13 +211,25 @@ def agenda_add(request, pk):
 def convene(request, pk):
     meeting = _managed_meeting(request, pk)
     try:
-        sent = convocations.convene(meeting)
+        sending = convocations.convene(meeting)
     except MeetingRuleError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Liste des personnes attendues arrêtée ; %(n)d convocation(s) envoyée(s).")
-                         % {"n": sent})
+        _report_sending(request, sending,
+                        _("Liste des personnes attendues arrêtée ; %(n)d convocation(s) envoyée(s)."),
+                        _("Liste des personnes attendues arrêtée ; %(n)d convocation(s) en cours d'envoi."))
     return redirect(meeting)
+
+
+def _report_sending(request, sending, sent_text: str, queued_text: str) -> None:
+    """Tell the secretary what became of the e-mails: sent, on their way (worker), or failed."""
+    if sending.failed:
+        messages.error(request, _("L'envoi des %(n)d courriel(s) a échoué : le serveur de messagerie n'a pas "
+                                  "répondu. Réessayez plus tard.") % {"n": sending.count})
+    elif sending.done:
+        messages.success(request, sent_text % {"n": sending.sent})
+    else:
+        messages.success(request, queued_text % {"n": sending.count})
 
 
 @login_required
@@ -227,9 +241,10 @@ def cancel(request, pk):
     except MeetingRuleError as exc:
         messages.error(request, str(exc))
     else:
-        sent = convocations.send_cancellation(meeting)
+        sending = convocations.send_cancellation(meeting)
         live.announce_change(meeting, reload=True)
-        messages.success(request, _("Séance annulée ; %(n)d avis d'annulation envoyé(s).") % {"n": sent})
+        _report_sending(request, sending, _("Séance annulée ; %(n)d avis d'annulation envoyé(s)."),
+                        _("Séance annulée ; %(n)d avis d'annulation en cours d'envoi."))
     return redirect(meeting)
 
 
@@ -375,12 +390,12 @@ def close(request, pk):
 @require_POST
 def sign(request, pk):
     meeting = _managed_meeting(request, pk)
-    half_day = HalfDay.objects.filter(meeting=meeting, pk=request.POST.get("half_day") or 0).first()
+    half_day = HalfDay.objects.filter(meeting=meeting, pk=object_id(request.POST.get("half_day")) or 0).first()
     if half_day is not None and request.POST.get("trainer"):
         half_day.trainer_signed_at = None if request.POST.get("signed") == "0" else timezone.now()
         half_day.save(update_fields=["trainer_signed_at"])
         return _after_change(request, meeting, reload=True)
-    invitation = meeting.invitations.filter(pk=request.POST.get("invitation") or 0).first()
+    invitation = meeting.invitations.filter(pk=object_id(request.POST.get("invitation")) or 0).first()
     if half_day is None or invitation is None:
         return _refuse(request, meeting, _("Demi-journée ou personne inconnue."))
     half_day.meeting = invitation.meeting = meeting
@@ -570,14 +585,12 @@ def export(request, pk, fmt):
     rows = exports.sheet_rows(meeting)
     name = f"emargement-{meeting.body.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(rows, meeting), content_type="text/csv; charset=utf-8")
-    elif fmt == "xlsx":
-        response = HttpResponse(exports.to_xlsx(meeting, rows),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    elif fmt == "pdf":
-        response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
-    else:
+        return tabular.download(exports.to_csv(rows, meeting), f"{name}.csv")
+    if fmt == "xlsx":
+        return tabular.download(exports.to_xlsx(meeting, rows), f"{name}.xlsx")
+    if fmt != "pdf":
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 

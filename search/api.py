@@ -147,17 +147,40 @@ def _run(backend, parsed, filters, offset, limit, match_any, facets) -> RawResul
     return backend.query(parsed, filters, offset=offset, limit=limit, match_any=match_any, facets=facets)
 
 
+def _down_key() -> str:
+    from django.conf import settings
+
+    return "search:down:" + settings.RELAIS_SEARCH.get("ELASTICSEARCH_URL", "")
+
+
+def _first_backend():
+    """(backend, degraded): Elasticsearch when configured, unless it failed a moment ago: then the
+    database at once, so that a hung server costs its timeout to one request, not to every one."""
+    backend = primary_backend()
+    if backend.name != "database" and cache.get(_down_key()):
+        return database_backend(), True
+    return backend, False
+
+
+def _mark_down(backend, exc) -> None:
+    from django.conf import settings
+
+    logger.warning("search: %s unreachable, falling back to the database backend: %s", backend.name, exc)
+    retry_after = int(settings.RELAIS_SEARCH.get("RETRY_AFTER", 30) or 0)
+    if retry_after > 0:
+        cache.set(_down_key(), True, retry_after)
+
+
 def raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, facets=True):
     """(RawResult, backend name, degraded, relaxed): the configured backend, else the database."""
-    backend = primary_backend()
-    degraded = False
+    backend, degraded = _first_backend()
 
     def ask(match_any: bool):
         nonlocal backend, degraded
         try:
             return _run(backend, parsed, filters, offset, limit, match_any, facets)
         except BackendUnavailable as exc:
-            logger.warning("search: %s unreachable, falling back to the database backend: %s", backend.name, exc)
+            _mark_down(backend, exc)
             backend, degraded = database_backend(), True
             return _run(backend, parsed, filters, offset, limit, match_any, facets)
 
@@ -202,11 +225,11 @@ def search_ids(text: str, filters: Filters | None = None, *, kinds=("organisatio
 
 
 def autocomplete(text: str, *, limit: int = 8) -> list[Suggestion]:
-    backend = primary_backend()
+    backend, _degraded = _first_backend()
     try:
         return backend.autocomplete(text, limit=limit)
     except BackendUnavailable as exc:
-        logger.warning("search: autocomplete falls back to the database backend: %s", exc)
+        _mark_down(backend, exc)
         return database_backend().autocomplete(text, limit=limit)
 
 

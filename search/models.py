@@ -58,14 +58,24 @@ class SearchTag(models.Model):
 
 
 class SearchOutbox(models.Model):
-    """Index updates the secondary backend (Elasticsearch) could not take yet: `search_index --sync` retries."""
+    """Index updates not written yet: `search_index --sync` retries the pending ones.
+
+    Also written inside a bulk import's transaction (so an import stopped after its commit still owes its
+    updates), and cleared once the keys are indexed. A document Elasticsearch refuses (e.g. a latitude out of
+    range) is kept as "rejected" with the reason: shown by ``--sync``, not retried until its source changes.
+    """
 
     class Action(models.TextChoices):
         INDEX = "index", "indexer"
         DELETE = "delete", "supprimer"
 
+    class State(models.TextChoices):
+        PENDING = "pending", "en attente"
+        REJECTED = "rejected", "refusée"
+
     key = models.CharField(max_length=64, unique=True)
     action = models.CharField(max_length=10, choices=Action.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -68,6 +68,8 @@ def _absolute(url: str) -> str:
 @cache_control(public=True, max_age=60)
 def api_search(request):
     params = parse_params(request.GET)
+    if params.unreadable:  # a text no search can use: say so, in JSON, rather than answer something else
+        return JsonResponse({"errors": params.errors}, status=400, json_dumps_params={"ensure_ascii": False})
     response = api.search(params.text, params.filters, page=params.page)
     body = {
         "query": response.text,

@@ -7,13 +7,13 @@ address it replaces, so once used (or once the address changed another way) it c
 """
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from relais import signed_links
 from relais.links import absolute_url
 
 EMAIL_SALT = "relais.account-email-change"
@@ -30,20 +30,14 @@ def _fingerprint(email: str) -> str:
 
 def make_email_token(user, new_email: str) -> str:
     payload = {"u": user.pk, "e": new_email.strip(), "o": _fingerprint(user.email)}
-    return signing.TimestampSigner(salt=EMAIL_SALT).sign_object(payload)
+    return signed_links.make(payload, salt=EMAIL_SALT)
 
 
 def confirm_email_change(user, token: str) -> str:
     """Apply the change named in ``token`` to ``user``; the new address, or EmailChangeError."""
-    try:
-        payload = signing.TimestampSigner(salt=EMAIL_SALT).unsign_object(token, max_age=EMAIL_MAX_AGE_SECONDS)
-    except signing.SignatureExpired:
-        raise EmailChangeError(_("Ce lien a expiré. Demandez de nouveau le changement de courriel.")) from None
-    except signing.BadSignature:
-        raise EmailChangeError(_("Ce lien n'est pas valide.")) from None
-    if payload.get("u") != user.pk:
-        raise EmailChangeError(_("Ce lien a été demandé depuis un autre compte. Connectez-vous avec le compte qui "
-                                 "l'a demandé."))
+    payload = signed_links.open_for(user, token, salt=EMAIL_SALT, max_age=EMAIL_MAX_AGE_SECONDS,
+                                    expired=_("Ce lien a expiré. Demandez de nouveau le changement de courriel."),
+                                    error=EmailChangeError)
     new_email = payload.get("e", "")
     if user.email.strip().lower() == new_email.lower():
         return user.email

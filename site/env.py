@@ -46,6 +46,27 @@ def env_int(name: str, default: int) -> int:
         raise EnvError(name, f"must be a whole number, not {value!r}") from None
 
 
+def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
+    """A number of seconds or the like; must be above ``minimum`` (a timeout of 0 would mean "wait forever")."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise EnvError(name, f"must be a number, not {value!r}") from None
+    if not number > minimum:
+        raise EnvError(name, f"must be greater than {minimum:g}, not {value!r}")
+    return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default) or default
+    if value not in choices:
+        raise EnvError(name, f"must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None, *, required: bool = False) -> list[str]:
     value = env_str(name, None, required=required)
     if not value:

@@ -1,13 +1,18 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from relais.validators import is_possible_key, validate_single_line
+
+USERNAME_MAX = 150  # Django's username column; longer names are refused before authentication and logging
 
 
 class LoginForm(AuthenticationForm):
     """Django's login form with French labels and autocomplete hints for password managers."""
 
     username = forms.CharField(
-        label=_("Identifiant"),
+        label=_("Identifiant"), max_length=USERNAME_MAX,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none", "autofocus": True}),
     )
     password = forms.CharField(
@@ -57,3 +62,56 @@ class ContactLinkRequestForm(forms.Form):
 
     email = forms.EmailField(label=_("Courriel professionnel figurant sur votre fiche de l'annuaire"),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+class _KeyCheck:
+    """Refuse, before any query, a submitted key that no row can have (``"²"``, a 20-digit id, a NUL byte);
+    and never hand such a key back to the widget that re-renders the refused form (Wagtail's choosers look
+    the submitted value up with ``objects.get(pk=…)`` and fail on it)."""
+
+    def _key_field(self):
+        meta = self.queryset.model._meta
+        return meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+
+    def _possible(self, value) -> bool:
+        return isinstance(value, self.queryset.model) or is_possible_key(self._key_field(), value)
+
+    def _refuse_impossible(self, value):
+        if not self._possible(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": str(value).replace("\x00", "")[:50]})
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        values = data if isinstance(data, list | tuple) else [data]
+        if any(value not in self.empty_values and not self._possible(value) for value in values):
+            return initial
+        return data
+
+
+class SafeModelChoiceField(_KeyCheck, forms.ModelChoiceField):
+    def to_python(self, value):
+        if value not in self.empty_values:
+            self._refuse_impossible(value)
+        return super().to_python(value)
+
+
+class SafeModelMultipleChoiceField(_KeyCheck, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            self._refuse_impossible(item)
+        return super()._check_values(value)
+
+
+def register_admin_form_overrides() -> None:
+    """Every Wagtail admin model form: safe choice fields for relations, single-line names without controls."""
+    from django.db import models
+    from wagtail.admin.forms.models import register_form_field_override, registry
+
+    def foreign_key(db_field):
+        # Wagtail's own lookup first (page, image and snippet choosers set their widget), then our field class.
+        return {"form_class": SafeModelChoiceField, **(registry.foreign_key_lookup(db_field) or {})}
+
+    register_form_field_override(models.ForeignKey, override=foreign_key)
+    register_form_field_override(models.ManyToManyField, override={"form_class": SafeModelMultipleChoiceField})
+    # One-line text (names, roles, places, codes; e-mails too): slugs and URLs have their own validators.
+    register_form_field_override(models.CharField, override={"validators": [validate_single_line]})

@@ -18,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
@@ -58,6 +58,32 @@ def _exempt(path: str) -> bool:
     return path.startswith(prefixes)
 
 
+_STATE = "relais_login_state"
+
+
+def _login_state(user) -> dict:
+    """What the middlewares need about an account, worked out once per login rather than on every request."""
+    factor = "device" if user_has_device(user) else ("required" if second_factor_required(user) else "")
+    minutes = (settings.RELAIS_SESSION_IDLE_MINUTES if is_staff_account(user)
+               else settings.RELAIS_SESSION_IDLE_MINUTES_PROFESSIONAL)
+    return {"idle": minutes, "factor": factor}
+
+
+@receiver(user_logged_in)
+def _remember_login_state(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[_STATE] = _login_state(user)
+        session[_LAST_SEEN] = int(time.time())
+
+
+def login_state(request) -> dict:
+    state = request.session.get(_STATE)
+    if state is None:  # a session opened before these rules, or by a path that sent no user_logged_in
+        state = request.session[_STATE] = _login_state(request.user)
+    return state
+
+
 class IdleSessionMiddleware:
     """Ends a logged-in session after ``RELAIS_SESSION_IDLE_MINUTES`` without a request (staff) or the longer
     professional delay; the session's maximum age is ``SESSION_COOKIE_AGE``. The timestamp is written at most once
@@ -67,11 +93,9 @@ class IdleSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user
-        if user.is_authenticated:
+        if request.user.is_authenticated:
             now = int(time.time())
-            minutes = (settings.RELAIS_SESSION_IDLE_MINUTES if is_staff_account(user)
-                       else settings.RELAIS_SESSION_IDLE_MINUTES_PROFESSIONAL)
+            minutes = login_state(request)["idle"]
             last_seen = request.session.get(_LAST_SEEN)
             if last_seen is not None and now - last_seen > minutes * 60:
                 logout(request)
@@ -92,12 +116,12 @@ class SecondFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and not user.is_verified() and not _exempt(request.path):
-            query = urlencode({"next": request.get_full_path()})
-            if user_has_device(user):
-                return redirect(f"{reverse('relais:otp-verify')}?{query}")
-            if second_factor_required(user):
-                return redirect(f"{reverse('relais:otp-setup')}?{query}")
+        if user.is_authenticated and not _exempt(request.path):
+            factor = login_state(request)["factor"]
+            if factor and not user.is_verified():
+                query = urlencode({"next": request.get_full_path()})
+                view = "relais:otp-verify" if factor == "device" else "relais:otp-setup"
+                return redirect(f"{reverse(view)}?{query}")
         return self.get_response(request)
 
 

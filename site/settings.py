@@ -13,9 +13,21 @@ from pathlib import Path
 import dj_database_url
 
 from relais.client import check_proxy_settings
-from relais.env import EnvError, env_base_url, env_bool, env_int, env_list, env_str, load_dev_secret_key, next_redis_db
+from relais.env import (
+    EnvError,
+    env_base_url,
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_str,
+    load_dev_secret_key,
+    next_redis_db,
+)
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# This package's folder: site/ in a checkout, relais/ in an installed wheel (templates, static, locale).
+PROJECT_DIR = Path(__file__).resolve().parent
 
 
 def _leaflet_dir() -> str:
@@ -23,12 +35,20 @@ def _leaflet_dir() -> str:
     import xstatic.pkg.leaflet
 
     return xstatic.pkg.leaflet.BASE_DIR
-VAR_DIR = Path(env_str("RELAIS_VAR_DIR", str(BASE_DIR / "var")))
+
 
 RELAIS_ENV = env_str("RELAIS_ENV", "embedded")
 if RELAIS_ENV not in ("embedded", "production"):
     raise EnvError("RELAIS_ENV", f"must be 'embedded' or 'production', not {RELAIS_ENV!r}")
 PRODUCTION = RELAIS_ENV == "production"
+
+# Data written at run time (SQLite file, collected static files, media). A checkout keeps it in var/ beside
+# manage.py; an installed wheel has no folder of its own, so production names one (static files collected
+# by one command and served by another process must land in the same place).
+if (PROJECT_DIR.parent / "manage.py").is_file():
+    VAR_DIR = Path(env_str("RELAIS_VAR_DIR", str(PROJECT_DIR.parent / "var")))
+else:
+    VAR_DIR = Path(env_str("RELAIS_VAR_DIR", None if PRODUCTION else str(Path.cwd() / "var"), required=PRODUCTION))
 
 DEBUG = env_bool("RELAIS_DEBUG", False)
 
@@ -71,8 +91,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_htmx",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,8 +118,8 @@ MIDDLEWARE = [
     "relais.login_protection.IdleSessionMiddleware",
     "relais.login_protection.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "relais.middleware.AdminQueryGuard",
     # Axes last, as its documentation asks: it turns lockouts into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -108,7 +129,7 @@ ROOT_URLCONF = "relais.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "site" / "templates"],
+        "DIRS": [PROJECT_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -184,12 +205,34 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Background tasks (django-tasks) ----------------------------------------------------------------
+# Work that can wait (index updates, e-mails, the whole-guide PDF) leaves the request as a task.
+# "immediate" runs it at once in the same process (embedded default, tests); "database" stores it in the
+# database for `manage.py db_worker` (django-tasks-db), which production runs next to the app servers.
+RELAIS_TASKS_BACKEND = env_choice("RELAIS_TASKS_BACKEND", "database" if PRODUCTION else "immediate",
+                                  ("immediate", "database"))
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if RELAIS_TASKS_BACKEND == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
+# True when tasks run in a worker: the timeouts of work done there can then be long.
+TASKS_IN_WORKER = RELAIS_TASKS_BACKEND == "database"
+
 # --- Public search (see search/) ------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")
 RELAIS_SEARCH = {
     "BACKEND": "elasticsearch" if ELASTICSEARCH_URL else "database",
     "ELASTICSEARCH_URL": ELASTICSEARCH_URL,
     "INDEX_PREFIX": env_str("ELASTICSEARCH_INDEX_PREFIX", "relais"),
+    # Seconds a visitor's search waits for Elasticsearch before the database answers instead.
+    "TIMEOUT": env_float("RELAIS_SEARCH_TIMEOUT", 2.0),
+    # Seconds an index update waits: long in the worker, as short as a search when it runs in the request.
+    "INDEX_TIMEOUT": env_float("RELAIS_SEARCH_INDEX_TIMEOUT", 30.0 if TASKS_IN_WORKER else 2.0),
+    # Seconds during which, after a failure, searches go straight to the database without asking again.
+    "RETRY_AFTER": env_int("RELAIS_SEARCH_RETRY_AFTER", 30),
 }
 # Wagtail's own search, used by the admin only: the database backend in both modes.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -252,12 +295,13 @@ WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "site" / "locale"]
+LOCALE_PATHS = [PROJECT_DIR / "locale"]
 
 # --- Static and media -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "site" / "static", ("vendor/leaflet", _leaflet_dir())]
+# site/static is the `relais` app's own folder (found with every app's); Leaflet comes from its package.
+STATICFILES_DIRS = [("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Django serves MEDIA_URL itself in the embedded mode only; production leaves public media (image renditions,
@@ -286,6 +330,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Relais <ne-pas-repondre@relais.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_HOST = env_str("EMAIL_HOST", "")
+# Seconds an SMTP exchange may hang: e-mails are tasks, so only the worker waits this long; when tasks run in
+# the request (RELAIS_TASKS_BACKEND=immediate) the default is short.
+EMAIL_TIMEOUT = env_float("EMAIL_TIMEOUT", 30.0 if TASKS_IN_WORKER else 5.0)
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -293,7 +340,6 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = 20
 elif env_str("RELAIS_EMAIL_DIR", ""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env_str("RELAIS_EMAIL_DIR")

@@ -40,6 +40,7 @@ if settings.RELAIS_SERVE_MEDIA:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
+handler400 = "relais.views.bad_request"
 handler403 = "relais.views.permission_denied"
 handler404 = "relais.views.page_not_found"
 handler500 = "relais.views.server_error"

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -62,17 +62,28 @@ def _cache_state() -> str:
 @require_GET
 def healthz(request):
     """State of each dependency; 200 while the database answers (search and websockets can degrade)."""
-    from search.health import search_state
-
     database = _database_state()
+    search = _search_report() if database == "ok" else {"state": "degraded"}
     body = {
         "database": database,
         "cache": _cache_state(),
         "channel_layer": _channel_layer_state(),
-        "search": search_state(),
+        "search": search.pop("state"),
     }
     body["status"] = "ok" if all(v == "ok" for v in body.values()) else ("degraded" if database == "ok" else "down")
+    # Documents the database would index, and those each index holds ("search": "stale" when they differ).
+    body["search_documents"] = search
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def _search_report() -> dict:
+    from search.health import search_report
+
+    try:
+        return dict(search_report())
+    except Exception:
+        logger.exception("healthz: search index check failed")
+        return {"state": "degraded"}
 
 
 @login_required
@@ -105,6 +116,13 @@ def _account_page(request, *, email_form=None, link_form=None, status=200):
 LINK_REQUESTS_PER_HOUR = 5
 
 
+def _valid_within_limit(request, form, scope: str) -> bool:
+    """The form is valid and this client may still ask for a link this hour (a form error says otherwise)."""
+    if form.is_valid() and not ratelimit.hit(request, scope, LINK_REQUESTS_PER_HOUR, 3600):
+        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
+    return form.is_valid()
+
+
 @login_required
 @never_cache
 def account(request):
@@ -116,9 +134,7 @@ def account(request):
 @require_POST
 def email_change(request):
     form = EmailChangeForm(request.POST, user=request.user)
-    if form.is_valid() and not ratelimit.hit(request, "email-change", LINK_REQUESTS_PER_HOUR, 3600):
-        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
-    if not form.is_valid():
+    if not _valid_within_limit(request, form, "email-change"):
         return _account_page(request, email_form=form, status=400)
     accounts.request_email_change(request.user, form.cleaned_data["new_email"])
     messages.success(request, _("Un lien de confirmation a été envoyé à %(email)s. Le courriel de votre compte "
@@ -143,9 +159,7 @@ def email_confirm(request, token):
 @require_POST
 def contact_link_request(request):
     form = ContactLinkRequestForm(request.POST)
-    if form.is_valid() and not ratelimit.hit(request, "contact-link", LINK_REQUESTS_PER_HOUR, 3600):
-        form.add_error(None, _("Trop de demandes : réessayez dans une heure."))
-    if not form.is_valid():
+    if not _valid_within_limit(request, form, "contact-link"):
         return _account_page(request, link_form=form, status=400)
     contact_accounts.request_link(request.user, form.cleaned_data["email"])
     # The same answer whether or not a contact carries this address: the directory is not probed this way.
@@ -168,19 +182,47 @@ def contact_link_confirm(request, token):
     return redirect("relais:account")
 
 
+# JSON endpoints answer their errors in JSON too: a partner's script reads the status and a message, never an
+# HTML page. (Views answer their own refusals; these handlers cover what escapes them.)
+JSON_PATHS = ("/api/", "/indicateurs/api/", "/recherche/suggestions", "/guide/territoire/suggestions/", "/healthz")
+ERROR_MESSAGES = {400: _("Requête invalide."), 403: _("Accès refusé."), 404: _("Adresse inconnue."),
+                  500: _("Erreur du serveur : l'équipe technique est prévenue.")}
+
+
+def wants_json(request) -> bool:
+    return request.path.startswith(JSON_PATHS)
+
+
+def _json_error(status: int):
+    return JsonResponse({"error": str(ERROR_MESSAGES[status]), "status": status}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def bad_request(request, exception=None):
+    if wants_json(request):
+        return _json_error(400)
+    return render(request, "400.html", status=400)
+
+
 def permission_denied(request, exception=None):
     """Every PermissionDenied of the site ends here: logged (relais.access), then the French 403 page."""
     from relais.admin_access import log_refusal
 
     log_refusal(request, "403")
+    if wants_json(request):
+        return _json_error(403)
     return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
+    if wants_json(request):
+        return _json_error(404)
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    if wants_json(request):
+        return _json_error(500)
     # No context processors that might fail again: the template needs nothing but static files.
     return render(request, "500.html", status=500)
 

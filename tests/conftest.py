@@ -5,17 +5,13 @@ benchmarks that print their figures. Markers: see [tool.pytest.ini_options] in p
 """
 
 import os
-import sys
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from relais import roles
-
-# Shared test modules (url_catalogue) are imported by name from this folder.
-sys.path.insert(0, os.path.dirname(__file__))
-from url_catalogue import url_world  # noqa: E402,F401  (fixture: one object of each kind a URL takes)
+from tests.url_catalogue import url_world  # noqa: F401  (fixture: one object of each kind a URL takes)
 
 PASSWORD = "un-mot-de-passe-de-test"
 
@@ -344,3 +340,20 @@ def redis_channel_layer(settings):
     yield make
 
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def dummy_tasks(settings):
+    """Background tasks are queued, not run (django-tasks' dummy backend): ``queued(task)`` lists what the
+    request handed to the worker, with its arguments. Without this fixture tests run tasks at once."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    default_task_backend.clear()
+
+    def queued(task):
+        return [r for r in default_task_backend.results if r.task.func is task.func]
+
+    default_task_backend.queued = queued
+    yield default_task_backend
+    default_task_backend.clear()

@@ -6,17 +6,15 @@ accents and columns right; decimals use a comma there, as Excel in French expect
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
 from meetings.indicators.matrix import Matrix, build_matrix, territoires_of
 from meetings.indicators.models import Indicator
+from relais import tabular
 
 MATRIX_HEADERS = ["Année", "Territoire", "Indicateur", "Code", "Mode de calcul", "Unité", "Cible", "Résultat",
                   "Écart", "Objectif"]
@@ -43,16 +41,11 @@ def _row_cells(matrix: Matrix, row):
 
 
 def matrix_csv(matrices: list[Matrix]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(MATRIX_HEADERS)
-    for matrix in matrices:
-        for row in matrix.rows:
-            ind = row.indicator
-            writer.writerow(_row_cells(matrix, row) + [display_target(ind, row.target),
-                                                       display_value(ind, row.result), display_gap(ind, row.gap),
-                                                       display_reached(row.reached)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [_row_cells(matrix, row) + [display_target(row.indicator, row.target),
+                                       display_value(row.indicator, row.result), display_gap(row.indicator, row.gap),
+                                       display_reached(row.reached)]
+            for matrix in matrices for row in matrix.rows]
+    return tabular.csv_bytes(rows, header=MATRIX_HEADERS)
 
 
 def _cell_number(ws, row: int, column: int, indicator: Indicator, value, *, gap: bool = False, text=None):
@@ -80,7 +73,7 @@ def _header(ws, headers, widths):
 
 
 def matrix_xlsx(matrices: list[Matrix]) -> bytes:
-    workbook = Workbook()
+    workbook = tabular.workbook()
     ws = workbook.active
     ws.title = "Matrice"
     _header(ws, MATRIX_HEADERS, [8, 26, 48, 24, 60, 14, 12, 16, 12, 14])
@@ -111,9 +104,7 @@ def matrix_xlsx(matrices: list[Matrix]) -> bytes:
             _cell_number(trend, line, column, row.indicator, point.target, text="–" if point.target is None else None)
             text = display_value(row.indicator, point.result) if row.indicator.unit == Indicator.Unit.YES_NO else None
             _cell_number(trend, line, column + 1, row.indicator, point.result.value, text=text)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabular.xlsx_bytes(workbook)
 
 
 def report_rows(report: list[dict], year: int, month: int) -> list[list]:
@@ -122,23 +113,17 @@ def report_rows(report: list[dict], year: int, month: int) -> list[list]:
 
 
 def report_csv(report: list[dict], year: int, month: int) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(REPORT_HEADERS)
-    writer.writerows(report_rows(report, year, month))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return tabular.csv_bytes(report_rows(report, year, month), header=REPORT_HEADERS)
 
 
 def report_xlsx(report: list[dict], year: int, month: int) -> bytes:
-    workbook = Workbook()
+    workbook = tabular.workbook()
     ws = workbook.active
     ws.title = f"Reporting {year:04d}-{month:02d}"
     _header(ws, REPORT_HEADERS, [44, 10, 18, 18, 18])
     for values in report_rows(report, year, month):
         ws.append(values)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tabular.xlsx_bytes(workbook)
 
 
 def matrix_filename(year: int, territory, extension: str) -> str:

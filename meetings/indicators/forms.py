@@ -8,11 +8,12 @@ from django.utils.translation import pgettext_lazy
 
 from directory.models import Territory
 from meetings.indicators.compute import Period
+from relais.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class TerritoryChoiceField(forms.ModelChoiceField):
+class TerritoryChoiceField(SafeModelChoiceField):
     def label_from_instance(self, obj):
         if obj.kind == Territory.Kind.DEPARTEMENT:
             return f"{obj.name} (département)"
@@ -25,7 +26,7 @@ class DashboardFilterForm(forms.Form):
     annee = forms.TypedChoiceField(label=_("Année"), coerce=int, required=False)
     territoire = TerritoryChoiceField(label=_("Territoire"), queryset=Territory.objects.none(), required=False,
                                       to_field_name="code", empty_label=_("Tous les territoires"))
-    instances = forms.ModelMultipleChoiceField(label=pgettext_lazy("bodies", "Instances"), queryset=None,
+    instances = SafeModelMultipleChoiceField(label=pgettext_lazy("bodies", "Instances"), queryset=None,
                                                required=False,
                                                widget=forms.CheckboxSelectMultiple,
                                                help_text=_("Aucune case cochée : toutes les instances."))

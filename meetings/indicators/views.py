@@ -21,9 +21,7 @@ from meetings.indicators.forms import DashboardFilterForm, parse_month
 from meetings.indicators.matrix import active_indicators, build_matrix, convention_years, default_year
 from meetings.indicators.models import Indicator
 from meetings.models import Body
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
+from relais import tabular
 
 
 class Filters:
@@ -128,10 +126,7 @@ def export_matrix(request):
         for matrix in matrices:
             matrix.rows = [row for row in matrix.rows if not row.indicator.is_manual]
     content = exports.matrix_xlsx(matrices) if fmt == "xlsx" else exports.matrix_csv(matrices)
-    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else CSV)
-    name = exports.matrix_filename(filters.year, filters.territory, fmt)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return tabular.download(content, exports.matrix_filename(filters.year, filters.territory, fmt))
 
 
 @require_GET
@@ -149,9 +144,7 @@ def operator_report(request):
                             content_type="text/plain; charset=utf-8")
     report = compute.operator_report(year, month, body_ids=body_ids)
     content = exports.report_xlsx(report, year, month) if fmt == "xlsx" else exports.report_csv(report, year, month)
-    response = HttpResponse(content, content_type=XLSX if fmt == "xlsx" else CSV)
-    response["Content-Disposition"] = f'attachment; filename="reporting-operateurs-{year:04d}-{month:02d}.{fmt}"'
-    return response
+    return tabular.download(content, f"reporting-operateurs-{year:04d}-{month:02d}.{fmt}")
 
 
 def _json_row(row) -> dict:

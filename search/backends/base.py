@@ -68,7 +68,16 @@ class SearchBackend:
 
     name = "base"
 
-    def index(self, docs: list[SearchDoc]) -> None:
+    def index(self, docs: list[SearchDoc]) -> dict[str, str]:
+        """Write these documents; returns {key: reason} of any the backend refused (the others are written)."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        """Documents in the index (one count query): what /healthz compares with the database."""
+        raise NotImplementedError
+
+    def keys(self) -> set[str]:
+        """Every key in the index: what ``search_index --sync`` compares with the database."""
         raise NotImplementedError
 
     def delete(self, keys: list[str]) -> None:

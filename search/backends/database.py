@@ -88,12 +88,19 @@ class DatabaseBackend(SearchBackend):
         return connection.vendor
 
     # --- writing -----------------------------------------------------------------------------------------
-    def index(self, docs: list[SearchDoc]) -> None:
+    def index(self, docs: list[SearchDoc]) -> dict[str, str]:
         if not docs:
-            return
+            return {}
         with transaction.atomic():
             SearchDocument.objects.filter(key__in=[d.key for d in docs]).delete()
             self._insert(docs)
+        return {}
+
+    def count(self) -> int:
+        return SearchDocument.objects.count()
+
+    def keys(self) -> set[str]:
+        return set(SearchDocument.objects.values_list("key", flat=True))
 
     def _insert(self, docs: list[SearchDoc]) -> None:
         rows = SearchDocument.objects.bulk_create([_row(d) for d in docs], batch_size=BATCH)

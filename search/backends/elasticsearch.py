@@ -101,9 +101,21 @@ def to_source(doc: SearchDoc) -> dict:
     return source
 
 
+def bulk_reason(item: dict) -> str:
+    """A refused bulk item's reason in one line ("failed to parse field [location]…: illegal latitude…")."""
+    error = item.get("error") or {}
+    if not isinstance(error, dict):
+        return str(error)[:500]
+    reason = error.get("reason") or error.get("type") or "refusé"
+    cause = (error.get("caused_by") or {}).get("reason")
+    return (f"{reason}: {cause}" if cause else str(reason))[:500]
+
+
 def make_client(url: str | None = None) -> Elasticsearch:
+    """A client whose calls give up after ``RELAIS_SEARCH["TIMEOUT"]`` seconds (connecting or waiting for the
+    answer), with no retry: a visitor's search then falls back to the database instead of hanging."""
     conf = settings.RELAIS_SEARCH
-    kwargs = {"request_timeout": conf.get("TIMEOUT", 3), "max_retries": 0, "retry_on_timeout": False}
+    kwargs = {"request_timeout": conf.get("TIMEOUT", 2), "max_retries": 0, "retry_on_timeout": False}
     node_class = conf.get("NODE_CLASS")
     if node_class:
         kwargs["node_class"] = import_string(node_class) if isinstance(node_class, str) else node_class
@@ -113,8 +125,11 @@ def make_client(url: str | None = None) -> Elasticsearch:
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, url: str | None = None, prefix: str | None = None, client: Elasticsearch | None = None):
+    def __init__(self, url: str | None = None, prefix: str | None = None, client: Elasticsearch | None = None,
+                 write_timeout: float | None = None):
         self.client = client or make_client(url)
+        # Index writes run in the task worker or a command: they may wait longer than a visitor's search.
+        self.writer = self.client.options(request_timeout=write_timeout) if write_timeout else self.client
         self.prefix = prefix or settings.RELAIS_SEARCH.get("INDEX_PREFIX", "relais")
 
     def alias(self, kind: str) -> str:
@@ -129,26 +144,76 @@ class ElasticsearchBackend(SearchBackend):
         try:
             for kind, document in DOCUMENTS.items():
                 alias = self.alias(kind)
-                if not self.client.indices.exists_alias(name=alias):
+                if not self.writer.indices.exists_alias(name=alias):
                     concrete = f"{alias}-{int(time.time() * 1000)}"
-                    document.init(index=concrete, using=self.client)
-                    self.client.indices.put_alias(index=concrete, name=alias)
+                    document.init(index=concrete, using=self.writer)
+                    self.writer.indices.put_alias(index=concrete, name=alias)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def _bulk(self, actions: Iterable[dict], *, refresh=False) -> int:
+    def _bulk(self, actions: Iterable[dict], *, refresh=False) -> tuple[int, dict[str, str]]:
+        """Write the actions; (written, {key: reason} of the documents Elasticsearch refused).
+
+        Per-document errors never stop the others: a refused document (a 4xx, e.g. a latitude out of range)
+        is returned with its reason; only a server that cannot take writes at all (network, 429, 5xx)
+        raises BackendUnavailable.
+        """
         try:
-            count, _ = bulk(self.client, actions, chunk_size=1000, refresh=refresh, raise_on_error=True)
-            return count
+            count, errors = bulk(self.writer, actions, chunk_size=1000, refresh=refresh, raise_on_error=False)
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        rejected, transient = {}, []
+        for error in errors:
+            item = next(iter(error.values()), {}) if isinstance(error, dict) else {}
+            status = int(item.get("status") or 0)
+            if status == 429 or status >= 500 or not status:
+                transient.append(item)
+            else:
+                rejected[str(item.get("_id"))] = bulk_reason(item)
+        if transient:
+            raise BackendUnavailable(f"{len(transient)} écriture(s) refusée(s) par le serveur : "
+                                     f"{bulk_reason(transient[0])}")
+        return count, rejected
+
+    def index(self, docs: list[SearchDoc]) -> dict[str, str]:
+        """Index these documents; returns {key: reason} of those Elasticsearch refused (the rest are written)."""
+        if not docs:
+            return {}
+        self.ensure_indices()
+        _, rejected = self._bulk(({"_op_type": "index", "_index": self.alias(d.kind), "_id": d.key,
+                                   "_source": to_source(d)} for d in docs), refresh="wait_for")
+        for key, reason in rejected.items():
+            logger.warning("search: Elasticsearch refused %s: %s", key, reason)
+        return rejected
+
+    def count(self) -> int:
+        """Documents behind the aliases (one _count request). Reading creates nothing: while the indices are
+        missing (a restart without data), searches keep falling back to the database."""
+        try:
+            return int(self.client.count(index=",".join(self.aliases()), ignore_unavailable=True)["count"])
+        except es_exceptions.NotFoundError:
+            return 0
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def index(self, docs: list[SearchDoc]) -> None:
-        if not docs:
-            return
-        self.ensure_indices()
-        self._bulk(({"_op_type": "index", "_index": self.alias(d.kind), "_id": d.key, "_source": to_source(d)}
-                    for d in docs), refresh="wait_for")
+    def keys(self, *, page: int = 1000) -> set[str]:
+        """Every key in the index, read in pages sorted by key (search_after): what ``--sync`` diffs."""
+        found: set[str] = set()
+        try:
+            after = None
+            while True:
+                extra = {"search_after": after} if after else {}
+                response = self.writer.search(index=",".join(self.aliases()), size=page, source=False,
+                                              sort=[{"key": "asc"}], **extra)
+                hits = response["hits"]["hits"]
+                found.update(hit["_id"] for hit in hits)
+                if len(hits) < page:
+                    return found
+                after = hits[-1]["sort"]
+        except es_exceptions.NotFoundError:  # no index yet (a restart without data): everything is missing
+            return found
+        except UNAVAILABLE as exc:
+            raise BackendUnavailable(str(exc)) from exc
 
     def delete(self, keys: list[str]) -> None:
         if not keys:
@@ -158,17 +223,19 @@ class ElasticsearchBackend(SearchBackend):
         actions = [{"_op_type": "delete", "_index": self.alias(kind), "_id": key}
                    for key, kind in kinds.items() if kind in DOCUMENTS]
         try:
-            bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+            bulk(self.writer, actions, refresh="wait_for", raise_on_error=False)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
 
-    def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
-        """Fill new indices, then move every alias in one call and drop the old indices."""
+    def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None,
+                rejected: dict[str, str] | None = None) -> int:
+        """Fill new indices, then move every alias in one call and drop the old indices. Documents refused
+        one by one do not stop the rebuild: they are added to ``rejected`` (key → reason)."""
         stamp = int(time.time() * 1000)
         new = {kind: f"{self.alias(kind)}-{stamp}" for kind in DOCUMENTS}
         try:
             for kind, document in DOCUMENTS.items():
-                document.init(index=new[kind], using=self.client)
+                document.init(index=new[kind], using=self.writer)
             count = 0
 
             def actions():
@@ -179,19 +246,21 @@ class ElasticsearchBackend(SearchBackend):
                         progress(count)
                     yield {"_op_type": "index", "_index": new[doc.kind], "_id": doc.key, "_source": to_source(doc)}
 
-            self._bulk(actions())
-            self.client.indices.refresh(index=",".join(new.values()))
+            _, refused = self._bulk(actions())
+            if rejected is not None:
+                rejected.update(refused)
+            self.writer.indices.refresh(index=",".join(new.values()))
             swap, old = [], []
             for kind in DOCUMENTS:
                 alias = self.alias(kind)
-                if self.client.indices.exists_alias(name=alias):
-                    for index_name in self.client.indices.get_alias(name=alias):
+                if self.writer.indices.exists_alias(name=alias):
+                    for index_name in self.writer.indices.get_alias(name=alias):
                         swap.append({"remove": {"index": index_name, "alias": alias}})
                         old.append(index_name)
                 swap.append({"add": {"index": new[kind], "alias": alias}})
-            self.client.indices.update_aliases(actions=swap)
+            self.writer.indices.update_aliases(actions=swap)
             for index_name in old:
-                self.client.indices.delete(index=index_name, ignore_unavailable=True)
+                self.writer.indices.delete(index=index_name, ignore_unavailable=True)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
         if progress:

@@ -51,6 +51,26 @@ def test_editor_edits_own_organisation_and_history_records_it(client_as, partner
     assert record.changes["description"] == ["", "Nouvelle description."]
 
 
+def test_admin_refuses_a_latitude_out_of_range(client_as, dept_admin, two_orgs):
+    mine, _other = two_orgs
+    client = client_as(dept_admin)
+    data = {"name": mine.name, "slug": mine.slug, "status": "published", "typologie": "mission-locale",
+            "territories": [t.pk for t in mine.territories.all()], "commune": mine.commune_id,
+            "latitude": "95.5", "longitude": "2.77"}
+    response = client.post(url("organisation", "edit", mine.pk), data)
+    assert response.status_code == 200  # the form again, with the message
+    assert "La latitude doit être comprise entre -90 et 90" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.latitude != 95.5
+    data.update(latitude="50.29", longitude="-200")
+    response = client.post(url("organisation", "edit", mine.pk), data)
+    assert "La longitude doit être comprise entre -180 et 180" in response.content.decode()
+    data.update(longitude="2.77")
+    assert client.post(url("organisation", "edit", mine.pk), data).status_code == 302
+    mine.refresh_from_db()
+    assert (mine.latitude, mine.longitude) == (50.29, 2.77)
+
+
 def test_editor_cannot_touch_another_organisation(client_as, partner_editor, two_orgs):
     _mine, other = two_orgs
     client = client_as(partner_editor)

@@ -61,6 +61,7 @@ def test_dry_run_writes_nothing(tmp_path, territories):
     (dict(STRUCTURE, telephone="pas un numéro"), "structures[1]", "telephone"),
     (dict(STRUCTURE, horaires_accueil="tous les jours"), "structures[1]", "horaires_accueil"),
     (dict(STRUCTURE, reseaux_porteurs=["inconnu"]), "structures[1]", "reseaux_porteurs"),
+    (dict(STRUCTURE, latitude=95.5), "structures[1]", "latitude"),
 ])
 def test_json_errors_name_row_and_field_and_write_nothing(tmp_path, territories, broken, row, field):
     good = dict(STRUCTURE, id="dora--1", nom="Structure valide")

@@ -100,3 +100,9 @@ def guide_tree(site_pages):
         page.save_revision().publish()
     return {"home": home, "index": index, "theme": theme, "article": ArticlePage.objects.get(pk=article.pk),
             "path": path_page}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Built documents (the guide's PDF) go to this test's own folder, not to var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")

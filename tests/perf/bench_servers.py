@@ -1,4 +1,4 @@
-"""Which HTTP server for production: Daphne (make run) against gunicorn with uvicorn workers (README).
+"""Which HTTP server for production: Daphne (make run) against gunicorn's sync WSGI workers (README).
 
 Each server is started on a free loopback port with the same code and an empty SQLite file; a bounded load
 (kept-alive connections from a few threads, a fixed number of requests) hits the login page (template, CSRF,
@@ -97,9 +97,9 @@ def test_bench_http_servers(tmp_path):
     servers = {
         "daphne, 1 process": lambda port: [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port),
                                            "relais.asgi:application"],
-        "gunicorn + 2 uvicorn workers": lambda port: [
-            str(BIN / "gunicorn"), "relais.asgi:application", "-k", "uvicorn_worker.UvicornWorker", "-w", "2",
-            "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+        "gunicorn, 2 WSGI workers": lambda port: [
+            str(BIN / "gunicorn"), "relais.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+            "--log-level", "warning"],
     }
     results = {}
     for name, command in servers.items():

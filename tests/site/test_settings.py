@@ -114,3 +114,31 @@ def test_production_links_come_from_the_base_url_and_feed_wagtail(tmp_path):
     guessed = run_manage("check", env_extra={k: v for k, v in PROD_ENV.items() if k != "RELAIS_BASE_URL"},
                          tmp_path=tmp_path)
     assert "environment variable RELAIS_BASE_URL is required" in guessed.stderr
+
+
+def test_tasks_run_at_once_by_default_and_in_a_database_worker_in_production(tmp_path):
+    code = ("from django.conf import settings as s; print(s.TASKS['default']['BACKEND'], "
+            "s.RELAIS_SEARCH['TIMEOUT'], s.RELAIS_SEARCH['INDEX_TIMEOUT'], s.EMAIL_TIMEOUT)")
+    embedded = run_manage("shell", "--no-imports", "-c", code, tmp_path=tmp_path)
+    assert embedded.returncode == 0, embedded.stderr
+    assert embedded.stdout.split() == ["django_tasks.backends.immediate.ImmediateBackend", "2.0", "2.0", "5.0"]
+    production = run_manage("shell", "--no-imports", "-c", code, env_extra=PROD_ENV, tmp_path=tmp_path)
+    assert production.returncode == 0, production.stderr
+    # In the worker, index updates and SMTP may take their time; a visitor's search still gives up after 2 s.
+    assert production.stdout.split() == ["django_tasks_db.DatabaseBackend", "2.0", "30.0", "30.0"]
+    chosen = run_manage("shell", "--no-imports", "-c", code, tmp_path=tmp_path, env_extra={
+        **PROD_ENV, "RELAIS_TASKS_BACKEND": "immediate", "RELAIS_SEARCH_TIMEOUT": "0.5", "EMAIL_TIMEOUT": "8"})
+    assert chosen.returncode == 0, chosen.stderr
+    assert chosen.stdout.split() == ["django_tasks.backends.immediate.ImmediateBackend", "0.5", "2.0", "8.0"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("RELAIS_TASKS_BACKEND", "celery"), ("RELAIS_SEARCH_TIMEOUT", "0"), ("RELAIS_SEARCH_TIMEOUT", "vite"),
+     ("EMAIL_TIMEOUT", "-1")],
+)
+def test_a_wrong_task_or_timeout_value_names_its_variable(tmp_path, name, value):
+    result = run_manage("check", env_extra={name: value}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert f"environment variable {name} " in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,6 +1,6 @@
 """The URL catalogue covers every pattern of the resolver, and each URL lands on its own pattern."""
 
-from url_catalogue import catalogue, patterns, resolves_to_own_pattern
+from tests.url_catalogue import catalogue, patterns, resolves_to_own_pattern
 
 
 def test_every_url_pattern_has_a_concrete_url(url_world):

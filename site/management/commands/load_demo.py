@@ -19,9 +19,20 @@ APP_LOADERS = [
 class Command(BaseCommand):
     help = "Charge les données de démonstration (idempotent : relancer ne change rien)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Charge aussi en production : seulement pour vérifier une installation de préproduction sur une "
+                 "base jetable (les comptes de démonstration ont un mot de passe public).")
+
     def handle(self, *args, **options):
+        if settings.PRODUCTION and not options["allow_production"]:
+            raise CommandError("Les données de démonstration ne se chargent pas en production (RELAIS_ENV=production). "
+                               "Pour vérifier une préproduction sur une base jetable : --allow-production.")
         if settings.PRODUCTION:
-            raise CommandError("Les données de démonstration ne se chargent pas en production (RELAIS_ENV=production).")
+            self.stderr.write(self.style.WARNING(
+                "Production : données et comptes de démonstration chargés à la demande (--allow-production). "
+                "Base de préproduction uniquement : supprimez-la après la vérification."))
 
         def log(message):
             self.stdout.write(f"  {message}")

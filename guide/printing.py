@@ -1,0 +1,173 @@
+"""The whole-guide PDF: built once per key by a background task into storage, then served from there.
+
+Rendering the whole guide with WeasyPrint takes about 100 s of CPU, so a request never renders it. A key is
+(theme or whole guide, reader's territory). ``request_document`` serves the stored file when it matches the
+current ``source_version`` (guide pages published, directory changed); otherwise it queues at most one build
+for the key (the ``GuideDocument`` row is the lock) and the view answers with a page that says the document
+is being prepared. A visitor (client address) can have one build of their own queued at a time.
+With the immediate task backend (embedded default, tests) the build happens at once and the file is served.
+"""
+
+import hashlib
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from guide.models import GuideDocument
+from guide.territory import COOKIE_NAME, reader_territory
+from relais.client import client_ip
+from relais.links import absolute_url
+
+logger = logging.getLogger(__name__)
+
+# A queued build not finished after this long is taken as lost (worker stopped): the next request queues one.
+BUILD_STALE_SECONDS = 15 * 60
+READY, PREPARING, BUSY = "ready", "preparing", "busy"
+
+
+def visitor_address(request) -> str:
+    """The address a visitor's builds are counted against (one at a time): the proxy-aware client address."""
+    return client_ip(request)
+
+
+def source_version() -> str:
+    """Changes whenever the printed content may: a page published or unpublished, a partner, service or
+    territory changed (the guide's partner-list version, bumped by the directory's signals, plus the
+    directory's own dates and counts, which survive a cache flush)."""
+    from wagtail.models import Page
+
+    from directory.models import Organisation, Service, Territory
+    from guide import partners
+
+    pages = Page.objects.live().aggregate(last=Max("last_published_at"), n=Count("id"))
+    orgs = Organisation.objects.aggregate(last=Max("updated_at"), n=Count("id"))
+    services = Service.objects.aggregate(last=Max("updated_at"), n=Count("id"))
+    parts = [pages["last"], pages["n"], orgs["last"], orgs["n"], services["last"], services["n"],
+             Territory.objects.count(), cache.get_or_set(partners.VERSION_KEY, 1, None)]
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
+
+
+def document_key(theme_slug: str, territory_code: str) -> str:
+    return f"{theme_slug or '-'}:{territory_code or '-'}"
+
+
+def download_name(theme_slug: str) -> str:
+    return "guide-relais" + (f"-{theme_slug}" if theme_slug else "") + ".pdf"
+
+
+def is_current(document: GuideDocument, version: str) -> bool:
+    return bool(document.file) and document.version == version and default_storage.exists(document.file.name)
+
+
+def request_document(request, theme_slug: str) -> tuple[str, GuideDocument]:
+    """(READY, document) to serve; (PREPARING, document) while a build is queued or running; (BUSY, document)
+    when this visitor already has another build queued."""
+    from guide import tasks
+
+    territory = reader_territory(request)
+    code = territory.code if territory else ""
+    key = document_key(theme_slug, code)
+    version = source_version()
+    document, _created = GuideDocument.objects.get_or_create(
+        key=key, defaults={"theme_slug": theme_slug, "territory_code": code})
+    if is_current(document, version):
+        return READY, document
+    now = timezone.now()
+    stale_before = now - timedelta(seconds=BUILD_STALE_SECONDS)
+    if (document.building_version == version and document.build_requested_at
+            and document.build_requested_at > stale_before):
+        return PREPARING, document  # someone already asked for this version
+    slot = "guide:pdf:visitor:" + hashlib.sha256(visitor_address(request).encode()).hexdigest()[:32]
+    if not cache.add(slot, key, BUILD_STALE_SECONDS):
+        return BUSY, document
+    claimed = (GuideDocument.objects.filter(pk=document.pk)
+               .filter(~Q(building_version=version) | Q(build_requested_at__isnull=True)
+                       | Q(build_requested_at__lt=stale_before))
+               .update(building_version=version, build_requested_at=now))
+    if not claimed:  # another request won the row between our read and our update
+        cache.delete(slot)
+        return PREPARING, document
+    try:
+        tasks.build_guide_pdf.enqueue(document.pk, version, slot)
+    except Exception:
+        release(document.pk, version, slot)
+        raise
+    document.refresh_from_db()
+    return (READY if is_current(document, version) else PREPARING), document
+
+
+def release(document_id: int, version: str, slot: str = "") -> None:
+    """Drop the claim of a build (done or failed) and the visitor's slot."""
+    GuideDocument.objects.filter(pk=document_id, building_version=version).update(
+        building_version="", build_requested_at=None)
+    if slot:
+        cache.delete(slot)
+
+
+def _render_request(theme_slug: str, territory_code: str):
+    """A GET request as an anonymous reader with this theme and territory: the worker has no real one.
+    Anonymous on purpose: the stored file is shared by every reader, so it shows only public content."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpRequest, QueryDict
+    from django.urls import reverse
+    from wagtail.models import Site
+
+    base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = reverse("guide:print-pdf")
+    request.GET = QueryDict(mutable=True)
+    if theme_slug:
+        request.GET["theme"] = theme_slug
+    request.COOKIES = {COOKIE_NAME: territory_code} if territory_code else {}
+    request.META = {"SERVER_NAME": base.hostname or "localhost",
+                    "SERVER_PORT": str(base.port or (443 if base.scheme == "https" else 80)),
+                    "HTTP_HOST": base.netloc or "localhost"}
+    request.user = AnonymousUser()
+    request._wagtail_site = Site.objects.filter(is_default_site=True).first()
+    return request
+
+
+def render_pdf(theme_slug: str, territory_code: str) -> bytes:
+    """The PDF bytes (the slow part: WeasyPrint)."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    from guide.views import _inline_css, _offline_fetcher, _printable_context
+
+    request = _render_request(theme_slug, territory_code)
+    context = _printable_context(request)
+    context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css", "guide/css/guide-print.css")
+    html = render_to_string("guide/print_pdf.html", context, request=request)
+    return HTML(string=html, base_url=absolute_url("/"), url_fetcher=_offline_fetcher()).write_pdf()
+
+
+def build(document_id: int, requested_version: str, slot: str = "") -> bool:
+    """Render one key into storage (the task's body). The version recorded is the one read before rendering:
+    a change during the build leaves the file stale, so the next request queues a fresh one."""
+    document = GuideDocument.objects.filter(pk=document_id).first()
+    if document is None:
+        release(document_id, requested_version, slot)
+        return False
+    try:
+        version = source_version()
+        pdf = render_pdf(document.theme_slug, document.territory_code)
+        name = "generated/guide/{}-{}.pdf".format(
+            download_name(document.theme_slug).removesuffix(".pdf"),
+            hashlib.sha256(f"{document.key}|{version}".encode()).hexdigest()[:16])
+        saved = default_storage.save(name, ContentFile(pdf))
+        old = document.file.name if document.file else ""
+        GuideDocument.objects.filter(pk=document.pk).update(file=saved, version=version, built_at=timezone.now())
+        if old and old != saved:
+            default_storage.delete(old)
+        logger.info("guide: PDF %s built (%d bytes)", document.key, len(pdf))
+        return True
+    finally:
+        release(document_id, requested_version, slot)
