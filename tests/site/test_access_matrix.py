@@ -23,9 +23,9 @@ from django.contrib.messages import constants as message_levels
 from django.shortcuts import resolve_url
 from django.test import Client
 from guardian.shortcuts import assign_perm
-from url_catalogue import catalogue, patterns
 
 from directory.permissions import assign_editor
+from tests.url_catalogue import catalogue, patterns
 
 OK, LOGIN, DENIED, GET_REFUSED = "ok", "login", "denied", "get-refused"
 
