@@ -13,13 +13,14 @@ class DirectoryConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from directory import history
-        from directory.models import Contact, Organisation, Service
-        from directory.permissions import contact_policy, organisation_policy, service_policy
+        from directory.models import Contact, Organisation, Service, Territory
+        from directory.permissions import contact_policy, organisation_policy, service_policy, territory_policy
 
         history.connect()
         register_permission_policy(Organisation, organisation_policy)
         register_permission_policy(Service, service_policy)
         register_permission_policy(Contact, contact_policy)
+        register_permission_policy(Territory, territory_policy)
 
         from directory.personal_data import DirectoryContacts
         from relais import personal_data

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from directory.models import Contact, Organisation, Service
+from directory.models import Contact, Organisation, Service, Territory
 from relais.permissions import can, objects_for
 
 CHANGE_ORGANISATION = "directory.change_organisation"
@@ -111,6 +111,17 @@ class OrganisationChildPermissionPolicy(_GlobalFirstPolicy):
         return self.model._default_manager.filter(organisation__in=organisations_editable_by(user))
 
 
+class TerritoryPermissionPolicy(ModelPermissionPolicy):
+    """Territories are public reference data: whoever keeps an organisation up to date may choose its commune
+    in the admin's territory chooser (and nothing more: no listing, no change)."""
+
+    def user_has_permission(self, user, action):
+        if action == "choose" and organisation_policy.user_has_permission(user, "change"):
+            return True
+        return super().user_has_permission(user, action)
+
+
 organisation_policy = OrganisationPermissionPolicy(Organisation)
 service_policy = OrganisationChildPermissionPolicy(Service)
 contact_policy = OrganisationChildPermissionPolicy(Contact)
+territory_policy = TerritoryPermissionPolicy(Territory)

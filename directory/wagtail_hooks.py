@@ -22,6 +22,7 @@ from directory import admin_views, vocabulary
 from directory.history import acting_as
 from directory.models import Contact, Organisation, Service, Territory
 from directory.permissions import organisations_editable_by
+from relais.admin_access import ScopedSnippetChooserViewSet
 from relais.permissions import can
 
 
@@ -76,6 +77,7 @@ class CopyView(TrackedWriteMixin, ObjectPermissionMixin, snippet_views.CopyView)
 
 
 class ScopedViewSet(SnippetViewSet):
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     edit_view_class = EditView
     add_view_class = CreateView
     delete_view_class = DeleteView
@@ -206,6 +208,7 @@ class ContactViewSet(ScopedViewSet):
 
 class TerritoryViewSet(SnippetViewSet):
     model = Territory
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "site"
     menu_label = _("Territoires")
     list_display = ["name", "code", "kind", "parent"]

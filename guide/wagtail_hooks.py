@@ -11,10 +11,12 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from guide.models import Feedback, GlossaryTerm
+from relais.admin_access import ScopedSnippetChooserViewSet
 from relais.permissions import can, require
 
 
 class GlossaryViewSet(SnippetViewSet):
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     model = GlossaryTerm
     icon = "openquote"
     menu_label = _("Glossaire")
@@ -23,6 +25,7 @@ class GlossaryViewSet(SnippetViewSet):
 
 
 class FeedbackViewSet(SnippetViewSet):
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     model = Feedback
     icon = "mail"
     menu_label = _("Retours des jeunes")

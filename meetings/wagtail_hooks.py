@@ -6,9 +6,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from meetings.models import Body, Meeting
+from relais.admin_access import ScopedSnippetChooserViewSet
 
 
 class BodyViewSet(SnippetViewSet):
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     model = Body
     icon = "group"
     # Not the bare word "Instances": Wagtail's French catalogue translates that msgid as "Occurrences".
@@ -31,6 +33,7 @@ class BodyViewSet(SnippetViewSet):
 
 
 class MeetingViewSet(SnippetViewSet):
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     model = Meeting
     icon = "date"
     menu_label = _("Séances")

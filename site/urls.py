@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from relais import login_protection, views
+from relais.admin_access import protect_admin_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -14,7 +15,8 @@ urlpatterns = [
     # Throttled (relais.login_protection); the same name and path as Wagtail's, matched first.
     path("admin/password_reset/", login_protection.ThrottledPasswordResetView.as_view(),
          name="wagtailadmin_password_reset"),
-    path("admin/", include(wagtailadmin_urls)),
+    # Every admin view goes through relais.admin_access (who may reach which part of the admin).
+    path("admin/", include(protect_admin_urls(wagtailadmin_urls.urlpatterns))),
     path("documents/", include(wagtaildocs_urls)),
     path("espace-pro/", include(("relais.pro_urls", "relais"), namespace="relais")),
     path("annuaire/", include("directory.urls")),
@@ -39,5 +41,6 @@ if settings.RELAIS_SERVE_MEDIA:
 urlpatterns += [path("", include(wagtail_urls))]
 
 handler400 = "relais.views.bad_request"
+handler403 = "relais.views.permission_denied"
 handler404 = "relais.views.page_not_found"
 handler500 = "relais.views.server_error"

@@ -185,7 +185,7 @@ def contact_link_confirm(request, token):
 # JSON endpoints answer their errors in JSON too: a partner's script reads the status and a message, never an
 # HTML page. (Views answer their own refusals; these handlers cover what escapes them.)
 JSON_PATHS = ("/api/", "/indicateurs/api/", "/recherche/suggestions", "/guide/territoire/suggestions/", "/healthz")
-ERROR_MESSAGES = {400: _("Requête invalide."), 404: _("Adresse inconnue."),
+ERROR_MESSAGES = {400: _("Requête invalide."), 403: _("Accès refusé."), 404: _("Adresse inconnue."),
                   500: _("Erreur du serveur : l'équipe technique est prévenue.")}
 
 
@@ -202,6 +202,16 @@ def bad_request(request, exception=None):
     if wants_json(request):
         return _json_error(400)
     return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    """Every PermissionDenied of the site ends here: logged (relais.access), then the French 403 page."""
+    from relais.admin_access import log_refusal
+
+    log_refusal(request, "403")
+    if wants_json(request):
+        return _json_error(403)
+    return render(request, "403.html", status=403)
 
 
 def page_not_found(request, exception=None):
