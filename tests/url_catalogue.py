@@ -1,6 +1,6 @@
 """Every URL pattern of the project, with a concrete URL: the base of tests that walk the whole site.
 
-    from url_catalogue import catalogue          # tests/ is on sys.path (tests/conftest.py)
+    from tests.url_catalogue import catalogue
 
     def test_something(url_world):               # fixture: one object of each kind a URL takes
         for entry in catalogue(url_world):       # -> list[Entry(name, route, url, methods)]
