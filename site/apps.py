@@ -13,10 +13,11 @@ class RelaisConfig(AppConfig):
         csp.install_admin_markers()  # the Wagtail admin without inline scripts (Content-Security-Policy)
 
         from relais import roles
-        from relais.forms import register_admin_form_overrides
+        from relais.forms import install_inline_row_guard, register_admin_form_overrides
 
         roles.connect_signals()
         register_admin_form_overrides()
+        install_inline_row_guard()
 
         from relais import (
             login_protection,  # noqa: F401 - counts failed logins per address (user_login_failed)

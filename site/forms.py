@@ -115,3 +115,36 @@ def register_admin_form_overrides() -> None:
     register_form_field_override(models.ManyToManyField, override={"form_class": SafeModelMultipleChoiceField})
     # One-line text (names, roles, places, codes; e-mails too): slugs and URLs have their own validators.
     register_form_field_override(models.CharField, override={"validators": [validate_single_line]})
+
+
+def install_inline_row_guard() -> None:
+    """Inline rows of admin forms (modelcluster's child formsets, e.g. a body's members) carry their row id in a
+    hidden field; modelcluster parses it without a guard, so a tampered id ("²", a 20-digit number, NUL) was a
+    server error. A row whose id cannot be a key is built as a new row, and its id field, made safe, refuses the
+    value with the form's message. Called from RelaisConfig.ready."""
+    from django.forms.models import BaseModelFormSet
+    from modelcluster.forms import BaseChildFormSet
+
+    if getattr(BaseChildFormSet, "_relais_guarded", False):
+        return
+    original = BaseChildFormSet._construct_form
+
+    def _construct_form(self, i, **kwargs):
+        pk = self.model._meta.pk
+        if self.is_bound and i < self.initial_form_count():
+            value = self.data.get(f"{self.add_prefix(i)}-{pk.name}", "")
+            if value not in ("", None) and not is_possible_key(pk, value):
+                form = super(BaseModelFormSet, self)._construct_form(i, instance=self.model(), **kwargs)
+                return _safe_row_id(form, pk.name)
+        return _safe_row_id(original(self, i, **kwargs), pk.name)
+
+    BaseChildFormSet._construct_form = _construct_form
+    BaseChildFormSet._relais_guarded = True
+
+
+def _safe_row_id(form, name):
+    field = form.fields.get(name)
+    if isinstance(field, forms.ModelChoiceField) and not isinstance(field, SafeModelChoiceField):
+        form.fields[name] = SafeModelChoiceField(field.queryset, required=field.required, widget=field.widget,
+                                                 initial=field.initial)
+    return form

@@ -191,8 +191,8 @@ FORM_VALUES = {
     "huge": "x" * 100_000,
 }
 ADMIN_VALUES = {label: FORM_VALUES[label] for label in ("nul-inside", "tab-formula")}
-# Formset bookkeeping: management counts, and the hidden ids of inline rows (a tampered row id is
-# modelcluster's to refuse; see the report of this suite).
+# Formset bookkeeping: management counts, and the hidden ids of inline rows (tampered row ids have their own
+# test below, test_tampered_inline_row_ids_are_refused_not_crashed).
 NOT_FUZZED = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS", "-id", "-ORDER", "-DELETE")
 ADD_VALUES = {"nul-inside": FORM_VALUES["nul-inside"]}
 FRENCH_ERROR = re.compile(
@@ -463,3 +463,19 @@ def test_json_endpoints_answer_errors_in_json(url_world, dept_admin):
     admin = _client(dept_admin)
     refused = admin.get("/indicateurs/api/indicateurs/", {"instances": "99999999999999999999"})
     assert refused.status_code == 400 and _is_json_response(refused)
+
+
+def test_tampered_inline_row_ids_are_refused_not_crashed(url_world, superuser):
+    """A body's member rows carry their id in a hidden field: a tampered id is refused with the form's message."""
+    from meetings.models import BodyMember
+
+    client = _client(superuser)
+    url = f"/admin/snippets/meetings/body/edit/{url_world.body.pk}/"
+    data = _form_data(client.get(url).content.decode(), "form#w-editor-form")
+    base = {name: values if len(values) > 1 else (values[0] if values else "") for name, values in data.items()}
+    id_fields = [name for name in base if name.startswith("members-") and name.endswith("-id") and base[name]]
+    assert id_fields, "the body has member rows"
+    failures = []
+    _fuzz_form(client, url, base, [BodyMember], failures, fields=id_fields,
+               values={**ADMIN_VALUES, "superscript-2": "²", "huge-number": "99999999999999999999", "word": "abc"})
+    assert not failures, "\n".join(failures)
