@@ -37,11 +37,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_up(port: int, process: subprocess.Popen, deadline: float = 90) -> None:
+def _wait_until_up(port: int, process: subprocess.Popen, log: Path, deadline: float = 90) -> None:
     end = time.monotonic() + deadline
     while time.monotonic() < end:
         if process.poll() is not None:
-            pytest.fail(f"server exited early: {process.stderr.read().decode()[-2000:]}")
+            pytest.fail(f"server exited early: {log.read_text(errors='replace')[-2000:]}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
             conn.request("GET", "/healthz")
@@ -104,10 +104,12 @@ def test_bench_http_servers(tmp_path):
     results = {}
     for name, command in servers.items():
         port = _free_port()
-        process = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.PIPE)
+        # The server's log goes to a file: a pipe nobody reads fills up and blocks the server mid-benchmark.
+        log = tmp_path / f"{name.split(',')[0]}.log"
+        with log.open("wb") as stderr:
+            process = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            _wait_until_up(port, process)
+            _wait_until_up(port, process, log)
             for path in PATHS:
                 _load(port, path, WARM_UP)  # imports, template loading
                 results[(name, path)] = _load(port, path)
