@@ -231,21 +231,11 @@ class ThrottledPasswordResetView(PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data.get("email", "").strip().lower()
         per_address = ratelimit.hit(self.request, "password-reset", settings.RELAIS_PASSWORD_RESET_LIMIT, 3600)
-        per_account = per_address and _account_hit(email)
-        if not (per_address and per_account):
+        per_account = per_address and ratelimit.hit_key("password-reset-account", email,
+                                                         settings.RELAIS_PASSWORD_RESET_LIMIT, 3600)
+        if not per_account:
             form.add_error(None, _("Trop de demandes de réinitialisation : réessayez dans une heure. Si le "
                                    "courriel n'arrive pas, vérifiez les indésirables ou contactez "
                                    "l'administrateur du département."))
             return self.form_invalid(form)
         return super().form_valid(form)
-
-
-def _account_hit(email: str) -> bool:
-    """At most ``RELAIS_PASSWORD_RESET_LIMIT`` reset e-mails per address typed, per hour, from anywhere."""
-    key = f"relais:rate:password-reset-account:{email}"
-    cache.add(key, 0, 3600)
-    try:
-        return cache.incr(key) <= settings.RELAIS_PASSWORD_RESET_LIMIT
-    except ValueError:
-        cache.set(key, 1, 3600)
-        return True

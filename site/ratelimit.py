@@ -12,7 +12,12 @@ from relais.client import client_ip
 
 def hit(request, scope: str, limit: int, window_seconds: int) -> bool:
     """Count one action of this client in ``scope``; True while it is within ``limit`` per window, else False."""
-    key = f"relais:rate:{scope}:{client_ip(request) or 'unknown'}"
+    return hit_key(scope, client_ip(request) or "unknown", limit, window_seconds)
+
+
+def hit_key(scope: str, who: str, limit: int, window_seconds: int) -> bool:
+    """The same count for another subject than the client address (e.g. the account a reset e-mail goes to)."""
+    key = f"relais:rate:{scope}:{who}"
     cache.add(key, 0, window_seconds)
     try:
         count = cache.incr(key)
