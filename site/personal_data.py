@@ -7,6 +7,7 @@ rows that indicators count (an attendance stays an attendance, under "Personne e
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -63,12 +64,8 @@ def erase(person: Person) -> dict:
 def scrub(value, needles: list[str], replacement: str):
     """``value`` (str, list or dict from a JSON field) with every needle replaced, case-insensitively."""
     if isinstance(value, str):
-        lowered = value.lower()
-        for needle in needles:
-            if needle and needle.lower() in lowered:
-                start = lowered.index(needle.lower())
-                value = value[:start] + replacement + value[start + len(needle):]
-                lowered = value.lower()
+        for needle in filter(None, needles):
+            value = re.sub(re.escape(needle), replacement, value, flags=re.IGNORECASE)
         return value
     if isinstance(value, list):
         return [scrub(item, needles, replacement) for item in value]

@@ -125,3 +125,10 @@ def test_command_exports_and_erases(person_everywhere, capsys):
         call_command("personal_data", "erase", "--email", EMAIL)
     call_command("personal_data", "erase", "--email", EMAIL, "--name", NAME, "--yes")
     assert rows_naming("Exemplaire") == {}
+
+
+def test_scrub_replaces_every_occurrence_in_nested_values():
+    from relais.personal_data import scrub
+
+    value = {"nom": [NAME, f"{NAME.upper()} puis {NAME}"], "n": 3}
+    assert scrub(value, [NAME], "X") == {"nom": ["X", "X puis X"], "n": 3}
