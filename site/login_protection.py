@@ -7,6 +7,7 @@ every staff account, required for the roles in ``RELAIS_2FA_REQUIRED_ROLES`` (by
 and superusers).
 """
 
+import re
 import time
 from base64 import b32encode
 from urllib.parse import urlencode
@@ -190,7 +191,7 @@ def setup(request):
         "next": _next_url(request),
         "required": second_factor_required(request.user),
         "qr_svg": qr.svg_data_uri(scale=4),
-        "secret": b32encode(device.bin_key).decode().rstrip("="),
+        "secret": " ".join(re.findall(".{1,4}", b32encode(device.bin_key).decode().rstrip("="))),  # as apps show it
     }
     return render(request, "registration/otp_setup.html", context)
 
