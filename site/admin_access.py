@@ -55,13 +55,13 @@ def log_refusal(request, outcome: str) -> None:
 
 # --- Abilities ---------------------------------------------------------------------------------------
 
-def edits_pages(user) -> bool:
+def edits_pages(user, **_url_kwargs) -> bool:
     """The guide's editors (the pilot): any permission on the page tree, as Wagtail counts it."""
     return user_has_any_page_permission(user)
 
 
 def _collection_ability(model_getter):
-    def ability(user) -> bool:
+    def ability(user, **_url_kwargs) -> bool:
         return policy_registry.get_by_type(model_getter()).user_has_any_permission(user, ["add", "change", "choose"])
     return ability
 
@@ -82,7 +82,7 @@ uses_images = _collection_ability(_image_model)
 uses_documents = _collection_ability(_document_model)
 
 
-def uses_media(user) -> bool:
+def uses_media(user, **_url_kwargs) -> bool:
     return edits_pages(user) or uses_images(user) or uses_documents(user)
 
 
@@ -103,31 +103,24 @@ class Rule:
     why: str
 
 
-def _ignore_kwargs(ability):
-    def check(user, **_kwargs):
-        return ability(user)
-    check.__name__ = ability.__name__
-    return check
-
-
 # Admin views closed to users without the ability (first matching rule wins). Views not named here keep
 # Wagtail's own checks (and ``wagtailadmin.access_admin`` for the whole admin).
 ADMIN_RULES = (
-    Rule("wagtailadmin_reports:*", _ignore_kwargs(edits_pages),
+    Rule("wagtailadmin_reports:*", edits_pages,
          "site-wide reports (site history, locked pages, workflows, aging pages, page types)"),
-    Rule("wagtailadmin_workflows:*", _ignore_kwargs(edits_pages), "workflows and their task chooser"),
-    Rule("wagtailadmin_explore*", _ignore_kwargs(edits_pages), "the page explorer"),
-    Rule("wagtailadmin_pages:*", _ignore_kwargs(edits_pages), "page views"),
-    Rule("wagtailadmin_choose_page*", _ignore_kwargs(edits_pages), "the page chooser and its link forms"),
-    Rule("wagtailadmin_block_preview", _ignore_kwargs(edits_pages), "StreamField block previews"),
-    Rule("wagtailadmin_editing_sessions:*", _ignore_kwargs(edits_pages), "concurrent editing sessions"),
-    Rule("wagtailembeds:*", _ignore_kwargs(edits_pages), "the embed chooser"),
-    Rule("wagtailadmin_api:pages:*", _ignore_kwargs(edits_pages), "admin API: the page tree, drafts included"),
-    Rule("wagtailadmin_api:images:*", _ignore_kwargs(uses_images), "admin API: images"),
-    Rule("wagtailadmin_api:documents:*", _ignore_kwargs(uses_documents), "admin API: documents"),
-    Rule("wagtailimages*", _ignore_kwargs(uses_images), "image library and chooser"),
-    Rule("wagtaildocs*", _ignore_kwargs(uses_documents), "document library and chooser"),
-    Rule("wagtailadmin_tag*autocomplete", _ignore_kwargs(uses_media), "tags of pages, images and documents"),
+    Rule("wagtailadmin_workflows:*", edits_pages, "workflows and their task chooser"),
+    Rule("wagtailadmin_explore*", edits_pages, "the page explorer"),
+    Rule("wagtailadmin_pages:*", edits_pages, "page views"),
+    Rule("wagtailadmin_choose_page*", edits_pages, "the page chooser and its link forms"),
+    Rule("wagtailadmin_block_preview", edits_pages, "StreamField block previews"),
+    Rule("wagtailadmin_editing_sessions:*", edits_pages, "concurrent editing sessions"),
+    Rule("wagtailembeds:*", edits_pages, "the embed chooser"),
+    Rule("wagtailadmin_api:pages:*", edits_pages, "admin API: the page tree, drafts included"),
+    Rule("wagtailadmin_api:images:*", uses_images, "admin API: images"),
+    Rule("wagtailadmin_api:documents:*", uses_documents, "admin API: documents"),
+    Rule("wagtailimages*", uses_images, "image library and chooser"),
+    Rule("wagtaildocs*", uses_documents, "document library and chooser"),
+    Rule("wagtailadmin_tag*autocomplete", uses_media, "tags of pages, images and documents"),
     Rule("wagtail_bulk_action", bulk_actions_allowed, "bulk actions"),
 )
 
