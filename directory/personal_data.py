@@ -2,11 +2,9 @@
 
 from django.db.models import Q
 
+from directory import history
 from directory.models import ChangeRecord, Contact, ContactAccount
 from relais.personal_data import Person, scrub
-
-CONTACT_FIELDS = ("id", "organisation_id", "service_id", "name", "role", "email", "phone", "visibility", "created_at",
-                  "updated_at")
 
 
 class DirectoryContacts:
@@ -39,13 +37,13 @@ class DirectoryContacts:
         return ChangeRecord.objects.filter(query)
 
     def collect(self, person: Person) -> list[dict]:
-        contacts = [{field: _plain(getattr(c, field)) for field in CONTACT_FIELDS} for c in self._contacts(person)]
-        history = [{"le": _plain(r.at), "objet": r.object_repr, "action": r.action, "changements": r.changes}
+        contacts = [history.snapshot(contact) for contact in self._contacts(person)]
+        records = [{"le": r.at, "objet": r.object_repr, "action": r.action, "changements": r.changes}
                    for r in self._history(person)]
         links = [{"contact": link.contact_id, "compte": link.user_id, "confirmé par": link.method,
-                  "le": _plain(link.confirmed_at)}
+                  "le": link.confirmed_at}
                  for link in ContactAccount.objects.filter(contact_id__in=person.contact_ids)]
-        return [{"contacts": contacts, "comptes liés": links, "historique": history}]
+        return [{"contacts": contacts, "comptes liés": links, "historique": records}]
 
     def erase(self, person: Person) -> int:
         needles = [n for n in (person.name, person.email) if n]
@@ -58,12 +56,7 @@ class DirectoryContacts:
                 record.changes = {key: [None, None] for key in record.changes}
             record.save(update_fields=["object_repr", "changes"])
             touched += 1
-        from directory import history
-
         with history.untracked():  # the deletion itself must not write the name into a new history record
             touched += self._contacts(person).delete()[0]
         return touched
 
-
-def _plain(value):
-    return value if value is None or isinstance(value, int | str) else str(value)
