@@ -62,7 +62,8 @@ cd "$SERVER_DIR"
 cp "$ROOT"/dist/relais-*.whl "$ROOT/requirements/production.txt" .
 step "install the locked dependencies and the wheel into a new virtual environment"
 python3.11 -m venv venv
-venv/bin/pip install --require-hashes -r production.txt >install.log 2>&1
+venv/bin/pip install --upgrade "pip>=25.1,<27" >install.log 2>&1
+venv/bin/pip install --require-hashes -r production.txt >>install.log 2>&1
 venv/bin/pip install --no-deps relais-*.whl >>install.log 2>&1
 installed=$(venv/bin/python -c 'import relais; print(relais.__file__)')
 [[ $installed == "$SERVER_DIR"/venv/* ]] || { echo "smoke: relais imported from $installed, not the wheel" >&2; exit 1; }
