@@ -51,36 +51,36 @@ def same_name(name: str, text: str) -> bool:
     return bool(_key(text)) and _key(name) == _key(text)
 
 
-def _larger_first(territories: QuerySet[Territory]) -> QuerySet[Territory]:
+def _larger_first(candidates: QuerySet[Territory]) -> QuerySet[Territory]:
     """Ambiguous input prefers the département, then the territoire, then the more populated commune."""
     size = Case(When(kind=Kind.DEPARTEMENT, then=Value(0)), When(kind=Kind.TERRITOIRE, then=Value(1)),
                 default=Value(2), output_field=IntegerField())
-    return territories.order_by(size, F("population").desc(nulls_last=True), "code")
+    return candidates.order_by(size, F("population").desc(nulls_last=True), "code")
 
 
-def _by_folded_name(territories: QuerySet[Territory], text: str, match) -> list[int]:
-    """Ids of the territories whose folded name ``match(folded name, folded text)``: the names are compared
+def _by_folded_name(candidates: QuerySet[Territory], text: str, match) -> list[int]:
+    """Ids of the candidates whose folded name ``match(folded name, folded text)``: the names are compared
     in Python, the one comparison that agrees on accents and ligatures (œ) with every database."""
     wanted = _key(text)
     if not any(ch.isalpha() for ch in wanted):
         return []
-    return [pk for pk, name in territories.order_by().values_list("pk", "name").iterator(chunk_size=2000)
+    return [pk for pk, name in candidates.order_by().values_list("pk", "name").iterator(chunk_size=2000)
             if match(_key(name), wanted)]
 
 
-def _resolve(text, territories: QuerySet[Territory]) -> Territory | None:
+def _resolve(text, candidates: QuerySet[Territory]) -> Territory | None:
     text = _clean(text)
     if not text:
         return None
-    territories = _larger_first(territories.select_related("parent__parent"))
-    found = territories.filter(code__iexact=text).first()
+    candidates = _larger_first(candidates.select_related("parent__parent"))
+    found = candidates.filter(code__iexact=text).first()
     if found is None and _POSTAL_RE.match(text):
-        found = territories.filter(kind=Kind.COMMUNE, postal_codes__contains=text).first()
+        found = candidates.filter(kind=Kind.COMMUNE, postal_codes__contains=text).first()
     if found is None:
-        found = territories.filter(Q(slug=text) | Q(name__iexact=text)).first()
+        found = candidates.filter(Q(slug=text) | Q(name__iexact=text)).first()
     if found is None:
-        ids = _by_folded_name(territories, text, str.__eq__)
-        found = territories.filter(pk__in=ids).first() if ids else None
+        ids = _by_folded_name(candidates, text, str.__eq__)
+        found = candidates.filter(pk__in=ids).first() if ids else None
     return found
 
 
@@ -151,6 +151,7 @@ def _below(territory: Territory) -> Q:
 
 
 def _descendants(territory: Territory) -> QuerySet[Territory]:
+    """Its territoires and communes (a commune has none: no query)."""
     if territory.kind == Kind.COMMUNE:
         return Territory.objects.none()
     return Territory.objects.filter(_below(territory))
@@ -162,13 +163,13 @@ def serving_ids(territory: Territory) -> list[int]:
     An organisation serving the département serves each commune of it; one serving a commune of an MDS
     territory is relevant to someone searching that territory.
     """
-    below = [] if territory.kind == Kind.COMMUNE else list(_descendants(territory).values_list("pk", flat=True))
+    below = _descendants(territory).values_list("pk", flat=True)
     return list(dict.fromkeys([territory.pk, *(node.pk for node in ancestors(territory)), *below]))
 
 
 def serving_codes(territory: Territory) -> list[str]:
     """The codes of ``serving_ids``: what search's documents carry as their area."""
-    below = [] if territory.kind == Kind.COMMUNE else list(_descendants(territory).values_list("code", flat=True))
+    below = _descendants(territory).values_list("code", flat=True)
     return list(dict.fromkeys([territory.code, *(node.code for node in ancestors(territory)), *below]))
 
 
