@@ -26,3 +26,8 @@ class DirectoryConfig(AppConfig):
         from relais import personal_data
 
         personal_data.register(DirectoryContacts())
+
+        from directory import territories
+        from search import registry
+
+        registry.register_places(territories.place_finder)

@@ -15,21 +15,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from directory import vocabulary
+from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, Territory
 from relais.filters import read_filters
 from relais.permissions import is_professional
 
 TerritoryLike = Territory | None
-
-
-def covering_territory_ids(territory: Territory) -> list[int]:
-    """Territories whose service area includes ``territory``: itself, its parents and its children.
-
-    An organisation serving the département serves each commune of it; one serving a commune of an MDS
-    territory is relevant to someone searching that territory.
-    """
-    return [territory.pk, *territory.ancestor_ids(), *territory.descendant_ids()]
 
 
 def _any_code(field_name: str, codes: Iterable[str]) -> Q:
@@ -78,7 +69,7 @@ def partners_for(*, thematiques: Iterable[str] = (), publics: Iterable[str] = ()
     organisations = Organisation.objects.published().filter(
         id__in=services.values("organisation_id"))
     if territory is not None:
-        organisations = organisations.filter(id__in=_serving(covering_territory_ids(territory)))
+        organisations = organisations.filter(id__in=_serving(territories.serving_ids(territory)))
     organisations = with_listing_prefetches(organisations.order_by("name"), services)
     if limit is not None:
         organisations = organisations[:limit]
@@ -131,21 +122,6 @@ def _values(params: Mapping, key: str) -> list[str]:
     return [str(value).strip() for value in raw if value is not None and str(value).strip()]
 
 
-def find_territory(value: str) -> Territory | None:
-    """A territory by COG code (``62041``, ``62``, ``62-ARR``), slug or name (``arras``, ``Arras``), or a commune
-    by postal code (``62000``); ambiguous names prefer the larger territory, then the more populated commune."""
-    value = value.strip()[:100]
-    if not value:
-        return None
-    territories = Territory.objects.select_related("parent__parent").order_by("kind", "-population", "code")
-    territory = territories.filter(code__iexact=value).first()
-    if territory is None and len(value) == 5 and value.isdigit():
-        territory = territories.filter(kind=Territory.Kind.COMMUNE, postal_codes__contains=value).first()
-    if territory is None:
-        territory = territories.filter(Q(slug=value) | Q(name__iexact=value)).first()
-    return territory
-
-
 def parse_search(params: Mapping) -> DirectorySearch:
     """Types and bounds of the scalar filters come from relais.filters; the vocabulary is checked here."""
     values, refused = read_filters(params)
@@ -159,7 +135,7 @@ def parse_search(params: Mapping) -> DirectorySearch:
         search.ignored.append(("territoire", _values(params, "territoire")[-1].replace("\x00", "")[:100]))
     elif values.get("territoire", "").strip():
         value = values["territoire"].strip()
-        search.territory = find_territory(value)
+        search.territory = territories.resolve(value)
         if search.territory is None:
             search.ignored.append(("territoire", value[:100]))
     for value in _values(params, "theme"):
@@ -193,13 +169,13 @@ TEXT_MATCH_LIMIT = 3000
 def text_matches(q: str, territory: Territory | None = None) -> list[int]:
     """Published organisations matching the free text, best first (their services' text counts too).
 
-    The territory goes into the search too (same area rule as ``covering_territory_ids``), so the ranked list
-    holds only what can be kept; the other filters then apply to it in SQL.
+    The territory goes into the search too (its serving area, as search reads it), so the ranked list holds
+    only what can be kept; the other filters then apply to it in SQL.
     """
-    from search.api import area_codes, search_ids
+    from search.api import search_ids
     from search.backends import Filters
 
-    filters = Filters(area=area_codes(territory)) if territory is not None else None
+    filters = Filters(area=territories.place(territory).area) if territory is not None else None
     return search_ids(q, filters, limit=TEXT_MATCH_LIMIT)
 
 
@@ -207,7 +183,7 @@ def _search(search: DirectorySearch):
     """(unprefetched queryset of matching organisations, services queryset to list under each, relevance
     order of the free text's matches or None)."""
     organisations = Organisation.objects.published()
-    serving = _serving(covering_territory_ids(search.territory)) if search.territory is not None else None
+    serving = _serving(territories.serving_ids(search.territory)) if search.territory is not None else None
     if serving is not None:
         organisations = organisations.filter(id__in=serving)
     services = None

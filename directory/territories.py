@@ -1,14 +1,208 @@
-"""Load the committed territory reference data (directory/data/*.csv) into Territory rows, idempotently."""
+"""Territories: the one place that understands what someone typed as a territory, and what serves a place.
+
+    resolve("Bethune")        # a code, a postal code, a slug or a name, accents optional
+    resolve_commune("62100")  # communes only (the search's "près de")
+    suggest("cal")            # the guide's autocomplete
+    serving_ids(territory)    # itself, its ancestors, its descendants: whose service area includes it
+    subtree_q(territory, "body__territory")  # rows attached to the territory or below it
+
+Search does not import the directory: ``place_finder`` gives it places (``search.registry.Place``), registered
+in ``DirectoryConfig.ready``. The loader of the committed reference data (directory/data/*.csv) is at the end.
+"""
+
+from __future__ import annotations
 
 import csv
+import re
 import statistics
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils.text import slugify
 
 from directory.models import Territory
+from search.documents import AREA_EVERYWHERE
+from search.registry import Place
+from search.vocabulary import words
 
+MAX_TEXT = 100  # longer input names no territory: it is cut, never refused with an error
+MAX_DEPTH = 4  # ancestors followed at most (département → territoire → commune has two): a guard against cycles
+_CODE_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,19}$")
+_POSTAL_RE = re.compile(r"^[0-9]{5}$")
+
+Kind = Territory.Kind
+
+
+# --- reading what someone typed --------------------------------------------------------------------------
+def _clean(text) -> str:
+    """One line, at most MAX_TEXT characters; "" for input no query can carry (NUL bytes)."""
+    text = " ".join(str(text or "").split())[:MAX_TEXT]
+    return "" if "\x00" in text else text
+
+
+def _key(text: str) -> str:
+    """The name as compared: lower case, without accents, punctuation as spaces ("Saint-Léger" = "saint leger")."""
+    return " ".join(words(text))
+
+
+def same_name(name: str, text: str) -> bool:
+    """Whether ``text`` spells ``name``, whatever the case, accents and punctuation ("bethune" → "Béthune")."""
+    return bool(_key(text)) and _key(name) == _key(text)
+
+
+def _larger_first(candidates: QuerySet[Territory]) -> QuerySet[Territory]:
+    """Ambiguous input prefers the département, then the territoire, then the more populated commune."""
+    size = Case(When(kind=Kind.DEPARTEMENT, then=Value(0)), When(kind=Kind.TERRITOIRE, then=Value(1)),
+                default=Value(2), output_field=IntegerField())
+    return candidates.order_by(size, F("population").desc(nulls_last=True), "code")
+
+
+def _by_folded_name(candidates: QuerySet[Territory], text: str, match) -> list[int]:
+    """Ids of the candidates whose folded name ``match(folded name, folded text)``: the names are compared
+    in Python, the one comparison that agrees on accents and ligatures (œ) with every database."""
+    wanted = _key(text)
+    if not any(ch.isalpha() for ch in wanted):
+        return []
+    return [pk for pk, name in candidates.order_by().values_list("pk", "name").iterator(chunk_size=2000)
+            if match(_key(name), wanted)]
+
+
+def _resolve(text, candidates: QuerySet[Territory]) -> Territory | None:
+    text = _clean(text)
+    if not text:
+        return None
+    candidates = _larger_first(candidates.select_related("parent__parent"))
+    found = candidates.filter(code__iexact=text).first()
+    if found is None and _POSTAL_RE.match(text):
+        found = candidates.filter(kind=Kind.COMMUNE, postal_codes__contains=text).first()
+    if found is None:
+        found = candidates.filter(Q(slug=text) | Q(name__iexact=text)).first()
+    if found is None:
+        ids = _by_folded_name(candidates, text, str.__eq__)
+        found = candidates.filter(pk__in=ids).first() if ids else None
+    return found
+
+
+def resolve(text) -> Territory | None:
+    """The territory someone typed: a code (``62041``, ``62``, ``62-ARR``), a commune's postal code (``62000``),
+    a slug or a name, with or without accents (``arras``, ``Bethune``). Ambiguous input prefers the larger
+    territory, then the more populated commune; anything else (junk, NUL bytes) is None."""
+    return _resolve(text, Territory.objects.all())
+
+
+def resolve_commune(text) -> Territory | None:
+    """The commune someone typed, by the same rules as ``resolve`` (its INSEE code, a postal code, its name)."""
+    return _resolve(text, Territory.objects.filter(kind=Kind.COMMUNE))
+
+
+def by_code(code) -> Territory | None:
+    """The territory with exactly this code (as kept in a cookie or sent by a form), else None."""
+    if not isinstance(code, str) or not _CODE_RE.match(code):
+        return None
+    return Territory.objects.select_related("parent__parent").filter(code=code).first()
+
+
+def suggest(query, *, limit: int = 10) -> list[Territory]:
+    """Communes and territoires for an autocomplete: the exact name or code first, then names starting with
+    the query, then names containing it; a territoire before a commune, then by name. Accents are optional
+    (a query that matches no spelled name is compared without them)."""
+    query = str(query or "").strip()
+    if len(query) < 2 or len(query) > 80 or "\x00" in query:  # PostgreSQL refuses NUL in a text literal
+        return []
+    candidates = Territory.objects.filter(kind__in=[Kind.COMMUNE, Kind.TERRITOIRE])
+    found = list(candidates.filter(Q(code__iexact=query) | Q(name__icontains=query))
+                 .select_related("parent").order_by("name")[: limit * 3])
+    if not found:
+        ids = _by_folded_name(candidates, query, lambda name, wanted: wanted in name)
+        found = list(candidates.filter(pk__in=ids).select_related("parent").order_by("name")[: limit * 3])
+    wanted, code = _key(query), query.casefold()
+
+    def rank(territory):
+        name = _key(territory.name)
+        return (0 if name == wanted or territory.code.casefold() == code else 1 if name.startswith(wanted) else 2,
+                0 if territory.kind == Kind.TERRITOIRE else 1, territory.name)
+
+    return sorted(found, key=rank)[:limit]
+
+
+def label(territory) -> str:
+    """How a place is named to a reader: a commune with its territoire ("Arras (Arrageois)")."""
+    if territory is None:
+        return ""
+    parent = getattr(territory, "parent", None)
+    if parent is not None and territory.kind == Kind.COMMUNE:
+        return f"{territory.name} ({parent.name})"
+    return territory.name
+
+
+# --- what serves a place ---------------------------------------------------------------------------------
+def ancestors(territory: Territory) -> list[Territory]:
+    """The parent chain, nearest first (a commune's territoire, then its département)."""
+    chain, node = [], territory
+    while node.parent_id is not None and len(chain) < MAX_DEPTH:
+        node = node.parent
+        chain.append(node)
+    return chain
+
+
+def _below(territory: Territory) -> Q:
+    return Q(parent_id=territory.pk) | Q(parent__parent_id=territory.pk)
+
+
+def _descendants(territory: Territory) -> QuerySet[Territory]:
+    """Its territoires and communes (a commune has none: no query)."""
+    if territory.kind == Kind.COMMUNE:
+        return Territory.objects.none()
+    return Territory.objects.filter(_below(territory))
+
+
+def serving_ids(territory: Territory) -> list[int]:
+    """Territories whose service area includes ``territory``: itself, its ancestors and its descendants.
+
+    An organisation serving the département serves each commune of it; one serving a commune of an MDS
+    territory is relevant to someone searching that territory.
+    """
+    below = _descendants(territory).values_list("pk", flat=True)
+    return list(dict.fromkeys([territory.pk, *(node.pk for node in ancestors(territory)), *below]))
+
+
+def serving_codes(territory: Territory) -> list[str]:
+    """The codes of ``serving_ids``: what search's documents carry as their area."""
+    below = _descendants(territory).values_list("code", flat=True)
+    return list(dict.fromkeys([territory.code, *(node.code for node in ancestors(territory)), *below]))
+
+
+def subtree_q(territory: Territory, field: str) -> Q:
+    """Rows whose ``field`` (a path to a Territory, "body__territory") is the territory or lies below it,
+    as one subquery."""
+    subtree = Territory.objects.filter(Q(pk=territory.pk) | _below(territory)).values("pk")
+    return Q(**{f"{field}__in": subtree})
+
+
+# --- places for search -----------------------------------------------------------------------------------
+def place(territory: Territory) -> Place:
+    """The territory as search sees it: documents serving it are those of its serving codes, or everywhere."""
+    return Place(code=territory.code, name=territory.name, area=(*serving_codes(territory), AREA_EVERYWHERE),
+                 latitude=territory.latitude, longitude=territory.longitude)
+
+
+class PlaceFinder:
+    """What search asks the directory about places (``search.registry.PlaceFinder``)."""
+
+    def by_text(self, text: str) -> Place | None:
+        territory = resolve(text)
+        return place(territory) if territory is not None else None
+
+    def commune(self, text: str) -> Place | None:
+        territory = resolve_commune(text)
+        return place(territory) if territory is not None else None
+
+
+place_finder = PlaceFinder()
+
+
+# --- the reference data ----------------------------------------------------------------------------------
 DATA = Path(__file__).resolve().parent / "data"
 
 

@@ -11,17 +11,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from directory import territories
 from guide.forms import FeedbackForm, IdeaForm, TerritoryForm, retention_days
 from guide.glossary import glossary_entries
 from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemePage
-from guide.territory import (
-    find_territories,
-    forget_territory,
-    reader_territory,
-    remember_territory,
-    territory_by_code,
-    territory_label,
-)
+from guide.territory import forget_territory, reader_territory, remember_territory
 from relais import ratelimit
 from relais.filters import object_id
 
@@ -74,12 +68,12 @@ def choose_territory(request):
             data = form.cleaned_data
             code = data["code"] or data["territoire"]
             if code:
-                chosen = territory_by_code(code)
+                chosen = territories.by_code(code)
                 if chosen is None:
                     form.add_error(None, _("Ce territoire n'existe pas. Choisis-le dans la liste."))
             elif data["commune"]:
-                candidates = find_territories(data["commune"])
-                exact = [t for t in candidates if t.name.casefold() == data["commune"].strip().casefold()]
+                candidates = territories.suggest(data["commune"])
+                exact = [t for t in candidates if territories.same_name(t.name, data["commune"])]
                 if len(exact) == 1:
                     chosen = exact[0]
                 elif len(candidates) == 1:
@@ -95,19 +89,19 @@ def choose_territory(request):
             response = HttpResponseRedirect(next_url)
             remember_territory(response, chosen)
             messages.success(request, _("C'est noté : le guide te montre les partenaires près de %(lieu)s.")
-                             % {"lieu": territory_label(chosen)})
+                             % {"lieu": territories.label(chosen)})
             return response
         status = 400
     context = {"form": form, "candidates": candidates, "next": next_url, "current": reader_territory(request),
-               "current_label": territory_label(reader_territory(request))}
+               "current_label": territories.label(reader_territory(request))}
     return render(request, "guide/territory.html", context, status=status)
 
 
 @require_GET
 def territory_suggestions(request):
     """Autocomplete data for the commune field: [{code, label}], at most 10."""
-    found = find_territories(request.GET.get("q", ""))
-    return JsonResponse({"results": [{"code": t.code, "label": territory_label(t)} for t in found]})
+    found = territories.suggest(request.GET.get("q", ""))
+    return JsonResponse({"results": [{"code": t.code, "label": territories.label(t)} for t in found]})
 
 
 # --- Young people's voice ---------------------------------------------------------------------------
@@ -196,7 +190,7 @@ def _printable_context(request):
         "theme_slug": slug if slug else "",
         "path_page": None if slug else PathPage.objects.child_of(index).live().first(),
         "reader_territory": reader_territory(request),
-        "reader_territory_label": territory_label(reader_territory(request)),
+        "reader_territory_label": territories.label(reader_territory(request)),
     }
 
 

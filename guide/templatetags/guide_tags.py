@@ -1,8 +1,8 @@
 from django import template
 
+from directory import territories
 from guide.forms import FeedbackForm, retention_days
 from guide.glossary import mark_terms
-from guide.territory import territory_label
 
 register = template.Library()
 
@@ -28,4 +28,4 @@ def feedback_retention_days():
 
 @register.filter
 def place_label(territory):
-    return territory_label(territory)
+    return territories.label(territory)

@@ -22,6 +22,7 @@ from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, W
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from directory import territories
 from directory.models import Organisation, Territory
 from meetings.indicators.models import Indicator
 from meetings.models import Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
@@ -87,9 +88,7 @@ def territory_q(territory: Territory | None, prefix: str = "") -> Q:
     """Bodies of a territory: its own, its children's and its communes'; a département adds bodies without one."""
     if territory is None:
         return Q()
-    subtree = Territory.objects.filter(Q(pk=territory.pk) | Q(parent_id=territory.pk)
-                                       | Q(parent__parent_id=territory.pk)).values("pk")
-    q = Q(**{f"{prefix}territory__in": subtree})
+    q = territories.subtree_q(territory, f"{prefix}territory")
     if territory.kind == Territory.Kind.DEPARTEMENT:
         q |= Q(**{f"{prefix}territory__isnull": True})
     return q

@@ -107,3 +107,11 @@ def test_search_ignores_unknown_values_and_reports_them(partners):
 def test_search_by_commune_code_and_free_text(partners):
     assert names(search_organisations({"territoire": "62193", "q": "mission"})) == ["Mission locale du Calaisis"]
     assert names(search_organisations({"territoire": "arras", "q": "fjt"})) == ["FJT d'Arras"]
+
+
+def test_territory_typed_without_accents_or_hyphens(partners, territories):
+    search = parse_search({"territoire": "pas de calais"})
+    assert search.territory == territories["62"] and search.ignored == []
+    found = names(search_organisations(search))
+    assert found == names(search_organisations({"territoire": "62"})) and "CLLAJ d'Angers" not in found
+    assert "SIAO du Pas-de-Calais" in found

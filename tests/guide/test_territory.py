@@ -74,3 +74,13 @@ def test_suggestions_for_the_autocomplete(client, setup):
     assert data["results"][0] == {"code": "62-CAL", "label": "Calaisis"}
     assert {"code": "62193", "label": "Calais (Calaisis)"} in data["results"]
     assert client.get("/guide/territoire/suggestions/", {"q": "c"}).json() == {"results": []}
+
+
+def test_a_commune_typed_without_accents_is_found(client, setup, territories):
+    from directory.models import Territory
+
+    Territory.objects.create(kind="commune", code="62119", name="Béthune", parent=territories["62-ARR"])
+    response = client.post("/guide/territoire/", {"commune": "bethune"})
+    assert response.status_code == 302 and response.cookies[COOKIE_NAME].value == "62119"
+    data = client.get("/guide/territoire/suggestions/", {"q": "BETHU"}).json()
+    assert data == {"results": [{"code": "62119", "label": "Béthune (Arrageois)"}]}

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from directory.models import Territory
+from directory import territories
 from meetings.indicators import exports
 from meetings.indicators.matrix import convention_years
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"L'année {year} est hors de la convention ({years[0]}–{years[-1]}).")
         place = None
         if territory:
-            place = Territory.objects.filter(code=territory).first()
+            place = territories.by_code(territory)
             if place is None:
                 raise CommandError(f"Territoire inconnu : « {territory} ».")
         matrices = exports.matrices_for_export(year=year, territory=place)
