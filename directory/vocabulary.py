@@ -109,6 +109,15 @@ def parent_theme(code: str) -> str:
     return code.split("--", 1)[0]
 
 
+def with_parent_themes(codes) -> list[str]:
+    """Each code followed by its category, without repeats: a filter on 'logement-hebergement' then finds
+    what carries only its sub-themes."""
+    out: list[str] = []
+    for code in codes or ():
+        out += [code, parent_theme(code)]
+    return list(dict.fromkeys(out))
+
+
 def normalise_public(code: str) -> str:
     return PUBLIC_ALIASES.get(code, code)
 
