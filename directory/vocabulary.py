@@ -110,11 +110,11 @@ def parent_theme(code: str) -> str:
 
 
 def with_parent_themes(codes) -> list[str]:
-    """Each code followed by its category, without repeats: a filter on 'logement-hebergement' then finds
-    what carries only its sub-themes."""
+    """Each code followed by its category, without repeats: filtering on a category finds its sub-themes."""
     out: list[str] = []
     for code in codes or ():
-        out += [code, parent_theme(code)]
+        out.append(code)
+        out.append(parent_theme(code))
     return list(dict.fromkeys(out))
 
 
