@@ -27,7 +27,13 @@ class DirectoryConfig(AppConfig):
 
         personal_data.register(DirectoryContacts())
 
-        from directory import territories
+        from directory import search as directory_search
+        from directory import territories, vocabulary
         from search import registry
 
         registry.register_places(territories.place_finder)
+        registry.register_documents(directory_search.ORGANISATIONS, directory_search.SERVICES)
+        registry.register_facet("theme", vocabulary.theme_labels, listed=directory_search.category_codes)
+        registry.register_facet("public", directory_search.public_facet_labels)
+        registry.register_facet("type", vocabulary.type_labels)
+        registry.register_facet("territory", directory_search.territory_labels)

@@ -109,6 +109,15 @@ def parent_theme(code: str) -> str:
     return code.split("--", 1)[0]
 
 
+def with_parent_themes(codes) -> list[str]:
+    """Each code followed by its category, without repeats: filtering on a category finds its sub-themes."""
+    out: list[str] = []
+    for code in codes or ():
+        out.append(code)
+        out.append(parent_theme(code))
+    return list(dict.fromkeys(out))
+
+
 def normalise_public(code: str) -> str:
     return PUBLIC_ALIASES.get(code, code)
 

@@ -21,3 +21,9 @@ class GuideConfig(AppConfig):
         from relais import personal_data
 
         personal_data.register(GuideFeedback())
+
+        from guide import search as guide_search
+        from search import registry
+
+        registry.register_documents(guide_search.GUIDE_PAGES)
+        registry.register_browse("themes", guide_search.theme_links)

@@ -1,20 +1,30 @@
 """The neutral shape of what is searchable, whatever the content type and whatever the backend.
 
-Adapters (search/adapters.py) turn organisations, services and guide pages into ``SearchDoc``; backends only
-ever see ``SearchDoc``. Only public fields go in: no contact, no professional-only note, nothing a partner
-has not published.
+The content apps build them (``directory/search.py``, ``guide/search.py``, declared in search.registry);
+backends only ever see ``SearchDoc``. Only public fields go in: no contact, no professional-only note,
+nothing a partner has not published.
 """
 
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 
-KIND_ARTICLE = "article"
-KIND_ORGANISATION = "organisation"
-KIND_SERVICE = "service"
-KIND_LABELS = {
-    KIND_ARTICLE: "Article du guide",
-    KIND_ORGANISATION: "Partenaire",
-    KIND_SERVICE: "Service d'un partenaire",
-}
+from search import registry
+
+
+class _KindLabels(Mapping):
+    """kind → label of the registered document types, read when asked (apps register in ``ready()``)."""
+
+    def __getitem__(self, kind: str) -> str:
+        return registry.kind_labels()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.kind_labels())
+
+    def __len__(self) -> int:
+        return len(registry.kind_labels())
+
+
+KIND_LABELS: Mapping[str, str] = _KindLabels()
 # Area code of content that applies everywhere (guide articles): a territory filter keeps it.
 AREA_EVERYWHERE = "*"
 FACETS = ("kind", "theme", "public", "type", "commune")
@@ -22,7 +32,7 @@ FACETS = ("kind", "theme", "public", "type", "commune")
 
 @dataclass
 class SearchDoc:
-    key: str  # "organisation:12", "service:5", "article:7"
+    key: str  # "<kind>:<pk>": "organisation:12", "service:5", "article:7"
     kind: str
     object_id: int
     title: str  # weight A
@@ -58,11 +68,3 @@ class SearchDoc:
     def as_dict(self) -> dict:
         return asdict(self)
 
-
-def with_parent_themes(codes) -> list[str]:
-    """Sub-themes carry their category too, so filtering on 'logement-hebergement' finds its sub-themes."""
-    out: list[str] = []
-    for code in codes or ():
-        out.append(code)
-        out.append(code.split("--", 1)[0])
-    return list(dict.fromkeys(out))

@@ -15,115 +15,50 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
 
-from search import adapters
+from search import registry
 from search.backends import BackendUnavailable, database_backend, elasticsearch_backend
-from search.documents import KIND_ARTICLE, KIND_ORGANISATION, KIND_SERVICE, SearchDoc
+from search.documents import SearchDoc
 from search.models import SearchOutbox
 
 logger = logging.getLogger(__name__)
 
 
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
-def _organisations():
-    Organisation = _model("directory.Organisation")
-    if Organisation is None:
-        return None
-    return Organisation.objects.select_related("commune").prefetch_related("territories", "services")
-
-
-def _services():
-    Service = _model("directory.Service")
-    if Service is None:
-        return None
-    return Service.objects.select_related("organisation__commune").prefetch_related("organisation__territories")
-
-
-def _pages():
-    from wagtail.models import Page
-
-    models = [m for m in (_model("guide.ArticlePage"), _model("guide.ThemePage")) if m is not None]
-    if not models:
-        return Page.objects.none()
-    # public(): no view restriction (login, password, groups) on the page or any of its ancestors.
-    return Page.objects.live().public().type(*models)
+def _public_ids(document_type: registry.DocumentType):
+    return document_type.queryset().prefetch_related(None).order_by().values_list("pk", flat=True)
 
 
 def expected_keys() -> set[str]:
     """The keys a rebuild would index, read from the source tables without building the documents."""
-    keys: set[str] = set()
-    organisations = _organisations()
-    if organisations is not None:
-        keys.update(adapters.org_key(pk) for pk in
-                    organisations.filter(status=adapters.PUBLISHED).values_list("pk", flat=True))
-    services = _services()
-    if services is not None:
-        keys.update(adapters.service_key(pk) for pk in services.filter(
-            status=adapters.PUBLISHED, organisation__status=adapters.PUBLISHED).values_list("pk", flat=True))
-    keys.update(adapters.article_key(pk) for pk in _pages().values_list("pk", flat=True))
-    return keys
+    return {document_type.key(pk) for document_type in registry.document_types()
+            for pk in _public_ids(document_type)}
 
 
 def expected_count() -> int:
-    """How many documents a rebuild would index (three count queries): what /healthz compares with."""
-    total = 0
-    organisations = _organisations()
-    if organisations is not None:
-        total += organisations.filter(status=adapters.PUBLISHED).count()
-    services = _services()
-    if services is not None:
-        total += services.filter(status=adapters.PUBLISHED, organisation__status=adapters.PUBLISHED).count()
-    return total + _pages().count()
+    """How many documents a rebuild would index (one count query per document type): what /healthz compares
+    with."""
+    return sum(document_type.queryset().prefetch_related(None).order_by().count()
+               for document_type in registry.document_types())
 
 
 def all_documents() -> Iterator[SearchDoc]:
     """Every public document, from the source tables (what a rebuild indexes)."""
-    organisations = _organisations()
-    if organisations is not None:
-        for organisation in organisations.filter(status=adapters.PUBLISHED).iterator(chunk_size=500):
-            doc = adapters.organisation_document(organisation)
+    for document_type in registry.document_types():
+        for row in document_type.queryset().iterator(chunk_size=500):
+            doc = document_type.build(row)
             if doc:
                 yield doc
-    services = _services()
-    if services is not None:
-        published = services.filter(status=adapters.PUBLISHED, organisation__status=adapters.PUBLISHED)
-        for service in published.iterator(chunk_size=500):
-            doc = adapters.service_document(service)
-            if doc:
-                yield doc
-    for page in _pages().specific():
-        doc = adapters.page_document(page)
-        if doc:
-            yield doc
 
 
 def document_for_key(key: str) -> SearchDoc | None:
     """The current document of a key, or None when its source is gone or no longer public."""
     kind, _, raw_id = key.partition(":")
-    if not raw_id.isdigit():
+    document_type = registry.document_type(kind)
+    if document_type is None or not raw_id.isdigit():
         return None
-    if kind == KIND_ORGANISATION:
-        source = _organisations()
-        instance = source.filter(pk=raw_id).first() if source is not None else None
-        return adapters.organisation_document(instance) if instance else None
-    if kind == KIND_SERVICE:
-        source = _services()
-        instance = source.filter(pk=raw_id).first() if source is not None else None
-        return adapters.service_document(instance) if instance else None
-    if kind == KIND_ARTICLE:
-        from wagtail.models import Page
-
-        page = Page.objects.filter(pk=raw_id).first()
-        return adapters.page_document(page) if page and adapters.is_indexed_page(page) else None
-    return None
+    row = document_type.queryset().filter(pk=int(raw_id)).first()
+    return document_type.build(row) if row is not None else None
 
 
 def _chunks(items: Iterable, size: int = 500) -> Iterator[list]:
@@ -366,83 +301,91 @@ def _queue_all(keys, error: str) -> None:
             logger.exception("search: could not queue %s", key)
 
 
-def keys_for_instance(instance) -> list[str]:
-    """Which documents a saved or deleted object affects."""
-    label = instance._meta.label
-    if label == "directory.Organisation":
-        keys = [adapters.org_key(instance.pk)]
-        if instance.pk:
-            keys += [adapters.service_key(pk) for pk in instance.services.values_list("pk", flat=True)]
-        return keys
-    if label == "directory.Service":
-        return [adapters.service_key(instance.pk), adapters.org_key(instance.organisation_id)]
-    return []
+def _document_type(kind: str) -> registry.DocumentType | None:
+    document_type = registry.document_type(kind)
+    if document_type is None:  # unregistered since its handlers were connected (a test swapping types)
+        logger.debug("search: no document type %r any more", kind)
+    return document_type
 
 
-def on_save(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    label = sender._meta.label
-    if label in ("directory.Organisation", "directory.Service"):
-        _after_commit(keys_for_instance(instance))
+def _handlers(kind: str) -> dict[str, Callable]:
+    """The signal handlers of one document type; each looks its type up when called, so registering the
+    kind again (a test, a reload) takes effect without connecting twice."""
+
+    def on_save(sender, instance, raw=False, **kwargs):
+        document_type = _document_type(kind)
+        if document_type is not None and not raw:
+            _after_commit(document_type.keys_for(instance))
+
+    def on_delete(sender, instance, **kwargs):
+        document_type = _document_type(kind)
+        if document_type is not None:
+            _after_commit(document_type.removed_keys(instance))
+
+    def on_m2m(sender, instance, action, **kwargs):
+        document_type = _document_type(kind)
+        if (document_type is not None and action in ("post_add", "post_remove", "post_clear")
+                and isinstance(instance, document_type.models)):
+            _after_commit(document_type.keys_for(instance))
+
+    return {"save": on_save, "delete": on_delete, "m2m": on_m2m}
 
 
-def on_delete(sender, instance, **kwargs):
-    label = sender._meta.label
-    if label == "directory.Organisation":
-        _after_commit([adapters.org_key(instance.pk)])
-    elif label == "directory.Service":
-        _after_commit([adapters.service_key(instance.pk), adapters.org_key(instance.organisation_id)])
-    elif label in ("guide.ArticlePage", "guide.ThemePage"):
-        _after_commit([adapters.article_key(instance.pk)])
+_connected: dict[str, dict[str, Callable]] = {}
 
 
-def on_m2m(sender, instance, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear") and instance._meta.label == "directory.Organisation":
-        _after_commit(keys_for_instance(instance))
+def connect_document_type(document_type: registry.DocumentType) -> None:
+    """Connect the signal handlers of a registered type, per model: a save (or, for Wagtail pages, a
+    publication or unpublication), a deletion, and a change of its declared many-to-many fields."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished
+
+    handlers = _connected.setdefault(document_type.kind, _handlers(document_type.kind))
+    for model in document_type.models:
+        uid = f"search.{document_type.kind}.{model._meta.label_lower}"
+        if document_type.pages:  # a draft saved is not public: pages change on (un)publication
+            page_published.connect(handlers["save"], sender=model, dispatch_uid=f"{uid}.publish")
+            page_unpublished.connect(handlers["save"], sender=model, dispatch_uid=f"{uid}.unpublish")
+        else:
+            post_save.connect(handlers["save"], sender=model, dispatch_uid=f"{uid}.save")
+        post_delete.connect(handlers["delete"], sender=model, dispatch_uid=f"{uid}.delete")
+        for name in document_type.m2m:
+            through = model._meta.get_field(name).remote_field.through
+            m2m_changed.connect(handlers["m2m"], sender=through, dispatch_uid=f"{uid}.{name}")
 
 
-def on_page_change(sender, instance, **kwargs):
-    """page_published / page_unpublished: the page, and its theme page (which lists its articles)."""
-    if not adapters.is_indexed_page(instance):
-        return
-    keys = [adapters.article_key(instance.pk)]
-    parent = instance.get_parent()
-    if parent is not None and adapters.is_indexed_page(parent):
-        keys.append(adapters.article_key(parent.pk))
-    _after_commit(keys)
+def _indexed_page_type(page) -> registry.DocumentType | None:
+    model = page.specific_class
+    return next((t for t in registry.document_types() if t.pages and model in t.models), None)
 
 
 def on_view_restriction(sender, instance, **kwargs):
-    """A view restriction added to or removed from a page: that page, every guide page under it, and its
-    theme page (which lists its public articles) are recomputed; restricted pages leave the public index."""
+    """A view restriction added to or removed from a page: that page, every indexed page under it, and the
+    indexed page above it (a theme page lists its public articles) are recomputed; restricted pages leave
+    the public index."""
     from wagtail.models import Page
 
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is None:
         return
-    models = [m for m in (_model("guide.ArticlePage"), _model("guide.ThemePage")) if m is not None]
-    keys = [adapters.article_key(pk) for pk in
-            Page.objects.descendant_of(page, inclusive=True).type(*models).values_list("pk", flat=True)]
+    keys = []
+    below = Page.objects.descendant_of(page, inclusive=True)
+    for document_type in registry.document_types():
+        if document_type.pages:
+            keys += [document_type.key(pk) for pk in below.type(*document_type.models).values_list("pk", flat=True)]
     parent = page.get_parent()
-    if parent is not None and adapters.is_indexed_page(parent):
-        keys.append(adapters.article_key(parent.pk))
+    parent_type = _indexed_page_type(parent) if parent is not None else None
+    if parent_type is not None:
+        keys.append(parent_type.key(parent.pk))
     _after_commit(keys)
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    """What every page type shares: view restrictions (each document type connects its own handlers when
+    it is registered, see ``connect_document_type``)."""
+    from django.db.models.signals import post_delete, post_save
     from wagtail.models import PageViewRestriction
-    from wagtail.signals import page_published, page_unpublished
 
     post_save.connect(on_view_restriction, sender=PageViewRestriction, dispatch_uid="search.on_restriction_save")
     post_delete.connect(on_view_restriction, sender=PageViewRestriction,
                         dispatch_uid="search.on_restriction_delete")
-
-    post_save.connect(on_save, dispatch_uid="search.on_save")
-    post_delete.connect(on_delete, dispatch_uid="search.on_delete")
-    Organisation = _model("directory.Organisation")
-    if Organisation is not None:
-        m2m_changed.connect(on_m2m, sender=Organisation.territories.through, dispatch_uid="search.on_m2m")
-    page_published.connect(on_page_change, dispatch_uid="search.on_publish")
-    page_unpublished.connect(on_page_change, dispatch_uid="search.on_unpublish")

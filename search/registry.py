@@ -5,8 +5,10 @@ synonyms of its field, the way Wagtail's search lets apps declare their indexed 
     # directory/apps.py
     registry.register_places(territories.place_finder)
     registry.register_facet("theme", vocabulary.theme_labels)
+    registry.register_documents(directory_search.ORGANISATIONS, directory_search.SERVICES)
     # guide/apps.py
     registry.register_synonyms("glossary", glossary.synonym_groups)
+    registry.register_documents(guide_search.GUIDE_PAGES)
 
 Registration happens once per process (``AppConfig.ready``); registering the same name again replaces it,
 so a test can swap a provider and put it back.
@@ -14,9 +16,15 @@ so a test can swap a provider and put it back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from search.documents import SearchDoc
 
 
 # --- places ----------------------------------------------------------------------------------------------
@@ -60,18 +68,121 @@ def places() -> PlaceFinder:
     return _places
 
 
+# --- documents -------------------------------------------------------------------------------------------
+_KIND = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """One kind of search result and where it comes from. Its documents' keys are ``"<kind>:<pk>"``.
+
+    ``queryset()`` gives the public rows to index (their primary keys are the documents' ids);
+    ``build(row)`` turns one into a ``SearchDoc``, or None when it is not public; ``keys_for(instance)``
+    says which documents a save of an instance of one of ``models`` touches (itself, its parent record…),
+    and ``keys_deleted(instance)`` those its deletion touches (by default the same). Wagtail page types set
+    ``pages``: they are indexed on publication, unpublication and view-restriction changes, not on every
+    save (a draft is not public). ``m2m`` names many-to-many fields of ``models`` whose changes touch the
+    instance's documents. ``boost`` multiplies the relevance of this kind at equal text match.
+    """
+
+    kind: str
+    label: str
+    models: tuple[type, ...]
+    queryset: Callable[[], QuerySet]
+    build: Callable[[Any], SearchDoc | None]
+    keys_for: Callable[[Any], Iterable[str]]
+    keys_deleted: Callable[[Any], Iterable[str]] | None = None
+    pages: bool = False
+    m2m: tuple[str, ...] = ()
+    boost: float = 1.0
+    index_name: str = ""  # the Elasticsearch index (behind an alias); by default the kind + "s"
+
+    def __post_init__(self):
+        if not _KIND.fullmatch(self.kind):  # keys, tags and index names are built from it
+            raise ValueError(f"search: invalid document kind {self.kind!r}")
+
+    def key(self, pk) -> str:
+        return f"{self.kind}:{pk}"
+
+    @property
+    def index(self) -> str:
+        return self.index_name or f"{self.kind}s"
+
+    def removed_keys(self, instance) -> list[str]:
+        return list((self.keys_deleted or self.keys_for)(instance))
+
+
+_documents: dict[str, DocumentType] = {}
+
+
+def register_documents(*types: DocumentType) -> None:
+    """Declare what an app indexes; search connects its signal handlers for these models at once."""
+    from search import indexing
+
+    for document_type in types:
+        _documents[document_type.kind] = document_type
+        indexing.connect_document_type(document_type)
+
+
+def document_types() -> list[DocumentType]:
+    return list(_documents.values())
+
+
+def document_type(kind: str) -> DocumentType | None:
+    return _documents.get(kind)
+
+
+def kind_labels() -> dict[str, str]:
+    """kind → label of the registered document types ("organisation" → "Partenaire")."""
+    return {kind: document_type.label for kind, document_type in _documents.items()}
+
+
 # --- facet vocabularies ----------------------------------------------------------------------------------
 _facets: dict[str, Callable[[], Mapping[str, str]]] = {}
+_listed: dict[str, Callable[[], Iterable[str]]] = {}
 
 
-def register_facet(name: str, labels: Callable[[], Mapping[str, str]]) -> None:
-    """``labels()`` gives code → label of a facet's values; only registered codes pass the public filters."""
+def register_facet(name: str, labels: Callable[[], Mapping[str, str]],
+                   listed: Callable[[], Iterable[str]] | None = None) -> None:
+    """``labels()`` gives code → label of a facet's values; only registered codes pass the public filters.
+    ``listed()``, when given, are the only codes shown as the facet's values (the theme facet lists the
+    categories, not their many sub-themes); every registered code still filters."""
     _facets[name] = labels
+    if listed is None:
+        _listed.pop(name, None)
+    else:
+        _listed[name] = listed
 
 
 def facet_labels(name: str) -> dict[str, str]:
     provider = _facets.get(name)
     return dict(provider()) if provider is not None else {}
+
+
+def facet_listed(name: str) -> set[str] | None:
+    """The codes a facet lists, or None when it lists every registered code."""
+    provider = _listed.get(name)
+    return set(provider()) if provider is not None else None
+
+
+# --- where to browse ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+_browse: dict[str, Callable[[], Iterable[Link]]] = {}
+
+
+def register_browse(name: str, links: Callable[[], Iterable[Link]]) -> None:
+    """Pages a visitor can browse instead when a search finds nothing ("themes": the guide's themes)."""
+    _browse[name] = links
+
+
+def browse_links(name: str) -> list[Link]:
+    provider = _browse.get(name)
+    return list(provider()) if provider is not None else []
 
 
 # --- synonyms --------------------------------------------------------------------------------------------

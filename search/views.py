@@ -1,14 +1,12 @@
 """/recherche/ (page), /api/recherche (JSON for partners' websites) and /recherche/suggestions (autocomplete)."""
 
-from django.apps import apps
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from relais.links import absolute_url
-from search import api
-from search.documents import KIND_LABELS
+from search import api, registry
 from search.params import RADII_KM, SORT_PARAMS, parse_params
 
 FACET_TITLES = {
@@ -19,23 +17,6 @@ FACET_TITLES = {
     "commune": "Commune",
 }
 FACET_PARAMS = {"kind": "type", "theme": "theme", "public": "public", "type": "typologie"}
-
-
-def _guide_themes():
-    try:
-        ThemePage = apps.get_model("guide.ThemePage")
-    except LookupError:
-        return []
-    return list(ThemePage.objects.live().public().order_by("path").only("title", "url_path", "path", "depth"))
-
-
-def _territory_choices():
-    try:
-        Territory = apps.get_model("directory.Territory")
-    except LookupError:
-        return []
-    return list(Territory.objects.filter(kind__in=["departement", "territoire"]).order_by("kind", "name")
-                .values_list("code", "name"))
 
 
 @require_GET
@@ -50,11 +31,11 @@ def search_page(request):
         "params": params,
         "result": response,
         "facets": facets,
-        "themes": _guide_themes() if not response.total else [],
-        "territories": _territory_choices(),
+        "themes": registry.browse_links("themes") if not response.total else [],
+        "territories": list(registry.facet_labels("territory").items()),
         "radii": RADII_KM,
         "sorts": list(SORT_PARAMS),
-        "kinds": KIND_LABELS,
+        "kinds": registry.kind_labels(),
         "query_without_page": query_without_page.urlencode(),
     }
     return render(request, "search/search.html", context)
@@ -103,6 +84,7 @@ def api_search(request):
 def suggestions(request):
     text = request.GET.get("q", "")[:100]
     items = api.autocomplete(text)
+    kind_labels = registry.kind_labels()
     return JsonResponse({"query": text, "suggestions": [
-        {"label": s.label, "url": s.url, "kind": s.kind, "kind_label": KIND_LABELS.get(s.kind, s.kind)}
+        {"label": s.label, "url": s.url, "kind": s.kind, "kind_label": kind_labels.get(s.kind, s.kind)}
         for s in items]}, json_dumps_params={"ensure_ascii": False})

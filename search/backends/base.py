@@ -8,8 +8,6 @@ from search.vocabulary import ParsedQuery
 
 EARTH_RADIUS_KM = 6371.0088
 SORTS = ("relevance", "distance", "title")
-# A partner's own record outranks its services at equal text relevance: its page gathers them all.
-ORGANISATION_BOOST = 1.5
 
 
 class BackendUnavailable(Exception):

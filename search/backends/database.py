@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
+from search import registry
 from search.backends.base import (
-    ORGANISATION_BOOST,
     Filters,
     RawHit,
     RawResult,
@@ -26,7 +26,6 @@ from search.vocabulary import STOP_WORDS, ParsedQuery, fold, index_text, stem, w
 # bm25 column weights of text_a, text_b, text_c (SQLite); ts_rank weights {D, C, B, A} (PostgreSQL).
 SQLITE_WEIGHTS = (10.0, 3.0, 1.0)
 POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
-KIND_BOOST_SQL = f"(CASE WHEN d.kind = 'organisation' THEN {ORGANISATION_BOOST} ELSE 1.0 END)"
 # Full-text scores add up every matched synonym in every column; a match in the title is what a visitor
 # means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
 TITLE_BONUS = 1.0
@@ -44,6 +43,13 @@ def _row(doc: SearchDoc) -> SearchDocument:
         commune_code=doc.commune_code, commune_name=doc.commune_name, age_min=doc.age_min, age_max=doc.age_max,
         latitude=doc.latitude, longitude=doc.longitude, suggest=doc.suggest,
     )
+
+
+def _kind_boost_sql() -> str:
+    """Each registered kind's boost as SQL (a partner's own record outranks its services). Kinds are plain
+    [a-z0-9_-] words (the registry refuses others), so they are safe as literals."""
+    cases = [f"WHEN d.kind = '{t.kind}' THEN {float(t.boost)!r}" for t in registry.document_types() if t.boost != 1.0]
+    return f"(CASE {' '.join(cases)} ELSE 1.0 END)" if cases else "1.0"
 
 
 def _fts5_expression(parsed: ParsedQuery, match_any: bool) -> str:
@@ -158,7 +164,7 @@ class DatabaseBackend(SearchBackend):
             params.append(query_text)
             title_sql, title_params = _title_factor(parsed, "postgresql")
             score_sql = (f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, to_tsquery('relais_fr', %s))"
-                         f" * {KIND_BOOST_SQL} * {title_sql}")
+                         f" * {_kind_boost_sql()} * {title_sql}")
             score_params = [query_text, *title_params]
         else:
             from_sql = "search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
@@ -166,7 +172,7 @@ class DatabaseBackend(SearchBackend):
             params.append(_fts5_expression(parsed, match_any))
             a, b, c = SQLITE_WEIGHTS
             title_sql, score_params = _title_factor(parsed, "sqlite")
-            score_sql = f"(-bm25(search_fts, {a}, {b}, {c})) * {KIND_BOOST_SQL} * {title_sql}"
+            score_sql = f"(-bm25(search_fts, {a}, {b}, {c})) * {_kind_boost_sql()} * {title_sql}"
         if filters.kinds:
             where.append("d.kind IN (" + ", ".join(["%s"] * len(filters.kinds)) + ")")
             params += list(filters.kinds)

@@ -18,8 +18,8 @@ from elasticsearch import exceptions as es_exceptions
 from elasticsearch.dsl import Completion, Document, GeoPoint, Integer, Keyword, Q, Search, Text
 from elasticsearch.helpers import BulkIndexError, bulk
 
+from search import registry
 from search.backends.base import (
-    ORGANISATION_BOOST,
     BackendUnavailable,
     Filters,
     RawHit,
@@ -27,7 +27,7 @@ from search.backends.base import (
     SearchBackend,
     Suggestion,
 )
-from search.documents import KIND_ARTICLE, KIND_ORGANISATION, KIND_SERVICE, SearchDoc
+from search.documents import SearchDoc
 from search.vocabulary import ParsedQuery, fold, words
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,8 @@ UNAVAILABLE = (TransportError, es_exceptions.ConnectionError, es_exceptions.Conn
                es_exceptions.ApiError, OSError)
 
 
-class _SearchableDocument(Document):
-    """Fields shared by the three kinds (display fields are stored, not indexed)."""
+class SearchableDocument(Document):
+    """The mapping of every kind's index (display fields are stored, not indexed)."""
 
     key = Keyword()
     kind = Keyword()
@@ -59,22 +59,9 @@ class _SearchableDocument(Document):
     suggest = Completion()
 
 
-class OrganisationDocument(_SearchableDocument):
-    class Index:
-        name = "organisations"
-
-
-class ServiceDocument(_SearchableDocument):
-    class Index:
-        name = "services"
-
-
-class ArticleDocument(_SearchableDocument):
-    class Index:
-        name = "articles"
-
-
-DOCUMENTS = {KIND_ORGANISATION: OrganisationDocument, KIND_SERVICE: ServiceDocument, KIND_ARTICLE: ArticleDocument}
+def index_names() -> dict[str, str]:
+    """kind → index name (behind an alias), one per registered document type."""
+    return {document_type.kind: document_type.index for document_type in registry.document_types()}
 
 
 def suggest_inputs(doc: SearchDoc) -> list[str]:
@@ -133,20 +120,20 @@ class ElasticsearchBackend(SearchBackend):
         self.prefix = prefix or settings.RELAIS_SEARCH.get("INDEX_PREFIX", "relais")
 
     def alias(self, kind: str) -> str:
-        return f"{self.prefix}-{DOCUMENTS[kind].Index.name}"
+        return f"{self.prefix}-{index_names()[kind]}"
 
     def aliases(self) -> list[str]:
-        return [self.alias(kind) for kind in DOCUMENTS]
+        return [self.alias(kind) for kind in index_names()]
 
     # --- writing -----------------------------------------------------------------------------------------
     def ensure_indices(self) -> None:
         """Create an empty index behind each missing alias (first start)."""
         try:
-            for kind, document in DOCUMENTS.items():
+            for kind in index_names():
                 alias = self.alias(kind)
                 if not self.writer.indices.exists_alias(name=alias):
                     concrete = f"{alias}-{int(time.time() * 1000)}"
-                    document.init(index=concrete, using=self.writer)
+                    SearchableDocument.init(index=concrete, using=self.writer)
                     self.writer.indices.put_alias(index=concrete, name=alias)
         except UNAVAILABLE as exc:
             raise BackendUnavailable(str(exc)) from exc
@@ -221,7 +208,7 @@ class ElasticsearchBackend(SearchBackend):
         self.ensure_indices()
         kinds = {key: key.split(":", 1)[0] for key in keys}
         actions = [{"_op_type": "delete", "_index": self.alias(kind), "_id": key}
-                   for key, kind in kinds.items() if kind in DOCUMENTS]
+                   for key, kind in kinds.items() if kind in index_names()]
         try:
             bulk(self.writer, actions, refresh="wait_for", raise_on_error=False)
         except UNAVAILABLE as exc:
@@ -232,10 +219,10 @@ class ElasticsearchBackend(SearchBackend):
         """Fill new indices, then move every alias in one call and drop the old indices. Documents refused
         one by one do not stop the rebuild: they are added to ``rejected`` (key → reason)."""
         stamp = int(time.time() * 1000)
-        new = {kind: f"{self.alias(kind)}-{stamp}" for kind in DOCUMENTS}
+        new = {kind: f"{self.alias(kind)}-{stamp}" for kind in index_names()}
         try:
-            for kind, document in DOCUMENTS.items():
-                document.init(index=new[kind], using=self.writer)
+            for name in new.values():
+                SearchableDocument.init(index=name, using=self.writer)
             count = 0
 
             def actions():
@@ -251,7 +238,7 @@ class ElasticsearchBackend(SearchBackend):
                 rejected.update(refused)
             self.writer.indices.refresh(index=",".join(new.values()))
             swap, old = [], []
-            for kind in DOCUMENTS:
+            for kind in new:
                 alias = self.alias(kind)
                 if self.writer.indices.exists_alias(name=alias):
                     for index_name in self.writer.indices.get_alias(name=alias):
@@ -305,9 +292,11 @@ class ElasticsearchBackend(SearchBackend):
         search = self._search().extra(track_total_hits=True, from_=offset, size=limit).source(["key"])
         must = [] if parsed.is_empty else [self._text_query(parsed, match_any)]
         if must:
-            # A partner's own record outranks its services (an index-level multiplier: function_score is
-            # much slower, 5x on the emulator).
-            search = search.extra(indices_boost=[{self.alias(KIND_ORGANISATION): ORGANISATION_BOOST}])
+            # A kind's boost (a partner's own record outranks its services) is an index-level multiplier:
+            # function_score is much slower, 5x on the emulator.
+            boosts = [{self.alias(t.kind): t.boost} for t in registry.document_types() if t.boost != 1.0]
+            if boosts:
+                search = search.extra(indices_boost=boosts)
         search = search.query(Q("bool", must=must or [Q("match_all")], filter=self._filters(filters)))
         point = None
         if filters.near:

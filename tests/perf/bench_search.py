@@ -17,9 +17,11 @@ import time
 import pytest
 from elastic_transport import Urllib3HttpNode
 
+from directory.search import KIND_ORGANISATION, KIND_SERVICE
+from guide.search import KIND_ARTICLE
 from search.backends import Filters
 from search.backends.database import DatabaseBackend
-from search.documents import AREA_EVERYWHERE, KIND_ARTICLE, KIND_ORGANISATION, KIND_SERVICE, SearchDoc
+from search.documents import AREA_EVERYWHERE, SearchDoc
 from search.vocabulary import parse
 from tests.perf.conftest import report, time_against_floor
 
