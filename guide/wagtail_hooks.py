@@ -11,6 +11,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from guide.models import Feedback, GlossaryTerm
+from relais import media
 from relais.admin_access import ScopedSnippetChooserViewSet
 from relais.permissions import can, require
 
@@ -89,3 +90,10 @@ class UsefulnessMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def usefulness_menu_item():
     return UsefulnessMenuItem(_("Utilité des pages"), reverse("guide_usefulness"), icon_name="tick", order=260)
+
+
+@hooks.register("before_serve_document")
+def refuse_documents_of_private_pages(document, request):
+    """A document that only restricted pages use is served only to those who may see one of them (Wagtail's
+    own hook checks its collection); docs/access.md, "Media"."""
+    return media.document_refusal(document, request)

@@ -304,12 +304,15 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [("vendor/leaflet", _leaflet_dir())]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Django serves MEDIA_URL itself in the embedded mode only; production leaves public media (image renditions,
-# original images) to the proxy (README, "Deploying"). RELAIS_SERVE_MEDIA=1 forces Django to serve it.
+# Image files of the library (MEDIA_ROOT/original_images/ and images/) are always served by Django after their
+# privacy check (relais.media: restricted collection, or used only on restricted pages); the proxy hands those
+# two folders to Django. Other media: Django serves them in the embedded mode only, production leaves them to
+# the proxy (README, "Deploying"). RELAIS_SERVE_MEDIA=1 forces Django to serve them.
 RELAIS_SERVE_MEDIA = env_bool("RELAIS_SERVE_MEDIA", not PRODUCTION)
 # Documents always go through Wagtail's serve view, which checks the collection's privacy (a document in a
-# login-only collection is not downloadable anonymously); never a redirect to their file under MEDIA_URL.
-# Their files live under MEDIA_ROOT/documents/, which the proxy must not serve (README, "Deploying").
+# login-only collection is not downloadable anonymously) and the pages that use it (relais.media); never a
+# redirect to their file under MEDIA_URL. Their files live under MEDIA_ROOT/documents/, which the proxy must
+# not serve (README, "Deploying").
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from relais import login_protection, views
+from relais import login_protection, media, views
 from relais.admin_access import protect_admin_urls
 
 urlpatterns = [
@@ -31,12 +31,10 @@ from relais.csp import csp_report  # noqa: E402 - apart from the app URLs above
 
 urlpatterns += [path("csp-report/", csp_report, name="csp-report")]
 
-if settings.RELAIS_SERVE_MEDIA:
-    # Uploaded images of the embedded mode (or RELAIS_SERVE_MEDIA=1); production's proxy serves /media/ (README,
-    # "Deploying"). Documents are served by Wagtail's /documents/ view, which checks collection privacy.
-    from relais.media import serve_media
-
-    urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", serve_media, name="media")]
+# Image files of the library, after their privacy check, always; other uploaded media only in the embedded
+# mode (or RELAIS_SERVE_MEDIA=1): production's proxy serves those (README, "Deploying"). Documents are served
+# by Wagtail's /documents/ view, which checks their privacy (relais.media).
+urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.serve_media, name="media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

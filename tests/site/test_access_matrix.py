@@ -84,7 +84,7 @@ RULES: tuple[Rule, ...] = (
     Rule("meetings:checkin", EVERYONE, "keyed by a QR token less than 3 minutes old"),
     Rule("meetings:reply", EVERYONE, "keyed by the invitation's signed token"),
     Rule("meetings:feed", EVERYONE, "keyed by the body's calendar secret"),
-    Rule("media", NOBODY, "the embedded mode's uploaded images; no such file here: 404", {ANON: DENIED}),
+    Rule("media", NOBODY, "uploaded media (image files checked); no such file here: 404", {ANON: DENIED}),
     post_only("csp-report", EVERYONE, "browsers POST their Content-Security-Policy reports"),
 
     # --- Professional space ----------------------------------------------------------------------
