@@ -49,7 +49,9 @@ def test_the_boundary_check_sees_every_way_of_importing_the_demo():
     assert demo_references("from relais.demo.pages import load_site_pages", "search.api")
     assert demo_references("from . import demo", "relais.views")
     assert demo_references("from .demo import read", "relais.views")
-    assert demo_references("from .. import demo", "relais.management.commands", is_package=True)
+    assert demo_references("from ... import demo", "relais.management.commands.personal_data")
+    assert demo_references("from .. import demo", "relais.management", is_package=True)
+    assert not demo_references("from .. import demo", "relais.management.commands", is_package=True)
     assert demo_references("import_module('relais.demo.guide')", "relais.health")
     assert not demo_references("from relais import demolition\nimport directory.demographics", "guide.views")
 
