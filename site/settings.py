@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "meetings",
     "meetings.indicators",
     "search",
+    "relais.demo",  # the `load_demo` command; no other code imports it
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

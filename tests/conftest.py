@@ -157,9 +157,9 @@ def client_as(client):
 @pytest.fixture
 def site_pages(db):
     """The home page and legal pages, as `make run` creates them."""
-    from relais import demo
+    from relais.demo import pages
 
-    return demo.load_site_pages(lambda _message: None)
+    return pages.load_site_pages(lambda _message: None)
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,9 +3,9 @@
 from data_inclusion.schema.v1 import Categorie
 from django.contrib.auth import get_user_model
 
-from directory import demo
 from directory.models import ChangeRecord, Contact, Organisation, Service, Territory
 from directory.queries import partners_for
+from relais.demo import directory as demo
 
 
 def test_demo_covers_every_territory_and_theme_and_is_idempotent(db, make_user):

@@ -89,7 +89,7 @@ def test_public_pages_and_their_scripts_work_under_the_policy(chromium, live_ser
 
 def test_professional_pages_under_the_policy(chromium, live_server, csp_watch, live_meeting, superuser):
     from meetings.checkin import make_token
-    from meetings.indicators import demo as indicators_demo
+    from relais.demo import indicators as indicators_demo
 
     indicators_demo.load(lambda _message: None)
     context, page, watch = _context(chromium, live_server, csp_watch, superuser)

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def figures():
     """Two held COPIL sessions: 2025 (1 of 2 partners present) and 2026 (2 of 2); the demo's definitions."""
     from directory.models import Organisation, Territory
-    from meetings.indicators import demo
     from meetings.models import Attendance, Body, Invitation, Meeting
+    from relais.demo import indicators as demo
 
     d62 = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
     Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=d62)

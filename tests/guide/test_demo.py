@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from guide import demo
 from guide.models import ArticlePage, GlossaryTerm, PathPage, ThemePage
+from relais.demo import guide as demo
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ def test_export_operator_report(world, tmp_path):
 
 
 def test_demo_loads_the_seeds_targets_on_the_demo_years_and_is_idempotent(db):
-    from meetings.indicators import demo
     from meetings.indicators.models import Indicator, IndicatorTarget, IndicatorValue
+    from relais.demo import indicators as demo
 
     demo.load(lambda _m: None)
     counts = (Indicator.objects.count(), IndicatorTarget.objects.count(), IndicatorValue.objects.count())

@@ -3,9 +3,9 @@
 from django.contrib.auth import get_user_model
 
 from directory.models import Contact, Organisation, Territory
-from meetings import demo
 from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
 from meetings.services import trained_person_keys
+from relais.demo import meetings as demo
 
 KINDS = ["ml", "mds", "ccas", "ft", "caf", "fjt", "cllaj"]
 

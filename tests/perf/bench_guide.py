@@ -13,8 +13,8 @@ import pytest
 
 from directory.models import Organisation, Service, Territory
 from guide import partners
-from guide.content.glossary import TERMS
 from guide.models import ArticlePage, GlossaryTerm, GuideIndexPage, ThemePage
+from relais.demo.guide import glossary_terms
 from tests.perf.conftest import count_queries, report, serve, time_against_floor
 
 pytestmark = [pytest.mark.perf, pytest.mark.django_db]
@@ -48,9 +48,8 @@ def build_directory(organisations: int):
 
 
 def build_article(home):
-    for term, expansion, definition, variants, slug in TERMS:
-        GlossaryTerm.objects.create(term=term, expansion=expansion, definition=definition, variants=variants,
-                                    slug=slug)
+    for term in glossary_terms():
+        GlossaryTerm.objects.create(**term)
     index = home.add_child(instance=GuideIndexPage(title="Le guide", slug="guide"))
     theme = index.add_child(instance=ThemePage(title="Logement", slug="logement"))
     text = ("<p>Avec l'ASE, prépare ta sortie. Le CJM t'aide jusqu'à 21 ans, le CEJ et le PACEA avec la Mission "

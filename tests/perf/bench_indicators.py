@@ -15,8 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from directory.models import Organisation, Territory
-from meetings.indicators import demo, exports
+from meetings.indicators import exports
 from meetings.models import Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
+from relais.demo import indicators as demo
 from tests.perf.conftest import FLOOR_PATH, count_queries, growth, report, serve, time_against_floor
 
 pytestmark = [pytest.mark.perf, pytest.mark.django_db]

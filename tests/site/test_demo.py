@@ -36,12 +36,12 @@ def test_demo_refuses_production(settings):
 def test_demo_loads_in_production_only_when_explicitly_allowed(settings, monkeypatch, capsys):
     """A staging check needs content in a production-mode database: it must ask for it, and is warned.
     deploy/smoke.sh loads the real demo this way; here the loaders are stubs, to keep the test short."""
-    from relais import demo
-    from relais.management.commands import load_demo
+    from relais.demo import accounts, pages
+    from relais.demo.management.commands import load_demo
 
     loaded = []
-    monkeypatch.setattr(demo, "load_site_pages", lambda log: loaded.append("pages"))
-    monkeypatch.setattr(demo, "load_users", lambda log: loaded.append("users") or [])
+    monkeypatch.setattr(pages, "load_site_pages", lambda log: loaded.append("pages"))
+    monkeypatch.setattr(accounts, "load_users", lambda log: loaded.append("users") or [])
     monkeypatch.setattr(load_demo, "APP_LOADERS", [])
     settings.PRODUCTION = True
     call_command("load_demo", "--allow-production")

@@ -1,0 +1,42 @@
+"""Demo indicator matrix (data/indicators.toml): the seeds' convention targets, moved onto the demo's years,
+and hand-entered values.
+
+The seeds' convention (Maine-et-Loire, fiche action n°4, and the CCAS line of fiche action n°2) runs over
+2019–2021; the demo's meetings run over 2025–2027, so its targets are mapped 2019 → 2025, 2020 → 2026,
+2021 → 2027 (and said so in the convention's note). The hand-entered values for 2025 and 2026 are invented.
+Idempotent: a second run changes nothing.
+"""
+
+from decimal import Decimal
+
+from meetings.indicators.models import Convention, Indicator, IndicatorTarget, IndicatorValue
+from relais.demo import read
+
+C = Indicator.Computation
+
+
+def load(log) -> None:
+    from meetings.models import Body
+
+    data = read("indicators.toml")
+    years = data["convention"]["years"]
+    convention, _ = Convention.objects.get_or_create(
+        name=data["convention"]["name"],
+        defaults={"first_year": years[0], "last_year": years[-1], "note": data["convention"]["note"]})
+    training_bodies = list(Body.objects.filter(kind=Body.Kind.FORMATION, name__icontains="référent"))
+    for order, spec in enumerate(data["indicators"], 1):
+        computation = C(spec["computation"])
+        indicator, created = Indicator.objects.get_or_create(code=spec["code"], defaults={
+            "convention": convention, "name": spec["name"], "computation": computation,
+            "unit": Indicator.Unit(spec["unit"]), "definition": spec["definition"], "source": spec["source"],
+            "sort_order": order})
+        if not created:
+            continue  # the département may have edited it since: leave it alone
+        for year, target in zip(years, spec.get("targets", ()), strict=False):
+            IndicatorTarget.objects.create(indicator=indicator, year=year, value=Decimal(target))
+        for year, value in zip(years, spec.get("values", ()), strict=False):
+            IndicatorValue.objects.create(indicator=indicator, year=year, value=Decimal(value))
+        if computation in (C.TRAINED, C.TRAINED_CUMULATIVE) and training_bodies:
+            indicator.bodies.set(training_bodies)
+    log(f"Indicateurs : {Indicator.objects.count()} définitions, {IndicatorTarget.objects.count()} cibles, "
+        f"{IndicatorValue.objects.count()} valeurs saisies (cibles 2019–2021 reportées sur 2025–2027)")
