@@ -14,6 +14,7 @@ from directory import accounts
 from directory.history import acting_as
 from directory.models import ChangeRecord, Contact, ContactAccount, ErrorReport, Organisation
 from directory.permissions import (
+    CHANGE_ORGANISATION,
     assign_editor,
     can_edit_organisation,
     editors_of,
@@ -21,7 +22,7 @@ from directory.permissions import (
     remove_editor,
 )
 from relais.filters import object_id
-from relais.permissions import require
+from relais.permissions import can, require
 from relais.roles import PARTNER_EDITOR
 
 
@@ -101,7 +102,7 @@ def change_history(request):
     if not allowed.exists():
         raise PermissionDenied
     records = ChangeRecord.objects.select_related("user", "organisation")
-    if not request.user.is_superuser and not request.user.has_perm("directory.change_organisation"):
+    if not can(request.user, CHANGE_ORGANISATION):  # a global holder sees every record
         records = records.filter(organisation__in=allowed)
     organisation = None
     organisation_id = object_id(request.GET.get("organisation"))

@@ -2,15 +2,15 @@
 
 Only a user who runs the body (secretary with the object permission, département admin) may join; the
 permission is checked again on every message, so a permission withdrawn mid-session takes effect on the
-next tap. Changes are saved through the ORM (services.record_attendance) before they are broadcast; a
-(re)connecting client receives the whole state first.
+next tap. A tap goes through the same call as the HTTP sheet (services.set_attendance: saved, then announced
+to the group once committed); a (re)connecting client receives the whole state first.
 """
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from meetings import access, live, services
+from meetings import live, permissions, services
 from meetings.models import Invitation, Meeting
 from meetings.services import MeetingRuleError
 
@@ -49,13 +49,13 @@ class SheetConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json(await self._state())
         elif action == "set_status":
             try:
-                message = await self._set_status(content.get("invitation"), content.get("status") or "",
-                                                 str(content.get("represented_by") or ""))
+                change = await self._set_status(content.get("invitation"), content.get("status") or "",
+                                                str(content.get("represented_by") or ""))
             except MeetingRuleError as exc:
                 await self.send_json({"type": "error", "message": str(exc)})
                 return
-            if not await live.abroadcast(self.meeting_id, message):
-                await self.send_json({**message, "type": "change", "live": False})
+            if change.paused:  # saved, but the group did not get it: at least this sheet shows it
+                await self.send_json({**change.message, "type": "change", "live": False})
         else:
             await self.send_json({"type": "error", "message": _("Action inconnue.")})
 
@@ -68,21 +68,18 @@ class SheetConsumer(AsyncJsonWebsocketConsumer):
         meeting = Meeting.objects.select_related("body").filter(pk=self.meeting_id).first()
         if meeting is None:
             return None
-        return access.can_manage(self.user, meeting.body)
+        return permissions.can_manage_body(self.user, meeting.body)
 
     @database_sync_to_async
     def _state(self):
         return live.sheet_state(Meeting.objects.select_related("body").get(pk=self.meeting_id))
 
     @database_sync_to_async
-    def _set_status(self, invitation_id, status, represented_by):
+    def _set_status(self, invitation_id, status, represented_by) -> services.Change:
+        """The HTTP sheet's call (services.set_attendance), run in a thread: it saves, then announces."""
         try:
             invitation = Invitation.objects.select_related("meeting__body").get(pk=int(invitation_id),
                                                                                meeting_id=self.meeting_id)
         except (Invitation.DoesNotExist, TypeError, ValueError):
             raise MeetingRuleError(_("Cette personne n'est pas attendue à cette séance."))
-        if status:
-            services.record_attendance(invitation, status, by=self.user, represented_by=represented_by)
-        else:
-            services.clear_attendance(invitation)
-        return live.change_message(invitation.meeting, invitation)
+        return services.set_attendance(invitation, status, by=self.user, represented_by=represented_by)

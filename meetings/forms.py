@@ -1,5 +1,8 @@
+import re
+from html import unescape
+
 from django import forms
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
@@ -83,6 +86,13 @@ class MinutesForm(forms.Form):
         """Plain paragraphs → the HTML a RichTextField stores (escaped: no markup injection)."""
         paragraphs = [p.strip() for p in self.cleaned_data["text"].replace("\r\n", "\n").split("\n\n")]
         return "".join(f"<p>{escape(p).replace(chr(10), '<br/>')}</p>" for p in paragraphs if p)
+
+    @staticmethod
+    def as_plain_text(html: str) -> str:
+        """The stored minutes back as the plain paragraphs the form edits (the inverse of ``as_rich_text``)."""
+        text = re.sub(r"<br\s*/?>", "\n", html)
+        text = re.sub(r"</p>\s*", "\n\n", text)
+        return unescape(strip_tags(text)).strip()
 
 
 class DecisionForm(forms.Form):

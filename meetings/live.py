@@ -1,7 +1,8 @@
 """Broadcasting sheet changes to every open sheet of a session (a Channels group per session).
 
-The change is always saved before it is broadcast. If the channel layer is down (Redis unreachable),
-saving still succeeded: the caller is told so that the page can say live updates are paused.
+The change is always saved before it is broadcast (services.announce_change waits for the commit). If the
+channel layer is down (Redis unreachable), saving still succeeded: the caller is told so that the page can
+say live updates are paused.
 """
 
 import logging
@@ -11,7 +12,7 @@ from channels.layers import get_channel_layer
 from django.utils import timezone
 
 from meetings.models import Attendance, Invitation, Meeting
-from meetings.services import sheet_counts
+from meetings.queries import sheet_counts
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +56,9 @@ def change_message(meeting: Meeting, invitation: Invitation | None = None, *, re
     return message
 
 
-def broadcast(meeting_id: int, message: dict) -> bool:
-    """Send to the session's group; False when the channel layer cannot be reached."""
+def announce(meeting_id: int, message: dict) -> bool:
+    """Send ``message`` to every open sheet of the session (the one sender; services.announce_change calls it
+    once the change is committed). False when the channel layer cannot be reached."""
     layer = get_channel_layer()
     if layer is None:
         return False
@@ -66,19 +68,3 @@ def broadcast(meeting_id: int, message: dict) -> bool:
         log.warning("live sheet broadcast failed for meeting %s", meeting_id, exc_info=True)
         return False
     return True
-
-
-async def abroadcast(meeting_id: int, message: dict) -> bool:
-    layer = get_channel_layer()
-    if layer is None:
-        return False
-    try:
-        await layer.group_send(group_name(meeting_id), message)
-    except Exception:
-        log.warning("live sheet broadcast failed for meeting %s", meeting_id, exc_info=True)
-        return False
-    return True
-
-
-def announce_change(meeting: Meeting, invitation: Invitation | None = None, *, reload: bool = False) -> bool:
-    return broadcast(meeting.pk, change_message(meeting, invitation, reload=reload))

@@ -2,7 +2,9 @@
 
 Views, the websocket consumer, the self check-in and the demo loader all go through these functions, so a
 presence is recorded the same way whichever path it comes from, and the database constraints settle races
-(two secretaries, a double tap, a check-in at the same instant as a tick) into one row.
+(two secretaries, a double tap, a check-in at the same instant as a tick) into one row. A change of the
+sheet is announced to its open sheets by ``announce_change``, once, after the commit: ``set_attendance``
+(secretary's tap, page or websocket) and ``check_in`` (a phone) record and announce in one call.
 """
 
 from dataclasses import dataclass
@@ -10,11 +12,12 @@ from datetime import datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from meetings import live
 from meetings.models import (
     Action,
     AgendaItem,
@@ -288,46 +291,6 @@ def record_reply(invitation: Invitation, reply: str) -> Invitation:
     return invitation
 
 
-# --- Counts ---------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class SheetCounts:
-    expected: int
-    present: int
-    recorded: int
-    walk_ins: int
-    voting_present: int
-    youth_expected: int
-    youth_present: int
-    quorum: int | None
-
-    @property
-    def quorum_reached(self) -> bool | None:
-        return None if self.quorum is None else self.voting_present >= self.quorum
-
-    def as_dict(self) -> dict:
-        return {"expected": self.expected, "present": self.present, "recorded": self.recorded,
-                "walk_ins": self.walk_ins, "voting_present": self.voting_present,
-                "youth_expected": self.youth_expected, "youth_present": self.youth_present,
-                "quorum": self.quorum, "quorum_reached": self.quorum_reached}
-
-
-def sheet_counts(meeting: Meeting) -> SheetCounts:
-    """Counts shown on the sheet, in two queries whatever the size of the session."""
-    present = Q(attendance__status__in=Attendance.PRESENT_STATUSES)
-    inv = meeting.invitations.aggregate(
-        expected=Count("pk"), present=Count("pk", filter=present),
-        recorded=Count("attendance"),
-        voting_present=Count("pk", filter=present & Q(voting=True, is_youth_seat=False)),
-        youth_expected=Count("pk", filter=Q(is_youth_seat=True)),
-        youth_present=Count("pk", filter=present & Q(is_youth_seat=True)))
-    walk_ins = Attendance.objects.filter(meeting=meeting, invitation=None,
-                                         status__in=Attendance.PRESENT_STATUSES).count()
-    return SheetCounts(expected=inv["expected"], present=inv["present"] + walk_ins, recorded=inv["recorded"],
-                       walk_ins=walk_ins, voting_present=inv["voting_present"], youth_expected=inv["youth_expected"],
-                       youth_present=inv["youth_present"], quorum=meeting.body.quorum)
-
-
 # --- Minutes, decisions, actions ------------------------------------------------------------------
 
 def save_minutes(meeting: Meeting, text: str, *, by=None) -> MinutesVersion:
@@ -383,22 +346,91 @@ def sign_half_day(half_day: HalfDay, invitation: Invitation, *,
     return signature
 
 
+def sign_as_trainer(half_day: HalfDay, *, signed: bool = True) -> HalfDay:
+    """The trainer signs a half-day (or takes the signature back)."""
+    half_day.trainer_signed_at = timezone.now() if signed else None
+    half_day.save(update_fields=["trainer_signed_at"])
+    return half_day
+
+
 def unsign_half_day(half_day: HalfDay, invitation: Invitation) -> None:
     _check_open(half_day.meeting)
     HalfDaySignature.objects.filter(half_day=half_day, person_key=invitation.person_key).delete()
-
-
-def trained_person_keys(meeting: Meeting) -> set[str]:
-    """People who signed every half-day of a training session: only they count as trained."""
-    total = meeting.half_days.count()
-    if total == 0:
-        return set()
-    rows = (HalfDaySignature.objects.filter(half_day__meeting=meeting).values("person_key")
-            .annotate(n=Count("half_day", distinct=True)).filter(n=total))
-    return {row["person_key"] for row in rows}
 
 
 def current_half_day(meeting: Meeting, now: datetime | None = None) -> HalfDay | None:
     now = timezone.localtime(now or timezone.now())
     period = HalfDay.Period.AM if now.hour < 13 else HalfDay.Period.PM
     return meeting.half_days.filter(date=now.date(), period=period).first()
+
+
+# --- Changes announced to the open sheets ----------------------------------------------------------
+
+@dataclass
+class Change:
+    """A sheet change as the open sheets receive it; ``live`` is None until the transaction commits, then
+    whether the channel layer took it (False: the other screens see the change on reload only)."""
+
+    message: dict
+    live: bool | None = None
+
+    @property
+    def paused(self) -> bool:
+        return self.live is False
+
+
+def announce_change(meeting: Meeting, invitation: Invitation | None = None, *, reload: bool = False) -> Change:
+    """Tell every open sheet of the session about a saved change, once, after the transaction commits."""
+    change = Change(live.change_message(meeting, invitation, reload=reload))
+
+    def send():
+        change.live = live.announce(meeting.pk, change.message)
+
+    transaction.on_commit(send)
+    return change
+
+
+def set_attendance(invitation: Invitation, status: str, *, by=None, represented_by: str = "") -> Change:
+    """A secretary's tap, from the sheet page or its websocket: record the status (clear it when empty)."""
+    if status:
+        record_attendance(invitation, status, by=by, represented_by=represented_by)
+    else:
+        clear_attendance(invitation)
+    return announce_change(invitation.meeting, invitation)
+
+
+def check_in(meeting: Meeting, *, invitation: int | None = None, youth_label: str = "", name: str = "") -> str:
+    """A phone's self check-in (an expected person, a youth seat, or a walk-in by name): records the presence,
+    signs the current half-day of a training, announces the change; returns what to tell the person."""
+    via = Attendance.Via.SELF_CHECKIN
+    if invitation:
+        expected = meeting.invitations.filter(pk=invitation, is_youth_seat=False).first()
+        if expected is None:
+            raise MeetingRuleError(_("Ce nom n'est pas sur la liste de cette séance."))
+    elif youth_label:
+        label = " ".join(youth_label.split())
+        seats = meeting.invitations.filter(is_youth_seat=True)
+        expected = seats.filter(person_name__iexact=label).first() or seats.filter(person_name="").first()
+        if expected is None:
+            raise MeetingRuleError(_("Tous les sièges jeunes sont déjà pris : adresse-toi au secrétariat."))
+        if not expected.person_name:
+            name_youth_seat(expected, label)
+    elif name:
+        _attendance, created = add_walk_in(meeting, name, via=via)
+        announce_change(meeting, reload=True)
+        return _("Merci, votre présence est enregistrée.") if created else _("Vous étiez déjà enregistré·e.")
+    else:
+        raise MeetingRuleError(_("Choisissez votre nom dans la liste ou écrivez-le."))
+    existing = getattr(expected, "attendance", None) if hasattr(expected, "attendance") else None
+    already = existing is not None and existing.status in Attendance.PRESENT_STATUSES
+    expected.meeting = meeting
+    if not already:
+        record_attendance(expected, Attendance.Status.PRESENT, via=via, allow_closed=False)
+    if meeting.body.is_training:
+        half_day = current_half_day(meeting)
+        if half_day is not None:
+            sign_half_day(half_day, expected, via=via)
+    announce_change(meeting, expected, reload=expected.is_youth_seat or meeting.body.is_training)
+    if already:
+        return _("Vous étiez déjà enregistré·e comme présent·e.")
+    return _("Merci, votre présence est enregistrée.")

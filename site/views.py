@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from directory import accounts as contact_accounts
-from meetings.indicators.access import can_see_dashboard
+from meetings.indicators.permissions import can_view_dashboard
 from relais import accounts, ratelimit
 from relais.forms import ContactLinkRequestForm, EmailChangeForm
 from relais.permissions import can, is_professional, roles_of
@@ -94,7 +94,7 @@ def pro_home(request):
     context = {
         "roles": [ROLE_LABELS[name] for name in roles_of(user)],
         "can_admin": can(user, "wagtailadmin.access_admin"),
-        "can_indicators": can_see_dashboard(user),
+        "can_indicators": can_view_dashboard(user),
         "can_export_directory": can(user, "directory.export_directory"),
     }
     return render(request, "relais/pro_home.html", context)

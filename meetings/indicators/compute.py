@@ -25,7 +25,8 @@ from django.utils import timezone
 from directory import territories
 from directory.models import Organisation, Territory
 from meetings.indicators.models import Indicator
-from meetings.models import Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
+from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
+from meetings.queries import completed_trainings
 
 C = Indicator.Computation
 PRESENT = tuple(sorted(Attendance.PRESENT_STATUSES))
@@ -228,16 +229,13 @@ def invitation_figures(scope: Scope, *, body_ids=None, by_year=True) -> dict:
 
 
 def _completed_trainings(scope: Scope, *, body_ids=None, by_year=True, period: Period | None = None):
-    """One row per (training session, person) where the person signed every half-day of the session."""
-    return (HalfDaySignature.objects
-            .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
-                              body_ids=body_ids))
-            .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year, period or scope.period),
-                      m=F("half_day__meeting_id"), p=F("person_key"))
-            .order_by().values("g", "m", "p")
-            .annotate(signed=Count("half_day_id", distinct=True),
-                      half_days=Count("half_day__meeting__half_days", distinct=True))
-            .filter(signed=F("half_days")))
+    """One row per (training session, person) where the person signed every half-day of the session
+    (the meetings rule, meetings.queries.completed_trainings), grouped by year ``g``."""
+    signatures = (HalfDaySignature.objects
+                  .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
+                                    body_ids=body_ids))
+                  .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year, period or scope.period)))
+    return completed_trainings(signatures, "g")
 
 
 def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=True) -> dict:
@@ -254,23 +252,17 @@ def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=Tru
         bucket = Case(When(half_day__meeting__starts_at__gte=scope.period.bounds()[0], then=Value(1)),
                       default=Value(0), output_field=IntegerField())
         first_bucket = 1
-    signed = (HalfDaySignature.objects
-              .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
-                                body_ids=body_ids))
-              .annotate(g=bucket, m=F("half_day__meeting_id"), p=F("person_key"))
-              .order_by().values("g", "m", "p").annotate(signed=Count("pk")))
-    half_days = (HalfDay.objects
-                 .filter(meeting_q(scope, "meeting__", period=period, kinds=[Body.Kind.FORMATION], body_ids=body_ids))
-                 .annotate(hm=F("meeting_id")).order_by().values("hm").annotate(total=Count("pk")))
-    signed_sql, signed_params = signed.query.sql_with_params()
-    half_sql, half_params = half_days.query.sql_with_params()
-    query = (f"WITH s AS ({signed_sql}), h AS ({half_sql}), "  # noqa: S608 (the inner SQL is Django's)
-             "c AS (SELECT s.g, s.p FROM s INNER JOIN h ON h.hm = s.m WHERE s.signed = h.total) "
+    signatures = (HalfDaySignature.objects
+                  .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
+                                    body_ids=body_ids))
+                  .annotate(g=bucket))
+    completed_sql, params = completed_trainings(signatures, "g").query.sql_with_params()
+    query = (f"WITH c AS ({completed_sql}) "  # noqa: S608 (the inner SQL is Django's)
              f"SELECT 'a', c.g, COUNT(DISTINCT c.p) FROM c WHERE c.g >= {int(first_bucket)} GROUP BY c.g "
              "UNION ALL SELECT 'f', f.fy, COUNT(*) FROM (SELECT c.p, MIN(c.g) AS fy FROM c GROUP BY c.p) f "
              "GROUP BY f.fy")
     with connection.cursor() as cursor:
-        cursor.execute(query, (*signed_params, *half_params))
+        cursor.execute(query, params)
         rows = cursor.fetchall()
     annual = {int(g): int(n) for kind, g, n in rows if kind == "a"}
     firsts = {int(g): int(n) for kind, g, n in rows if kind == "f"}

@@ -1,7 +1,7 @@
 """Dashboard, drill-down, downloads and JSON API: thin views over matrix.py / compute.py / exports.py.
 
-Every view asks access.visible_bodies(): département admins see every figure; a secretary sees the figures
-of their own bodies only (hand-entered département figures are not theirs to see); anyone else gets 403,
+Every view asks permissions.require_dashboard(): département admins see every figure; a secretary sees the
+figures of their own bodies only (hand-entered département figures are not theirs to see); anyone else gets 403,
 and anonymous visitors are sent to the login page (the API answers 401 in JSON).
 """
 
@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from meetings.indicators import access, charts, compute, exports
+from meetings.indicators import charts, compute, exports, permissions
 from meetings.indicators.compute import Period, Scope
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
 from meetings.indicators.forms import DashboardFilterForm, parse_month
@@ -67,7 +67,7 @@ def _guard(request):
     """The bodies the user may see figures of (None: all), or the login redirect for anonymous visitors."""
     if not request.user.is_authenticated:
         return None, redirect_to_login(request.get_full_path())
-    return access.visible_bodies(request.user), None
+    return permissions.require_dashboard(request.user), None
 
 
 @require_GET
@@ -77,11 +77,11 @@ def dashboard(request):
         return redirect
     filters = Filters(request, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
-                          period=filters.period, include_manual=access.sees_everything(body_ids))
+                          period=filters.period, include_manual=permissions.sees_everything(body_ids))
     rows = [{"row": row, "chart": charts.trend_chart(row)} for row in matrix.rows]
     return render(request, "indicators/dashboard.html", {
         "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows,
-        "scoped": not access.sees_everything(body_ids), "query": filters.query,
+        "scoped": not permissions.sees_everything(body_ids), "query": filters.query,
     })
 
 
@@ -92,7 +92,7 @@ def indicator_detail(request, code: str):
         return redirect
     indicator = Indicator.objects.select_related("convention").prefetch_related("bodies", "targets").filter(
         code=code, is_active=True).first()
-    if indicator is None or (indicator.is_manual and not access.sees_everything(body_ids)):
+    if indicator is None or (indicator.is_manual and not permissions.sees_everything(body_ids)):
         raise Http404
     filters = Filters(request, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
@@ -122,7 +122,7 @@ def export_matrix(request):
         return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
                             content_type="text/plain; charset=utf-8")
     matrices = exports.matrices_for_export(year=filters.year, territory=filters.territory, body_ids=filters.body_ids)
-    if not access.sees_everything(body_ids):
+    if not permissions.sees_everything(body_ids):
         for matrix in matrices:
             matrix.rows = [row for row in matrix.rows if not row.indicator.is_manual]
     content = exports.matrix_xlsx(matrices) if fmt == "xlsx" else exports.matrix_csv(matrices)
@@ -169,14 +169,14 @@ def api_indicators(request, code: str | None = None):
     if not request.user.is_authenticated:
         return JsonResponse({"error": _("Connexion requise.")}, status=401)
     try:
-        body_ids = access.visible_bodies(request.user)
+        body_ids = permissions.require_dashboard(request.user)
     except PermissionDenied:
         return JsonResponse({"error": _("Accès refusé.")}, status=403)
     filters = Filters(request, body_ids)
     if filters.notes:
         return JsonResponse({"error": _("Filtres invalides."), "details": [str(n) for n in filters.notes]},
                             status=400)
-    indicators = active_indicators(include_manual=access.sees_everything(body_ids))
+    indicators = active_indicators(include_manual=permissions.sees_everything(body_ids))
     if code is not None:
         indicators = [i for i in indicators if i.code == code]
         if not indicators:

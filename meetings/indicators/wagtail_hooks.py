@@ -7,6 +7,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from meetings.indicators.models import Convention, Indicator, IndicatorValue
+from meetings.indicators.permissions import VIEW_DASHBOARD
+from relais.permissions import can
 
 
 class ConventionViewSet(ModelViewSet):
@@ -51,7 +53,7 @@ def register_viewset():
 
 class DashboardMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.has_perm("indicators.view_dashboard")
+        return can(request.user, VIEW_DASHBOARD)
 
 
 @hooks.register("register_admin_menu_item")

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 
 from directory.models import Contact, Organisation, Territory
 from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
-from meetings.services import trained_person_keys
+from meetings.queries import trained_person_keys
 from relais.demo import meetings as demo
 
 KINDS = ["ml", "mds", "ccas", "ft", "caf", "fjt", "cllaj"]
@@ -57,7 +57,7 @@ def test_demo_builds_two_years_of_sessions_and_is_idempotent(db, make_user):
 def test_demo_accounts_are_linked_to_contacts_and_see_what_they_saw(db, make_user):
     """The demo accounts reach their bodies through an explicit contact link (no e-mail matches one)."""
     from directory.models import ContactAccount
-    from meetings import access
+    from meetings import permissions
 
     _small_directory()
     secretary = make_user("secretaire", "secretaire_instance")
@@ -65,11 +65,11 @@ def test_demo_accounts_are_linked_to_contacts_and_see_what_they_saw(db, make_use
     demo.load(lambda _line: None)
     assert set(ContactAccount.objects.values_list("user__username", "method")) == {
         ("secretaire", "demo"), ("pro", "demo")}
-    seen = set(access.bodies_visible_to(professional).values_list("slug", flat=True))
+    seen = set(permissions.bodies_viewable_by(professional).values_list("slug", flat=True))
     assert seen == {"comite-suivi-62-arr", "copil-62"}
     assert Body.objects.filter(slug__in=seen, members__contact__account__user=professional).exists()
     managed = set(Body.objects.filter(slug__in=demo.SECRETARY_BODIES).values_list("slug", flat=True))
-    assert set(access.bodies_visible_to(secretary).values_list("slug", flat=True)) == managed
+    assert set(permissions.bodies_viewable_by(secretary).values_list("slug", flat=True)) == managed
     assert not Contact.objects.filter(email__in=["pro@exemple.invalid", "secretaire@exemple.invalid"]).exists()
 
     demo.load(lambda _line: None)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from meetings import exports, services
+from meetings import exports, queries, services
 from meetings.models import Body, Meeting
 
 
@@ -83,7 +83,7 @@ def test_training_exports_half_days_and_trainer(client_as, secretary, make_body)
     sheet = client.get(reverse("meetings:sheet", args=[meeting.pk])).content.decode()
     assert "Signatures par demi-journée" in sheet
     client.post(reverse("meetings:sign", args=[meeting.pk]), {"half_day": half_days[1].pk, "invitation": inv.pk})
-    assert services.trained_person_keys(meeting) == {inv.person_key}
+    assert queries.trained_person_keys(meeting) == {inv.person_key}
 
 
 def test_unknown_format_is_404(client_as, body_secretary, meeting):

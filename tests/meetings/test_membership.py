@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from directory.accounts import link, unlink
-from meetings import access
+from meetings import permissions
 from meetings.services import save_minutes
 from relais import roles
 
@@ -55,8 +55,8 @@ def test_an_account_address_equal_to_a_members_opens_nothing(client_as, make_use
     intruder = make_user("intrus", roles.PARTNER_EDITOR)
     intruder.email = seated_contact.email.upper()
     intruder.save()
-    assert not access.bodies_visible_to(intruder).exists()
-    assert not access.can_view(intruder, meeting.body)
+    assert not permissions.bodies_viewable_by(intruder).exists()
+    assert not permissions.can_view_body(intruder, meeting.body)
     assert_body_closed(client_as(intruder), meeting)
 
 

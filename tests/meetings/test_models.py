@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from directory.models import Organisation
-from meetings import services
+from meetings import queries, services
 from meetings.models import Action, Attendance, Body, BodyMember, HalfDaySignature, Invitation, Meeting
 from meetings.services import MeetingRuleError
 
@@ -89,7 +89,7 @@ def test_walk_ins_are_not_expected_and_not_duplicated(meeting):
     a, created = services.add_walk_in(meeting, "Invité  Surprise")
     b, created_again = services.add_walk_in(meeting, "invité surprise")
     assert created and not created_again and a.pk == b.pk
-    counts = services.sheet_counts(meeting)
+    counts = queries.sheet_counts(meeting)
     assert counts.expected == 4 and counts.walk_ins == 1 and counts.present == 1
     with pytest.raises(MeetingRuleError):
         services.add_walk_in(meeting, "   ")
@@ -101,11 +101,11 @@ def test_counts_and_quorum(body, make_meeting):
     meeting = make_meeting(body)
     invs = list(meeting.invitations.order_by("position"))
     services.record_attendance(invs[0], "present")
-    counts = services.sheet_counts(meeting)
+    counts = queries.sheet_counts(meeting)
     assert (counts.present, counts.voting_present, counts.quorum_reached) == (1, 1, False)
     services.record_attendance(invs[1], "remote")
     services.record_attendance(invs[3], "present")  # the youth seat
-    counts = services.sheet_counts(meeting)
+    counts = queries.sheet_counts(meeting)
     assert counts.quorum_reached is True and counts.youth_present == 1 and counts.present == 3
 
 
@@ -187,7 +187,7 @@ def test_training_counts_only_people_with_every_half_day(make_body, make_meeting
     for hd in half_days[:3]:
         services.sign_half_day(hd, b)
     assert HalfDaySignature.objects.filter(person_key=a.person_key).count() == 4
-    assert services.trained_person_keys(meeting) == {a.person_key}
+    assert queries.trained_person_keys(meeting) == {a.person_key}
 
 
 def test_minutes_are_versioned(meeting):

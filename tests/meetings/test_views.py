@@ -231,3 +231,32 @@ def test_qr_page_shows_inline_svg_for_secretary_only(client_as, body_secretary, 
     page = client_as(body_secretary).get(reverse("meetings:qr", args=[meeting.pk]))
     assert page.status_code == 200 and "<svg" in page.content.decode()
     assert client_as(professional).get(reverse("meetings:qr", args=[meeting.pk])).status_code == 403
+
+
+def test_training_sheet_counts_people_trained_by_the_same_rule_as_the_indicators(client_as, secretary, make_body):
+    """Only someone who signed every half-day counts as trained, on the sheet as in the indicators."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from meetings import services
+    from meetings.models import Body
+
+    body = make_body("Formation référent de parcours", kind=Body.Kind.FORMATION, youth_seats=0)
+    assign_perm("meetings.manage_body", secretary, body)
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start + timedelta(hours=8))
+    services.freeze_invitations(meeting)
+    morning, afternoon = services.ensure_half_days(meeting)
+    first, second = meeting.invitations.order_by("position")[:2]
+    client = client_as(secretary)
+
+    def trained_on_sheet():
+        page = client.get(sheet_url(meeting)).content.decode()
+        return int(page.split('id="trained-count">', 1)[1].split("<", 1)[0])
+
+    assert trained_on_sheet() == 0
+    for invitation in (first, second):
+        client.post(reverse("meetings:sign", args=[meeting.pk]), {"half_day": morning.pk, "invitation": invitation.pk})
+    assert trained_on_sheet() == 0
+    client.post(reverse("meetings:sign", args=[meeting.pk]), {"half_day": afternoon.pk, "invitation": first.pk})
+    assert trained_on_sheet() == 1

@@ -188,7 +188,7 @@ def test_every_indicator_has_a_working_detail_page(admin_client, world):
 
 
 def test_who_gets_a_link_to_the_dashboard(dept_admin, professional, secretary_of_suivi_arras, world):
-    from meetings.indicators.access import can_see_dashboard
+    from meetings.indicators.permissions import can_view_dashboard
 
-    assert can_see_dashboard(dept_admin) and can_see_dashboard(secretary_of_suivi_arras)
-    assert not can_see_dashboard(professional)
+    assert can_view_dashboard(dept_admin) and can_view_dashboard(secretary_of_suivi_arras)
+    assert not can_view_dashboard(professional)

@@ -1,0 +1,25 @@
+"""The attendance sheet as a download (CSV, XLSX, PDF), built by meetings.exports."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+
+from meetings import exports
+from meetings.views.common import managed_meeting
+from relais import tabular
+
+
+@login_required
+def export(request, pk, fmt):
+    meeting = managed_meeting(request, pk)
+    rows = exports.sheet_rows(meeting)
+    name = f"emargement-{meeting.body.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
+    if fmt == "csv":
+        return tabular.download(exports.to_csv(rows, meeting), f"{name}.csv")
+    if fmt == "xlsx":
+        return tabular.download(exports.to_xlsx(meeting, rows), f"{name}.xlsx")
+    if fmt != "pdf":
+        raise Http404
+    response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

@@ -1,0 +1,74 @@
+"""Minutes (a new version at each save), decisions and actions of a session."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meetings import queries, services
+from meetings.forms import ActionForm, ActionStatusForm, DecisionForm, MinutesForm
+from meetings.models import Action
+from meetings.permissions import can_manage_body
+from meetings.views.common import managed_meeting
+
+
+@login_required
+def minutes_edit(request, pk):
+    meeting = managed_meeting(request, pk)
+    current = meeting.minutes_versions.first()
+    form = MinutesForm(request.POST or None,
+                       initial={"text": MinutesForm.as_plain_text(current.text) if current else ""})
+    if request.method == "POST" and form.is_valid():
+        version = services.save_minutes(meeting, form.as_rich_text(), by=request.user)
+        messages.success(request, _("Compte rendu enregistré (version %(v)d).") % {"v": version.version})
+        return redirect(meeting)
+    return render(request, "meetings/minutes_edit.html", {"meeting": meeting, "form": form, "current": current})
+
+
+@login_required
+@require_POST
+def decision_add(request, pk):
+    meeting = managed_meeting(request, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        meeting.decisions.create(text=form.cleaned_data["text"])
+        messages.success(request, _("Décision ajoutée."))
+    else:
+        messages.error(request, _("Écrivez la décision."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def action_add(request, pk):
+    meeting = managed_meeting(request, pk)
+    form = ActionForm(request.POST, organisations=queries.member_organisations(meeting))
+    if form.is_valid():
+        action = form.save(commit=False)
+        action.meeting, action.body = meeting, meeting.body
+        action.save()
+        messages.success(request, _("Action ajoutée."))
+    else:
+        messages.error(request, _("Action non ajoutée : vérifiez l'intitulé, l'organisation et l'échéance."))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def action_status(request, pk):
+    action = get_object_or_404(Action.objects.select_related("meeting", "body"), pk=pk)
+    if not can_manage_body(request.user, action.body):
+        raise PermissionDenied
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        action.status = form.cleaned_data["status"]
+        action.save(update_fields=["status"])
+        messages.success(request, _("État de l'action mis à jour."))
+    else:
+        messages.error(request, _("État inconnu."))
+    back = request.POST.get("next")
+    if back and back.startswith("/instances/"):
+        return redirect(back)
+    return redirect(action.meeting)
