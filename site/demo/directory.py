@@ -20,6 +20,7 @@ from directory.models import Contact, Organisation, Service, Territory
 from directory.permissions import assign_editor
 from directory.territories import load_territories
 from relais.demo import read
+from relais.permissions import can
 
 DATA = read("directory.toml")
 SOURCE = DATA["source"]
@@ -171,6 +172,6 @@ def _assign_demo_editor(log) -> None:
         return
     for source_id in DATA["editor_organisations"]:
         org = Organisation.objects.filter(source=SOURCE, source_id=source_id).first()
-        if org is not None and not editor.has_perm("directory.change_organisation", org):
+        if org is not None and not can(editor, "directory.change_organisation", org, global_ok=False):
             assign_editor(org, editor)
     log("Annuaire : le compte « editeur » tient à jour 2 organisations de l'Arrageois.")
