@@ -4,12 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ErrorReport
+from relais.forms import HoneypotMixin
 
 
-class ErrorReportForm(forms.ModelForm):
-    # A field people never see: bots fill it, and their report is dropped.
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-                              label=_("Ne pas remplir"))
+class ErrorReportForm(HoneypotMixin, forms.ModelForm):
+    """A visitor's report; the honeypot field is ``website`` (relais.forms)."""
 
     class Meta:
         model = ErrorReport

@@ -130,6 +130,23 @@ def _territories_changed(sender, instance, action, pk_set, **kwargs):
     record(instance, ChangeRecord.Action.EDIT, {key: [None, ", ".join(names) or "tous"]})
 
 
+def admin_url(instance) -> str:
+    """The admin page of this history for a record: its organisation's changes (services and contacts are
+    recorded under their organisation)."""
+    from django.urls import reverse
+
+    organisation = _organisation_of(instance)
+    query = f"?organisation={organisation.pk}" if organisation is not None and organisation.pk else ""
+    return reverse("directory_history") + query
+
+
+def silence_wagtail_log(actions) -> None:
+    """Wagtail's admin would keep a second, coarser log of the same saves (and keep the names it holds out of
+    reach of personal-data erasure): no Wagtail log entry is written for the tracked models."""
+    for model in TRACKED:
+        actions.log_entry_models_by_type.register(model, value=None)
+
+
 def connect() -> None:
     for model in TRACKED:
         uid = f"directory.history.{model.__name__}"

@@ -25,6 +25,7 @@ from directory.validators import (
     validate_phone,
     validate_siret,
 )
+from relais.slugs import unique_slug
 
 STALE_AFTER = timedelta(days=183)  # "not confirmed for 6 months"
 
@@ -175,7 +176,7 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Organisation, self.name)
+            self.slug = unique_slug(Organisation, self.name, max_length=150, fallback="fiche")
         if self.commune_id and (self.latitude is None or self.longitude is None):
             commune = self.commune
             self.latitude = self.latitude if self.latitude is not None else commune.latitude
@@ -457,15 +458,3 @@ class StaleReminder(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.period}"
-
-
-def unique_slug(model, name: str, *, exclude_pk=None) -> str:
-    base = slugify(name)[:150] or "fiche"
-    slug, n = base, 2
-    qs = model.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug

@@ -19,6 +19,7 @@ from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
 from relais import ratelimit, tabular
+from relais.links import safe_next
 from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
@@ -96,11 +97,11 @@ def organisation_detail(request, slug):
 def report_error(request, slug):
     organisation = _organisation_or_404(request, slug)
     form = ErrorReportForm(request.POST)
+    if form.is_bot():
+        return redirect(organisation.get_absolute_url())  # say nothing, store nothing
     if not form.is_valid():
         return render(request, "directory/report_error.html", {"organisation": organisation, "form": form},
                       status=400)
-    if form.cleaned_data.get("website"):
-        return redirect(organisation.get_absolute_url())  # honeypot: say nothing, store nothing
     if not ratelimit.hit(request, "directory:reports", REPORTS_PER_HOUR, 3600):
         messages.error(request, _("Tu as déjà envoyé plusieurs signalements : réessaie dans une heure."))
         return redirect(organisation.get_absolute_url() + "#signaler")
@@ -122,10 +123,7 @@ def confirm_up_to_date(request, slug):
         organisation.confirm(request.user)
     messages.success(request, _("Merci : la fiche est confirmée à jour au %s.") % timezone.localdate().strftime(
         "%d/%m/%Y"))
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(organisation.get_absolute_url())
+    return redirect(safe_next(request, organisation.get_absolute_url(), target=request.POST.get("next", "")))
 
 
 def export_json(request):

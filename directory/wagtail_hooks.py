@@ -8,6 +8,7 @@ Writes are attributed in the history (directory.history) through ``acting_as``.
 
 from django import forms
 from django.http import Http404
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -18,7 +19,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from directory import admin_views, vocabulary
+from directory import admin_views, history, vocabulary
 from directory.history import acting_as
 from directory.models import Contact, Organisation, Service, Territory
 from directory.permissions import organisations_editable_by
@@ -49,7 +50,8 @@ class TrackedWriteMixin:
 
 
 class EditView(TrackedWriteMixin, ObjectPermissionMixin, snippet_views.EditView):
-    pass
+    def get_history_url(self):
+        return history.admin_url(self.object)
 
 
 class CreateView(TrackedWriteMixin, snippet_views.CreateView):
@@ -61,7 +63,11 @@ class DeleteView(TrackedWriteMixin, ObjectPermissionMixin, snippet_views.DeleteV
 
 
 class HistoryView(ObjectPermissionMixin, snippet_views.HistoryView):
-    pass
+    """A record has one history, the directory's (field-level changes, erased with personal data): Wagtail's
+    history link opens it."""
+
+    def get(self, request, *args, **kwargs):
+        return redirect(history.admin_url(self.object))
 
 
 class UsageView(ObjectPermissionMixin, snippet_views.UsageView):
@@ -242,6 +248,11 @@ def directory_admin_urls():
     ]
 
 
+@hooks.register("register_log_actions")
+def one_history(actions):
+    history.silence_wagtail_log(actions)
+
+
 @hooks.register("register_snippet_listing_buttons")
 def contact_listing_buttons(snippet, user, next_url=None):
     if not isinstance(snippet, Contact):
@@ -257,8 +268,7 @@ def organisation_listing_buttons(snippet, user, next_url=None):
     buttons = [
         ListingButton(_("Confirmer à jour"), reverse("directory_organisation_confirm", args=[snippet.pk]),
                       icon_name="tick", priority=5),
-        ListingButton(_("Historique détaillé"), reverse("directory_history") + f"?organisation={snippet.pk}",
-                      icon_name="history", priority=60),
+        ListingButton(_("Historique"), history.admin_url(snippet), icon_name="history", priority=60),
         ListingButton(_("Voir la fiche publique"), snippet.get_absolute_url(), icon_name="view", priority=70),
     ]
     if can(user, "directory.assign_editors"):

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from relais.forms import HoneypotMixin
+
 COMMENT_MAX = 1000
 CONTACT_MAX = 200
 
@@ -12,9 +14,8 @@ def retention_days() -> int:
     return int(getattr(settings, "RELAIS_FEEDBACK_CONTACT_RETENTION_DAYS", 90))
 
 
-class _YouthForm(forms.Form):
-    # Honeypot: hidden from people (CSS + aria-hidden + tabindex=-1), filled by naive bots.
-    site_web = forms.CharField(required=False, label=_("Ne remplis pas ce champ"))
+class _YouthForm(HoneypotMixin, forms.Form):
+    honeypot_name = "site_web"
     contact = forms.CharField(
         label=_("Ton contact (facultatif)"), required=False, max_length=CONTACT_MAX,
         error_messages={"max_length": _("Ton contact est trop long (%(limit_value)d caractères au plus).")},
@@ -25,9 +26,6 @@ class _YouthForm(forms.Form):
         self.fields["contact"].help_text = _(
             "Seulement si tu veux une réponse : un e-mail ou un numéro. Il est effacé au bout de %(days)d jours."
         ) % {"days": retention_days()}
-
-    def is_bot(self) -> bool:
-        return bool(self.data.get("site_web"))
 
 
 class FeedbackForm(_YouthForm):

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from guide.models import GuideDocument
 from guide.territory import COOKIE_NAME, reader_territory
+from relais import pdf
 from relais.client import client_ip
-from relais.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -136,17 +136,17 @@ def _render_request(theme_slug: str, territory_code: str):
 
 
 def render_pdf(theme_slug: str, territory_code: str) -> bytes:
-    """The PDF bytes (the slow part: WeasyPrint)."""
+    """The PDF bytes (the slow part: WeasyPrint, through relais.pdf, which fetches nothing over the network)."""
     from django.template.loader import render_to_string
-    from weasyprint import HTML
 
-    from guide.views import _inline_css, _offline_fetcher, _printable_context
+    from guide.views import _printable_context
 
     request = _render_request(theme_slug, territory_code)
     context = _printable_context(request)
-    context["inline_css"] = _inline_css("relais/css/relais.css", "guide/css/guide.css", "guide/css/guide-print.css")
+    context["inline_css"] = pdf.inline_css("relais/css/relais.css", "guide/css/guide.css",
+                                           "guide/css/guide-print.css")
     html = render_to_string("guide/print_pdf.html", context, request=request)
-    return HTML(string=html, base_url=absolute_url("/"), url_fetcher=_offline_fetcher()).write_pdf()
+    return pdf.render_pdf(html)
 
 
 def build(document_id: int, requested_version: str, slot: str = "") -> bool:

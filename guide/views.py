@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,19 +17,12 @@ from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemeP
 from guide.territory import forget_territory, reader_territory, remember_territory
 from relais import ratelimit
 from relais.filters import object_id
+from relais.links import safe_next
 
 logger = logging.getLogger(__name__)
 
 # Accepted submissions per hour, per client address and per form (feedback, ideas).
 FEEDBACK_PER_HOUR = 10
-
-
-def _safe_next(request, fallback="/guide/") -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @require_GET
@@ -53,7 +45,7 @@ def _territoires():
 def choose_territory(request):
     """Pick a territoire or a commune; kept in a cookie. Works as a plain form; JS adds an autocomplete."""
     territoires = _territoires()
-    next_url = _safe_next(request)
+    next_url = safe_next(request, "/guide/")
     candidates = []
     status = 200
     if request.method == "POST" and "oublier" in request.POST:
@@ -197,32 +189,6 @@ def _printable_context(request):
 @require_GET
 def printable(request):
     return render(request, "guide/print.html", _printable_context(request))
-
-
-def _inline_css(*names) -> str:
-    """The stylesheets' text, inlined into the PDF document: WeasyPrint then fetches nothing over HTTP."""
-    from django.contrib.staticfiles import finders
-
-    chunks = []
-    for name in names:
-        path = finders.find(name)
-        if path:
-            with open(path, encoding="utf-8") as handle:
-                chunks.append(handle.read())
-    return "\n".join(chunks)
-
-
-def _offline_fetcher():
-    """A WeasyPrint fetcher that refuses every URL except inline data: no request leaves the server."""
-    from weasyprint.urls import URLFetcher
-
-    class OfflineFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if not url.startswith("data:"):
-                raise ValueError(f"fetch refused: {url}")
-            return super().fetch(url, headers)
-
-    return OfflineFetcher(allowed_protocols={"data"})
 
 
 @require_GET

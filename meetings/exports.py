@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetings.models import Attendance, HalfDaySignature, Meeting
-from relais import tabular
-from relais.links import absolute_url
+from relais import pdf, tabular
 
 
 @dataclass
@@ -106,7 +105,5 @@ def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:
 
 
 def to_pdf(meeting: Meeting, rows: list[SheetRow]) -> bytes:
-    from weasyprint import HTML
-
-    html = render_pdf_html(meeting, rows)
-    return HTML(string=html, base_url=absolute_url("/")).write_pdf()
+    """Rendered by relais.pdf: names typed by members never make the server fetch a URL."""
+    return pdf.render_pdf(render_pdf_html(meeting, rows))

@@ -15,13 +15,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
+
+from relais.slugs import unique_slug
 
 
 def _feed_token() -> str:
@@ -87,7 +88,7 @@ class Body(ClusterableModel):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = _unique_slug(Body, self.name)
+            self.slug = unique_slug(Body, self.name, max_length=100, fallback="instance")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -98,12 +99,6 @@ class Body(ClusterableModel):
         return self.kind == self.Kind.FORMATION
 
 
-def _unique_slug(model, text: str) -> str:
-    base = slugify(text)[:100] or "instance"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 class BodyMember(models.Model):

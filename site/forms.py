@@ -63,6 +63,34 @@ class ContactLinkRequestForm(forms.Form):
     email = forms.EmailField(label=_("Courriel professionnel figurant sur votre fiche de l'annuaire"),
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
+class HoneypotMixin:
+    """A field people never see and naive bots fill in. The template hides it (CSS, ``aria-hidden``,
+    ``tabindex="-1"``); the view asks ``is_bot()`` before anything else and answers a bot as it answers a
+    person, storing nothing, so the bot learns nothing. ``honeypot_name`` is the field's name in the HTML."""
+
+    honeypot_name = "website"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.honeypot_name] = HoneypotField()
+
+    def is_bot(self) -> bool:
+        return honeypot_filled(self.data, self.honeypot_name)
+
+
+class HoneypotField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Ne pas remplir"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+
+def honeypot_filled(data, name: str = HoneypotMixin.honeypot_name) -> bool:
+    """True when the submitted ``data`` (a QueryDict or dict) carries anything in the honeypot field."""
+    return bool(data.get(name))
+
+
 class _KeyCheck:
     """Refuse, before any query, a submitted key that no row can have (``"²"``, a 20-digit id, a NUL byte);
     and never hand such a key back to the widget that re-renders the refused form (Wagtail's choosers look

@@ -25,7 +25,6 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
@@ -35,6 +34,7 @@ from wagtail.admin.views.account import PasswordResetView
 
 from relais import ratelimit
 from relais.client import client_ip
+from relais.links import safe_next
 from relais.permissions import roles_of
 from relais.roles import DEPARTEMENT_ADMIN, PARTNER_EDITOR, SECRETARY
 
@@ -141,11 +141,7 @@ class TokenForm(forms.Form):
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
-        return target
-    return reverse("relais:pro-home")
+    return safe_next(request, reverse("relais:pro-home"))
 
 
 @never_cache

@@ -180,3 +180,27 @@ def test_admin_history_records_deletion(client_as, dept_admin, two_orgs):
     record = ChangeRecord.objects.get(model="organisation", object_id=other.pk, action="delete")
     assert record.user == dept_admin and record.object_repr == "CCAS de Calais"
 
+
+
+def test_a_record_has_one_history_reached_from_one_link(client_as, partner_editor, two_orgs):
+    import re
+
+    from wagtail.models import ModelLogEntry
+
+    mine, _other = two_orgs
+    client = client_as(partner_editor)
+    history = reverse("directory_history") + f"?organisation={mine.pk}"
+    listing = client.get(url("organisation", "list")).content.decode()
+    assert len(re.findall(r'href="[^"]*histori[^"]*"', listing)) == 1  # the editor's one organisation
+    assert f'href="{history}"' in listing
+    form = client.get(url("organisation", "edit", mine.pk)).content.decode()
+    assert set(re.findall(r'href="(/admin/[^"]*histor[^"]*)"', form)) == {history}
+    assert client.get(url("organisation", "history", mine.pk)).url == history  # Wagtail's address opens it
+    service = mine.services.get()
+    assert client.get(url("service", "history", service.pk)).url == history
+    data = {"name": mine.name, "slug": mine.slug, "status": "published", "typologie": "mission-locale",
+            "description": "Encore une description.", "territories": [t.pk for t in mine.territories.all()],
+            "commune": mine.commune_id}
+    assert client.post(url("organisation", "edit", mine.pk), data).status_code == 302
+    assert ChangeRecord.objects.filter(organisation=mine, action="edit").exists()
+    assert not ModelLogEntry.objects.filter(content_type__app_label="directory").exists()  # no second log
