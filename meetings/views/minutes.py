@@ -12,6 +12,7 @@ from meetings.forms import ActionForm, ActionStatusForm, DecisionForm, MinutesFo
 from meetings.models import Action
 from meetings.permissions import can_manage_body
 from meetings.views.common import managed_meeting
+from relais.links import safe_next
 
 
 @login_required
@@ -68,7 +69,5 @@ def action_status(request, pk):
         messages.success(request, _("État de l'action mis à jour."))
     else:
         messages.error(request, _("État inconnu."))
-    back = request.POST.get("next")
-    if back and back.startswith("/instances/"):
-        return redirect(back)
-    return redirect(action.meeting)
+    back = safe_next(request, "")
+    return redirect(back if back.startswith("/instances/") else action.meeting.get_absolute_url())
