@@ -58,13 +58,18 @@ def type_labels() -> dict[str, str]:
 
 
 @cache
-def theme_choices() -> list[tuple[str, str]]:
-    """Top-level categories and their sub-themes, in a readable order (category, then its subs)."""
+def theme_choices(qualified: bool = False) -> list[tuple[str, str]]:
+    """Top-level categories and their sub-themes, in a readable order (category, then its subs).
+
+    A sub-theme reads "— label" under its category in a list; ``qualified`` names the category instead
+    ("Logement › label"), for a list of checkboxes where a sub-theme may be read alone (the guide's blocks).
+    """
     out = []
     subs = _choices(Thematique)
     for category in Categorie:
         out.append((category.value, category.label))
-        out.extend((code, "— " + label) for code, label in subs if code.startswith(category.value + "--"))
+        prefix = f"{category.label} › " if qualified else "— "
+        out.extend((code, prefix + label) for code, label in subs if code.startswith(category.value + "--"))
     return out
 
 
@@ -107,6 +112,15 @@ def mobilisable_par_choices() -> list[tuple[str, str]]:
 def parent_theme(code: str) -> str:
     """'logement-hebergement--x' → 'logement-hebergement' (a category is its own parent)."""
     return code.split("--", 1)[0]
+
+
+def with_parent_themes(codes) -> list[str]:
+    """Each code followed by its category, without repeats: filtering on a category finds its sub-themes."""
+    out: list[str] = []
+    for code in codes or ():
+        out.append(code)
+        out.append(parent_theme(code))
+    return list(dict.fromkeys(out))
 
 
 def normalise_public(code: str) -> str:
