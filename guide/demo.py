@@ -7,7 +7,7 @@ changed, so an editor's work survives a second run and a second run changes noth
 import datetime
 
 from guide.content import path as path_content
-from guide.content.glossary import TERMS
+from guide.content.glossary import SEARCH_ONLY, SEARCH_WORDS, TERMS
 from guide.content.themes_logement_travail_argent import ARGENT, LOGEMENT, TRAVAIL
 from guide.content.themes_quotidien_parents_loisirs import LOISIRS, PARENTALITE, QUOTIDIEN
 from guide.content.themes_sante_droits_mobilite import DROITS, MOBILITE, SANTE
@@ -29,11 +29,17 @@ def load_glossary(log) -> None:
     from guide.models import GlossaryTerm
 
     created = 0
-    for term, expansion, definition, variants, slug in TERMS:
-        _obj, was_created = GlossaryTerm.objects.get_or_create(
+    rows = [(term, expansion, definition, variants, SEARCH_WORDS.get(slug, ""), slug)
+            for term, expansion, definition, variants, slug in TERMS]
+    rows += [(term, expansion, "", "", words, slug) for term, expansion, words, slug in SEARCH_ONLY]
+    for term, expansion, definition, variants, words, slug in rows:
+        obj, was_created = GlossaryTerm.objects.get_or_create(
             slug=slug, defaults={"term": term, "expansion": expansion, "definition": definition,
-                                 "variants": variants})
+                                 "variants": variants, "search_terms": words})
         created += was_created
+        if not was_created and words and not obj.search_terms:  # a database loaded before search words existed
+            obj.search_terms = words
+            obj.save(update_fields=["search_terms"])
     if created:
         log(f"Glossaire : {created} mot(s) ajouté(s).")
 

@@ -1,4 +1,5 @@
-"""The words of the field, explained simply: (term, expansion, definition, variants, slug)."""
+"""The words of the field, explained simply: (term, expansion, definition, variants, slug); and what search
+understands besides (its acronyms and synonyms come from the glossary)."""
 
 TERMS = [
     ("ASE", "aide sociale à l'enfance",
@@ -68,4 +69,31 @@ TERMS = [
     ("référent de parcours", "",
      "La personne que tu choisis, si tu le veux, pour rester ton repère après l'ASE et faire le lien entre les "
      "professionnels qui t'aident.", "référente de parcours, personne ressource", "referent-de-parcours"),
+]
+
+# Other words people type for an explained term: search understands them, articles do not mark them (slug → words).
+SEARCH_WORDS = {
+    "mission-locale": "ML",
+    "fjt": "Habitat Jeunes, résidence Habitat Jeunes",
+    "cjm": "accueil provisoire jeune majeur, APJM",
+    "cpam": "assurance maladie, sécu, sécurité sociale",
+    "css": "C2S, CMU",
+    "siao": "115",
+    "mds": "maison départementale des solidarités",
+}
+
+# Words search understands that the guide does not explain: (term, expansion, other words, slug). Without an
+# explanation they show neither in the glossary nor in articles.
+SEARCH_ONLY = [
+    ("France Travail", "", "Pôle emploi", "france-travail"),
+    ("PJJ", "protection judiciaire de la jeunesse", "", "pjj"),
+    ("MECS", "maison d'enfants à caractère social", "", "mecs"),
+    ("RSA", "revenu de solidarité active", "", "rsa"),
+    ("mutuelle", "", "complémentaire santé", "mutuelle"),
+    ("logement", "", "hébergement, appartement, loyer", "logement"),
+    ("emploi", "", "travail, boulot, job", "emploi"),
+    ("formation", "", "apprentissage, alternance", "formation"),
+    ("médecin", "", "soins, santé", "medecin"),
+    ("papiers", "", "carte d'identité, titre de séjour, démarches administratives", "papiers"),
+    ("permis de conduire", "", "permis", "permis-de-conduire"),
 ]
