@@ -4,8 +4,7 @@ Elasticsearch's ``synonym`` filters are not available everywhere (the test emula
 has no French stemmer, so what a visitor types is understood here, in Python, once: both backends receive the
 same groups of plain words. The acronyms and synonyms are not written here: the apps declare them to
 ``search.registry`` (the guide's editable glossary), and they are compiled again whenever they change.
-Nothing the visitor types is ever passed on as query syntax: a token is made of
-letters and digits only.
+Nothing the visitor types is ever passed on as query syntax: a token is made of letters and digits only.
 """
 
 import functools
