@@ -317,11 +317,7 @@ class Service(models.Model):
 
 
 def build_index(codes, *, with_parents=False) -> str:
-    found = []
-    for code in codes:
-        for candidate in ((vocabulary.parent_theme(code), code) if with_parents else (code,)):
-            if candidate not in found:
-                found.append(candidate)
+    found = vocabulary.with_parent_themes(codes) if with_parents else list(dict.fromkeys(codes))
     return "|" + "|".join(found) + "|" if found else ""
 
 

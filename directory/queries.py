@@ -17,7 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, Territory
-from relais.filters import read_filters
+from relais.filters import note, read_filters
 from relais.permissions import is_professional
 
 TerritoryLike = Territory | None
@@ -107,56 +107,38 @@ class DirectorySearch:
     types: list[str] = field(default_factory=list)
     age: int | None = None
     ignored: list[tuple[str, str]] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # filter → the French note of its ignored values
 
     @property
     def is_filtered(self) -> bool:
         return bool(self.q or self.territory or self.themes or self.publics or self.types or self.age is not None)
 
 
-def _values(params: Mapping, key: str) -> list[str]:
-    if hasattr(params, "getlist"):
-        raw = params.getlist(key)
-    else:
-        value = params.get(key)
-        raw = value if isinstance(value, list | tuple) else [value] if value is not None else []
-    return [str(value).strip() for value in raw if value is not None and str(value).strip()]
+# The filters of /annuaire/; other public filters a URL may carry (page, vue…) are not this search's.
+DIRECTORY_FILTERS = ("q", "territoire", "theme", "public", "type", "age")
 
 
 def parse_search(params: Mapping) -> DirectorySearch:
-    """Types and bounds of the scalar filters come from relais.filters; the vocabulary is checked here."""
-    values, refused = read_filters(params)
-    texts = _values(params, "q")
-    if "q" in refused or any("\x00" in text for text in texts):
-        search = DirectorySearch()
-        search.ignored.append(("q", " ".join(texts).replace("\x00", "")[:100]))
-    else:
-        search = DirectorySearch(q=" ".join(texts)[:200])
-    if "territoire" in refused:
-        search.ignored.append(("territoire", _values(params, "territoire")[-1].replace("\x00", "")[:100]))
-    elif values.get("territoire", "").strip():
-        value = values["territoire"].strip()
-        search.territory = territories.resolve(value)
+    """The one public filter form (relais.filters) checks types, bounds and codes, with /recherche/'s notes."""
+    read = read_filters(params, codes={
+        "theme": ("theme", vocabulary.theme_labels()),
+        "public": ("public", {*vocabulary.public_labels(), *vocabulary.PUBLIC_ALIASES}),
+        "type": ("structure", vocabulary.type_labels()),
+    })
+    values = read.values
+    search = DirectorySearch(q=values.get("q", "")[:200], themes=list(values.get("theme", ())),
+                             publics=list(dict.fromkeys(map(vocabulary.normalise_public, values.get("public", ())))),
+                             types=list(values.get("type", ())), age=values.get("age"))
+    for name in DIRECTORY_FILTERS:
+        for value in read.refused.get(name, ()):
+            search.ignored.append((name, value))
+            search.notes[name] = read.note_of(name)
+    territory_text = values.get("territoire", "").strip()
+    if territory_text:
+        search.territory = territories.resolve(territory_text)
         if search.territory is None:
-            search.ignored.append(("territoire", value[:100]))
-    for value in _values(params, "theme"):
-        (search.themes if vocabulary.is_valid_theme(value) else search.ignored).append(
-            value if vocabulary.is_valid_theme(value) else ("theme", value))
-    for value in _values(params, "public"):
-        normalised = vocabulary.normalise_public(value)
-        if vocabulary.is_valid_public(value):
-            search.publics.append(normalised)
-        else:
-            search.ignored.append(("public", value))
-    for value in _values(params, "type"):
-        if vocabulary.is_valid_type(value):
-            search.types.append(value)
-        else:
-            search.ignored.append(("type", value))
-    for value in _values(params, "age")[:1]:
-        if "age" in refused:
-            search.ignored.append(("age", value[:100]))
-        else:
-            search.age = values.get("age")
+            search.ignored.append(("territoire", territory_text[:100]))
+            search.notes["territoire"] = note("territoire")
     return search
 
 

@@ -24,8 +24,6 @@ from relais.permissions import can, is_professional
 
 PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
-FILTER_LABELS = {"q": "texte", "territoire": "territoire", "theme": "thème", "public": "public",
-                 "type": "type de structure", "age": "âge"}
 
 
 def _filter_choices():
@@ -50,11 +48,13 @@ def directory_list(request):
     markers = [{"name": org.name, "url": org.get_absolute_url(), "lat": org.latitude, "lng": org.longitude,
                 "commune": org.commune.name if org.commune else ""}
                for org in page.object_list if org.latitude is not None and org.longitude is not None]
-    ignored = [(FILTER_LABELS.get(key, key), value) for key, value in search.ignored]
+    ignored: dict[str, list[str]] = {}  # the note /recherche/ gives for the same values → the values
+    for key, value in search.ignored:
+        ignored.setdefault(search.notes[key], []).append(value)
     return render(request, "directory/list.html", {
         "is_professional": is_professional(request.user),
         "search": search, "page": page, "paginator": paginator, "querystring": params.urlencode(),
-        "choices": _filter_choices(), "ignored": ignored, "view": view, "markers": markers,
+        "choices": _filter_choices(), "ignored": list(ignored.items()), "view": view, "markers": markers,
         "territory_value": request.GET.get("territoire", "")[:100],
         "list_url": "?" + urlencode([(key, value) for key, values in params.lists() if key != "vue"
                                      for value in values]),

@@ -58,13 +58,18 @@ def type_labels() -> dict[str, str]:
 
 
 @cache
-def theme_choices() -> list[tuple[str, str]]:
-    """Top-level categories and their sub-themes, in a readable order (category, then its subs)."""
+def theme_choices(qualified: bool = False) -> list[tuple[str, str]]:
+    """Top-level categories and their sub-themes, in a readable order (category, then its subs).
+
+    A sub-theme reads "— label" under its category in a list; ``qualified`` names the category instead
+    ("Logement › label"), for a list of checkboxes where a sub-theme may be read alone (the guide's blocks).
+    """
     out = []
     subs = _choices(Thematique)
     for category in Categorie:
         out.append((category.value, category.label))
-        out.extend((code, "— " + label) for code, label in subs if code.startswith(category.value + "--"))
+        prefix = f"{category.label} › " if qualified else "— "
+        out.extend((code, prefix + label) for code, label in subs if code.startswith(category.value + "--"))
     return out
 
 

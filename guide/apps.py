@@ -14,8 +14,10 @@ class GuideConfig(AppConfig):
             glossary,  # noqa: F401 - connects the cache invalidation signals
             partners,
         )
+        from search import registry
 
         partners.connect_signals()
+        registry.register_synonyms("glossary", glossary.synonym_groups)
 
         from guide.personal_data import GuideFeedback
         from relais import personal_data

@@ -10,31 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
 
+from directory import vocabulary
 from relais.csp import media_source_allowed
 
-_CHOICES: dict[str, list] = {}
 
-
+# Named by the migrations: the choices themselves are the directory's vocabulary (directory.vocabulary).
 def thematique_choices():
     """data·inclusion themes: each category, then its sub-themes (a category matches its sub-themes)."""
-    if "thematiques" not in _CHOICES:
-        from data_inclusion.schema.v1 import Categorie, Thematique
-
-        choices = []
-        for category in Categorie:
-            choices.append((category.value, category.label))
-            choices.extend((t.value, f"{category.label} › {t.label}") for t in Thematique
-                           if t.value.startswith(category.value + "--"))
-        _CHOICES["thematiques"] = choices
-    return _CHOICES["thematiques"]
+    return vocabulary.theme_choices(qualified=True)
 
 
 def public_choices():
-    if "publics" not in _CHOICES:
-        from data_inclusion.schema.v1 import Public
-
-        _CHOICES["publics"] = [(p.value, p.label) for p in Public]
-    return _CHOICES["publics"]
+    return vocabulary.public_choices()
 
 
 class CodesBlock(blocks.MultipleChoiceBlock):

@@ -3,7 +3,8 @@ footnote-style link to its definition at the end of the article (a real link: ke
 print and no-JS all work; nothing shows on hover only).
 
 The glossary is read with one query, then kept in the cache until a term changes (signals below); the
-matching regex is compiled once per glossary version.
+matching regex is compiled once per glossary version. The same terms are search's acronyms and synonyms
+(``synonym_groups``); a term without an explanation only serves search.
 """
 
 import functools
@@ -16,7 +17,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
 
-CACHE_KEY = "guide:glossary:v1"
+CACHE_KEY = "guide:glossary:v2"
 CACHE_SECONDS = 24 * 3600
 # Text inside these elements is never marked: links (no nested links), headings, disclosure summaries,
 # form controls, and terms already marked.
@@ -34,17 +35,38 @@ class Entry:
     definition: str
     slug: str
     spellings: tuple[str, ...]
+    search_words: tuple[str, ...] = ()
 
 
-def glossary_entries() -> tuple[Entry, ...]:
+def _all_entries() -> tuple[Entry, ...]:
+    """Every term, explained or not, read once and kept in the cache until a term changes."""
     entries = cache.get(CACHE_KEY)
     if entries is None:
         from guide.models import GlossaryTerm
 
-        entries = tuple(Entry(t.term, t.expansion, t.definition, t.slug, tuple(t.spellings()))
+        entries = tuple(Entry(t.term, t.expansion, t.definition, t.slug, tuple(t.spellings()),
+                              tuple(t.search_words()))
                         for t in GlossaryTerm.objects.order_by("term"))
         cache.set(CACHE_KEY, entries, CACHE_SECONDS)
     return entries
+
+
+def glossary_entries() -> tuple[Entry, ...]:
+    """The terms shown to readers (glossary page, articles): those with an explanation."""
+    return tuple(entry for entry in _all_entries() if entry.definition)
+
+
+def synonym_groups() -> list[tuple[str, ...]]:
+    """What search understands as one need: each term with its spelled-out form, its other spellings and the
+    words people type for it, the spelled-out form first (search's reference wording). Registered with
+    search in guide/apps.py; it follows the glossary's cache, so an edited term counts at once."""
+    groups = []
+    for entry in _all_entries():
+        members = [entry.expansion, *entry.spellings, *entry.search_words]
+        group = tuple(dict.fromkeys(member for member in members if member))
+        if len(group) > 1:
+            groups.append(group)
+    return groups
 
 
 @receiver(post_save, sender="guide.GlossaryTerm")

@@ -170,20 +170,28 @@ class PathPage(Page):
         return context
 
 
+def _split(text: str) -> list[str]:
+    return [v.strip() for v in (text or "").split(",") if v.strip()]
+
+
 class GlossaryTerm(models.Model):
     """A word of the field (ASE, CJM, FJT…) explained once, and in place wherever an article uses it."""
 
     term = models.CharField(_("mot ou sigle"), max_length=60, unique=True)
     expansion = models.CharField(_("en toutes lettres"), max_length=160, blank=True,
                                  help_text=_("Pour un sigle : ce que les lettres veulent dire."))
-    definition = models.TextField(_("explication"), max_length=800,
-                                  help_text=_("Deux ou trois phrases simples, en tutoyant."))
+    definition = models.TextField(_("explication"), max_length=800, blank=True, help_text=_(
+        "Deux ou trois phrases simples, en tutoyant. Sans explication, le mot n'est montré ni dans le glossaire "
+        "ni dans les articles : il sert seulement à la recherche."))
     variants = models.CharField(_("autres écritures"), max_length=300, blank=True, help_text=_(
         "Séparées par des virgules, ex. : contrat jeune majeur, contrats jeunes majeurs"))
+    search_terms = models.CharField(_("autres mots pour la recherche"), max_length=300, blank=True, help_text=_(
+        "Séparés par des virgules : d'autres façons de dire la même chose, que la recherche comprend sans les "
+        "montrer dans les articles, ex. : sécu, assurance maladie"))
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
 
     panels = [FieldPanel("term"), FieldPanel("expansion"), FieldPanel("definition"), FieldPanel("variants"),
-              FieldPanel("slug")]
+              FieldPanel("search_terms"), FieldPanel("slug")]
 
     class Meta:
         verbose_name = _("mot du glossaire")
@@ -194,7 +202,10 @@ class GlossaryTerm(models.Model):
         return self.term
 
     def spellings(self) -> list[str]:
-        return [self.term] + [v.strip() for v in self.variants.split(",") if v.strip()]
+        return [self.term] + _split(self.variants)
+
+    def search_words(self) -> list[str]:
+        return _split(self.search_terms)
 
 
 class Feedback(models.Model):

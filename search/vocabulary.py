@@ -2,44 +2,17 @@
 
 Elasticsearch's ``synonym`` filters are not available everywhere (the test emulator ignores them) and SQLite
 has no French stemmer, so what a visitor types is understood here, in Python, once: both backends receive the
-same groups of plain words. Nothing the visitor types is ever passed on as query syntax: a token is made of
-letters and digits only.
+same groups of plain words. The acronyms and synonyms are not written here: the apps declare them to
+``search.registry`` (the guide's editable glossary), and they are compiled again whenever they change.
+Nothing the visitor types is ever passed on as query syntax: a token is made of letters and digits only.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
-# Equivalent spellings of one need: the first is the reference wording, shown in "did you mean"-like hints.
-# Every member is written in plain words (the tokeniser normalises accents and case on both sides).
-SYNONYM_GROUPS: list[tuple[str, ...]] = [
-    ("mission locale", "ml"),
-    ("foyer de jeunes travailleurs", "fjt", "habitat jeunes", "residence habitat jeunes"),
-    ("comite local pour le logement autonome des jeunes", "cllaj"),
-    ("contrat jeune majeur", "cjm", "accueil provisoire jeune majeur", "apjm"),
-    ("contrat d'engagement jeune", "cej"),
-    ("caisse d'allocations familiales", "caf"),
-    ("caisse primaire d'assurance maladie", "cpam", "assurance maladie", "secu", "securite sociale"),
-    ("complementaire sante solidaire", "css", "c2s", "cmu"),
-    ("mutuelle", "complementaire sante"),
-    ("service integre d'accueil et d'orientation", "siao", "115"),
-    ("ecole de la deuxieme chance", "e2c"),
-    ("parcours contractualise d'accompagnement vers l'emploi et l'autonomie", "pacea"),
-    ("aide sociale a l'enfance", "ase"),
-    ("maison departementale des solidarites", "mds"),
-    ("centre communal d'action sociale", "ccas"),
-    ("france travail", "pole emploi"),
-    ("protection judiciaire de la jeunesse", "pjj"),
-    ("maison d'enfants a caractere social", "mecs"),
-    ("revenu de solidarite active", "rsa"),
-    ("aide personnalisee au logement", "apl"),
-    ("logement", "hebergement", "appartement", "loyer"),
-    ("emploi", "travail", "boulot", "job"),
-    ("formation", "apprentissage", "alternance"),
-    ("medecin", "soins", "sante"),
-    ("papiers", "carte d'identite", "titre de sejour", "demarches administratives"),
-    ("permis de conduire", "permis"),
-]
+from search import registry
 
 # Dropped before matching: French function words and what people type around their need ("j'ai pas de…").
 STOP_WORDS = frozenset("""
@@ -97,14 +70,39 @@ def _stemmed(key: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(stem(w) for w in key)
 
 
-_GROUPS: list[tuple[tuple[str, ...], ...]] = []
-_LOOKUP: dict[tuple[str, ...], int] = {}
-for _index, _group in enumerate(SYNONYM_GROUPS):
-    _members = tuple(dict.fromkeys(_phrase_key(member) for member in _group if _phrase_key(member)))
-    _GROUPS.append(_members)
-    for _member in _members:
-        _LOOKUP.setdefault(_stemmed(_member), _index)
-_LONGEST = max(len(key) for key in _LOOKUP)
+@dataclass(frozen=True)
+class Synonyms:
+    """Synonym groups ready for matching: a group is its alternatives (tuples of words), the reference
+    wording first; ``lookup`` maps each alternative, stemmed, to its group."""
+
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    lookup: dict[tuple[str, ...], int] = field(default_factory=dict)
+    longest: int = 0
+
+
+@functools.lru_cache(maxsize=4)
+def _compile(groups: tuple[tuple[str, ...], ...]) -> Synonyms:
+    """Compiled once per content of the glossary: an edited term gives new groups, hence a new entry here."""
+    compiled: list[tuple[tuple[str, ...], ...]] = []
+    lookup: dict[tuple[str, ...], int] = {}
+    for group in groups:
+        # Spellings that stem alike ("mission locale", "missions locales") are one alternative: the first.
+        members: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for member in group:
+            key = _phrase_key(member)
+            if key:
+                members.setdefault(_stemmed(key), key)
+        if len(members) < 2:
+            continue
+        for stemmed in members:
+            lookup.setdefault(stemmed, len(compiled))
+        compiled.append(tuple(members.values()))
+    return Synonyms(tuple(compiled), lookup, max((len(key) for key in lookup), default=0))
+
+
+def synonyms() -> Synonyms:
+    """The acronyms and synonyms the apps declared (the guide's glossary), as of now."""
+    return _compile(tuple(tuple(group) for group in registry.synonym_groups()))
 
 
 @dataclass
@@ -145,13 +143,14 @@ def parse(raw: str) -> ParsedQuery:
         age = int(match.group(1))
         folded = folded[: match.start()] + " " + folded[match.end():]
     tokens = [w for w in _WORD.findall(folded) if w not in STOP_WORDS]
+    known = synonyms()
     groups: list[tuple[tuple[str, ...], ...]] = []
     i = 0
     while i < len(tokens) and len(groups) < MAX_TERMS:
-        for size in range(min(_LONGEST, len(tokens) - i), 0, -1):
+        for size in range(min(known.longest, len(tokens) - i), 0, -1):
             key = _stemmed(tuple(tokens[i:i + size]))
-            if key in _LOOKUP:
-                groups.append(_GROUPS[_LOOKUP[key]])
+            if key in known.lookup:
+                groups.append(known.groups[known.lookup[key]])
                 i += size
                 break
         else:
@@ -164,7 +163,8 @@ def parse(raw: str) -> ParsedQuery:
 
 def expansions_for(term: str) -> list[str]:
     """The equivalent wordings of one term, for documentation and tests."""
+    known = synonyms()
     key = _stemmed(_phrase_key(term))
-    if key not in _LOOKUP:
+    if key not in known.lookup:
         return []
-    return [" ".join(alt) for alt in _GROUPS[_LOOKUP[key]]]
+    return [" ".join(alt) for alt in known.groups[known.lookup[key]]]

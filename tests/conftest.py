@@ -47,6 +47,14 @@ def private_cache(settings):
                                    "LOCATION": f"relais-{uuid.uuid4().hex}"}}
 
 
+@pytest.fixture
+def search_synonyms(db):
+    """The demo glossary, where search's acronyms and synonyms live (ML, FJT, CPAM, "logement"…)."""
+    from relais.demo.guide import load_glossary
+
+    load_glossary(lambda _message: None)
+
+
 # --- Behind a reverse proxy (relais.client) -------------------------------------------------------
 PROXY = "10.0.0.1"
 

@@ -78,7 +78,8 @@ def _publish(parent, page):
 def glossary_terms() -> list[dict]:
     """The glossary's terms (data/glossary.toml) as GlossaryTerm fields."""
     return [{"term": term["term"], "expansion": term.get("expansion", ""), "definition": term["definition"],
-             "variants": term.get("variants", ""), "slug": term["slug"]} for term in read("glossary.toml")["terms"]]
+             "variants": term.get("variants", ""), "search_terms": term.get("search_terms", ""), "slug": term["slug"]}
+            for term in read("glossary.toml")["terms"]]
 
 
 def load_glossary(log) -> None:
@@ -87,8 +88,11 @@ def load_glossary(log) -> None:
     created = 0
     for fields in glossary_terms():
         slug = fields.pop("slug")
-        _obj, was_created = GlossaryTerm.objects.get_or_create(slug=slug, defaults=fields)
+        obj, was_created = GlossaryTerm.objects.get_or_create(slug=slug, defaults=fields)
         created += was_created
+        if not was_created and fields["search_terms"] and not obj.search_terms:  # loaded before search words existed
+            obj.search_terms = fields["search_terms"]
+            obj.save(update_fields=["search_terms"])
     if created:
         log(f"Glossaire : {created} mot(s) ajouté(s).")
 

@@ -142,7 +142,7 @@ def test_names_cannot_break_out_of_the_map_data(client, territories, make_org):
     assert "<script>alert(1)</script>" not in listing
 
 
-def test_free_text_shares_the_search_vocabulary_and_ranking(client, make_org, territories):
+def test_free_text_shares_the_search_vocabulary_and_ranking(client, make_org, territories, search_synonyms):
     """/annuaire/'s free text goes through search/: acronyms expand, names rank above descriptions."""
     make_org("Foyer de jeunes travailleurs d'Arras", serving=[territories["arras"]])
     make_org("Accueil de jour", serving=[territories["arras"]],

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 
-from guide.glossary import glossary_entries, mark_terms
+from guide.glossary import glossary_entries, mark_terms, synonym_groups
 from guide.models import GlossaryTerm
 
 
@@ -67,3 +67,14 @@ def test_glossary_page_lists_every_term_by_letter(client, glossary):
     assert '<h2 id="lettre-a">A</h2>' in html and '<h2 id="lettre-f">F</h2>' in html
     assert '<dt id="cjm"><dfn>CJM</dfn> : contrat jeune majeur</dt>' in html
     assert "Un logement meublé pour les jeunes qui travaillent." in html
+
+
+def test_a_term_without_explanation_only_teaches_search(client, glossary):
+    GlossaryTerm.objects.create(term="PJJ", expansion="protection judiciaire de la jeunesse", slug="pjj",
+                                search_terms="justice des mineurs")
+    html, used = mark_terms("<p>La PJJ t'accompagne.</p>")
+    assert used == [] and html == "<p>La PJJ t'accompagne.</p>"
+    assert "PJJ" not in client.get("/guide/glossaire/").content.decode()
+    groups = synonym_groups()
+    assert ("protection judiciaire de la jeunesse", "PJJ", "justice des mineurs") in groups
+    assert ("contrat jeune majeur", "CJM") in groups  # the spelled-out form first, each spelling once

@@ -153,7 +153,7 @@ def quiet_elasticsearch_client():
 
 
 @pytest.mark.parametrize("scale", list(SCALES))
-def test_bench_database(db, scale, floor, settings):
+def test_bench_database(db, scale, floor, settings, search_synonyms):
     from django.db import connection
 
     settings.RELAIS_SEARCH = {**settings.RELAIS_SEARCH, "BACKEND": "database"}
@@ -171,7 +171,7 @@ def test_bench_database(db, scale, floor, settings):
 
 @pytest.mark.elasticsearch
 @pytest.mark.parametrize("scale", list(SCALES))
-def test_bench_elasticsearch(db, scale, settings, quiet_elasticsearch_client):
+def test_bench_elasticsearch(db, scale, settings, quiet_elasticsearch_client, search_synonyms):
     from osmem_server import OsmemServer
 
     from search.backends.elasticsearch import ElasticsearchBackend

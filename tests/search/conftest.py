@@ -116,7 +116,7 @@ def make_org(name, *, commune, serving, typologie="", description="", services=(
 
 
 @pytest.fixture
-def corpus(places, site_pages):
+def corpus(places, site_pages, search_synonyms):
     """Fictional partners around Arras, Lens and Béthune, two guide themes and two articles (not indexed yet)."""
     p = places
     orgs = {

@@ -4,6 +4,9 @@ import pytest
 
 from search.vocabulary import MAX_QUERY_CHARS, expansions_for, parse
 
+# The acronyms and synonyms are the glossary's (guide/content/glossary.py in the demo).
+pytestmark = pytest.mark.usefixtures("search_synonyms")
+
 
 @pytest.mark.parametrize(("acronym", "expansion"), [
     ("ML", "mission locale"), ("FJT", "foyer jeunes travailleurs"), ("CLLAJ", "comite local logement autonome jeunes"),
