@@ -7,13 +7,11 @@ benchmarks that print their figures. Markers: see [tool.pytest.ini_options] in p
 import os
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from relais import roles
+from tests import builders
+from tests.builders import PASSWORD
 from tests.url_catalogue import url_world  # noqa: F401  (fixture: one object of each kind a URL takes)
-
-PASSWORD = "un-mot-de-passe-de-test"
 
 
 @pytest.fixture(autouse=True)
@@ -112,18 +110,8 @@ def assert_public_links(settings):
 
 @pytest.fixture
 def make_user(db):
-    """make_user("name", role) → a user in that role's group (role None: no group)."""
-    User = get_user_model()
-
-    def make(username: str, role: str | None = None, **extra):
-        user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@exemple.invalid",
-                                        **extra)
-        if role:
-            roles.sync_role_permissions()
-            user.groups.add(Group.objects.get(name=role))
-        return user
-
-    return make
+    """make_user("name", role) → a user in that role's group (role None: no group): tests.builders.make_user."""
+    return builders.make_user
 
 
 @pytest.fixture

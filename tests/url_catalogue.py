@@ -80,26 +80,22 @@ def url_world(db, site_pages, settings, tmp_path):
         Workflow,
     )
 
-    from directory.models import Contact, ErrorReport, Organisation, Service, Territory
+    from directory.models import ErrorReport
     from guide.models import ArticlePage, Feedback, GlossaryTerm, GuideIndexPage, PathPage, StandardPage, ThemePage
     from meetings import checkin, convocations, services
     from meetings.indicators.models import Convention, Indicator, IndicatorValue
-    from meetings.models import Action, Body, BodyMember, Decision, Meeting
+    from meetings.models import Action, Body, BodyMember, Decision
+    from tests import builders
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
     w = SimpleNamespace()
-    w.dep = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais", latitude=50.5,
-                                     longitude=2.3)
-    w.territoire = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=w.dep)
-    w.commune = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=w.territoire,
-                                         latitude=50.29, longitude=2.78, postal_codes="62000")
-    w.org = Organisation.objects.create(name="Mission locale de l'Arrageois", slug="mission-locale-arrageois",
-                                        status="published", commune=w.commune, email="accueil@exemple.invalid")
-    w.org.territories.set([w.territoire])
-    w.service = Service.objects.create(organisation=w.org, name="Accompagnement vers l'emploi", status="published",
-                                       thematiques=["trouver-un-emploi"], publics=["jeunes"], age_min=16, age_max=25)
-    w.contact = Contact.objects.create(organisation=w.org, name="Accueil jeunes", role="conseiller",
-                                       email="jeunes@exemple.invalid", visibility="public")
+    w.dep, w.territoire, w.commune = builders.territory_world("62", "62-ARR", "arras").values()
+    w.org = builders.make_org("Mission locale de l'Arrageois", slug="mission-locale-arrageois", commune=w.commune,
+                              email="accueil@exemple.invalid", serving=[w.territoire])
+    w.service = builders.make_service(w.org, name="Accompagnement vers l'emploi", status="published",
+                                      thematiques=["trouver-un-emploi"], publics=["jeunes"], age_min=16, age_max=25)
+    w.contact = builders.make_contact(w.org, name="Accueil jeunes", role="conseiller", email="jeunes@exemple.invalid",
+                                      visibility="public")
     w.error_report = ErrorReport.objects.create(organisation=w.org, message="Le numéro a changé.")
     w.glossary_term = GlossaryTerm.objects.create(term="CJM", expansion="contrat jeune majeur", slug="cjm",
                                                   definition="Un accord avec le Département après 18 ans.")
@@ -125,11 +121,7 @@ def url_world(db, site_pages, settings, tmp_path):
     w.body = Body.objects.create(name="Comité de suivi de l'Arrageois", slug="suivi-arrageois", kind="comite_suivi",
                                  territory=w.territoire, is_decision_body=True, youth_seats=1)
     BodyMember.objects.create(body=w.body, organisation=w.org, contact=w.contact, seat="titulaire")
-    start = timezone.now().replace(microsecond=0)
-    w.meeting = Meeting.objects.create(body=w.body, starts_at=start, ends_at=start + dt.timedelta(hours=2),
-                                       place="MDS de l'Arrageois")
-    services.freeze_invitations(w.meeting)
-    w.meeting.refresh_from_db()
+    w.meeting = builders.make_meeting(w.body, place="MDS de l'Arrageois", convene=True)
     w.invitation = w.meeting.invitations.exclude(is_youth_seat=True).first()
     w.checkin_token = checkin.make_token(w.meeting)
     w.reply_token = convocations.reply_token(w.invitation)

@@ -4,28 +4,24 @@ import re
 
 import pytest
 
-from directory.models import Contact, Organisation, Service, Territory
+from tests.builders import make_org, territory_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def directory_data(db):
-    dep = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    arr = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=dep)
-    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=arr, latitude=50.29,
-                                     longitude=2.78, postal_codes="62000")
+    places = territory_world("62", "62-ARR", "arras", located={"arras"})
+    arr, arras = places["62-ARR"], places["arras"]
     for i, (name, theme) in enumerate([("Mission locale de l'Arrageois", "trouver-un-emploi"),
                                        ("Résidence Habitat Jeunes d'Arras", "logement-hebergement"),
                                        ("CCAS d'Arras", "difficultes-financieres")]):
-        org = Organisation.objects.create(name=name, status="published", commune=arras, typologie="mission-locale",
-                                          latitude=50.29 + i / 100, longitude=2.78, phone=f"01 99 00 00 0{i}",
-                                          opening_hours="Mo-Fr 09:00-17:00", address="1 rue de la Gare",
-                                          description="Accueil des jeunes de 16 à 25 ans.")
-        org.territories.set([arr])
-        Service.objects.create(organisation=org, name=f"Service {i}", thematiques=[theme], publics=["jeunes"])
-        Contact.objects.create(organisation=org, name="Accueil", visibility="public", phone="01 99 00 10 00")
-        Contact.objects.create(organisation=org, name="Camille Exemple", visibility="professionals")
+        make_org(name, commune=arras, typologie="mission-locale", latitude=50.29 + i / 100, longitude=2.78,
+                 phone=f"01 99 00 00 0{i}", opening_hours="Mo-Fr 09:00-17:00", address="1 rue de la Gare",
+                 description="Accueil des jeunes de 16 à 25 ans.", serving=[arr],
+                 services=[{"name": f"Service {i}", "thematiques": [theme], "publics": ["jeunes"]}],
+                 contacts=[{"name": "Accueil", "visibility": "public", "phone": "01 99 00 10 00"},
+                           {"name": "Camille Exemple", "visibility": "professionals"}])
     return arras
 
 

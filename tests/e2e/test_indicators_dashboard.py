@@ -14,19 +14,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def figures():
     """Two held COPIL sessions: 2025 (1 of 2 partners present) and 2026 (2 of 2); the demo's definitions."""
-    from directory.models import Organisation, Territory
-    from meetings.models import Attendance, Body, Invitation, Meeting
+    from meetings.models import Attendance, Body, Invitation
     from relais.demo import indicators as demo
+    from tests.builders import make_meeting, make_org, territory_world
 
-    d62 = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=d62)
-    orgs = [Organisation.objects.create(name=f"Partenaire {n}", slug=f"partenaire-{n}", status="published")
-            for n in (1, 2)]
+    d62 = territory_world("62", "62-ARR", located=False)["62"]
+    orgs = [make_org(f"Partenaire {n}", slug=f"partenaire-{n}") for n in (1, 2)]
     copil = Body.objects.create(name="COPIL", slug="copil", kind="copil", territory=d62, is_decision_body=True)
     for year, statuses in ((2025, ("present", "excused")), (2026, ("remote", "represented"))):
         when = timezone.make_aware(dt.datetime(year, 3, 10, 14))
-        meeting = Meeting.objects.create(body=copil, starts_at=when, ends_at=when + dt.timedelta(hours=2),
-                                         status="held", convened_at=when - dt.timedelta(days=10))
+        meeting = make_meeting(copil, start=when, status="held", convened_at=when - dt.timedelta(days=10))
         for organisation, status in zip(orgs, statuses, strict=True):
             invitation = Invitation.objects.create(meeting=meeting, organisation=organisation,
                                                    person_key=f"org:{organisation.pk}")

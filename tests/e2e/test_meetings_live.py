@@ -8,11 +8,9 @@ import os
 import socket
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from playwright.sync_api import expect
 
@@ -54,20 +52,15 @@ def daphne_url():
 
 @pytest.fixture
 def live_meeting(db, secretary):
-    from directory.models import Contact, Organisation
-    from meetings.models import Body, BodyMember, Meeting
-    from meetings.services import freeze_invitations
+    from meetings.models import Body
+    from tests.builders import make_meeting, seat_partner
 
     body = Body.objects.create(name="Comité de suivi – Artois", kind=Body.Kind.COMITE_SUIVI, is_decision_body=True,
                                quorum=3, youth_seats=1)
     for n in range(6):
-        org = Organisation.objects.create(name=f"Partenaire {n + 1}", slug=f"partenaire-{n + 1}", status="published")
-        contact = Contact.objects.create(organisation=org, name=f"Camille Membre{n + 1}",
-                                         email=f"m{n}@exemple.invalid")
-        BodyMember.objects.create(body=body, organisation=org, contact=contact)
-    start = timezone.now().replace(microsecond=0)
-    meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start + timedelta(hours=2), place="Salle 1")
-    freeze_invitations(meeting)
+        seat_partner(body, {"name": f"Partenaire {n + 1}", "slug": f"partenaire-{n + 1}"},
+                     {"name": f"Camille Membre{n + 1}", "email": f"m{n}@exemple.invalid"})
+    meeting = make_meeting(body, place="Salle 1", convene=True)
     assign_perm("meetings.manage_body", secretary, body)
     return meeting
 

@@ -2,24 +2,23 @@
 
 import pytest
 
-from directory.models import Organisation, Service, Territory
+from tests.builders import make_org, territory_world
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def search_data(transactional_db):
-    pdc = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=pdc, latitude=50.29,
-                                     longitude=2.78)
+    places = territory_world("62", "arras", located={"arras"}, changes={"arras": {"parent": "62", "postal_codes": ""}})
+    pdc, arras = places["62"], places["arras"]
     for name, typologie in (("Mission locale de l'Arrageois", "mission-locale"),
                             ("Mission locale du Ternois", "mission-locale"),
                             ("Résidence Habitat Jeunes d'Arras", "local-fjt")):
-        org = Organisation.objects.create(name=name, status="published", commune=arras, typologie=typologie,
-                                          description="Accompagnement et logement des jeunes de 16 à 25 ans.")
-        org.territories.set([pdc])
-        Service.objects.create(organisation=org, name="Accueil des jeunes", status="published",
-                               thematiques=["logement-hebergement"], publics=["jeunes"], age_min=16, age_max=25)
+        make_org(name, commune=arras, typologie=typologie, serving=[pdc],
+                 description="Accompagnement et logement des jeunes de 16 à 25 ans.",
+                 services=[{"name": "Accueil des jeunes", "status": "published",
+                            "thematiques": ["logement-hebergement"], "publics": ["jeunes"], "age_min": 16,
+                            "age_max": 25}])
     from search import indexing
 
     indexing.rebuild()

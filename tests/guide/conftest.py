@@ -4,28 +4,21 @@ import datetime
 
 import pytest
 
-from directory.models import Organisation, Service, Territory
 from guide.models import ArticlePage, GlossaryTerm, GuideIndexPage, PathPage, ThemePage
+from tests import builders
 
 
 @pytest.fixture
 def territories(db):
-    pdc = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    arr = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=pdc)
-    cal = Territory.objects.create(kind="territoire", code="62-CAL", name="Calaisis", parent=pdc)
-    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=arr)
-    calais = Territory.objects.create(kind="commune", code="62193", name="Calais", parent=cal)
-    return {"62": pdc, "62-ARR": arr, "62-CAL": cal, "arras": arras, "calais": calais}
+    return builders.territory_world("62", "62-ARR", "62-CAL", "arras", "calais", located=False)
 
 
 @pytest.fixture
 def make_org(db):
     def make(name, *, commune, serving, themes=("logement-hebergement",), publics=("jeunes",), age=(16, 25), **extra):
-        org = Organisation.objects.create(name=name, status="published", commune=commune, **extra)
-        org.territories.set(serving)
-        Service.objects.create(organisation=org, name=f"Accueil de {name}", thematiques=list(themes),
-                               publics=list(publics), age_min=age[0], age_max=age[1], status="published")
-        return org
+        return builders.make_org(name, status="published", commune=commune, serving=serving, **extra, services=[
+            {"name": f"Accueil de {name}", "thematiques": list(themes), "publics": list(publics), "age_min": age[0],
+             "age_max": age[1], "status": "published"}])
 
     return make
 

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 
-from directory.models import Contact, Organisation, Territory
+from directory.models import Contact
 from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
 from meetings.queries import trained_person_keys
 from relais.demo import meetings as demo
@@ -11,15 +11,15 @@ KINDS = ["ml", "mds", "ccas", "ft", "caf", "fjt", "cllaj"]
 
 
 def _small_directory():
-    dep = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    for code, name in (("62-ARR", "Arrageois"), ("62-ART", "Artois")):
-        Territory.objects.create(kind="territoire", code=code, name=name, parent=dep)
+    from tests.builders import make_org, territory_world
+
+    places = territory_world("62", "62-ARR", "62-ART", located=False)
+    for code in ("62-ARR", "62-ART"):
+        name = places[code].name
         for kind in KINDS:
-            org = Organisation.objects.create(name=f"{kind.upper()} {name}", slug=f"{kind}-{code.lower()}",
-                                              status="published", source_id=f"demo--{code}--{kind}")
-            for position in (1, 2):
-                Contact.objects.create(organisation=org, name=f"Contact {position} {kind} {name}", position=position,
-                                       email=f"c{position}-{kind}-{code.lower()}@exemple.invalid")
+            make_org(f"{kind.upper()} {name}", slug=f"{kind}-{code.lower()}", source_id=f"demo--{code}--{kind}",
+                     contacts=[{"name": f"Contact {position} {kind} {name}", "position": position,
+                                "email": f"c{position}-{kind}-{code.lower()}@exemple.invalid"} for position in (1, 2)])
 
 
 def test_demo_builds_two_years_of_sessions_and_is_idempotent(db, make_user):

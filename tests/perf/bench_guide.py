@@ -15,6 +15,7 @@ from directory.models import Organisation, Service, Territory
 from guide import partners
 from guide.models import ArticlePage, GlossaryTerm, GuideIndexPage, ThemePage
 from relais.demo.guide import glossary_terms
+from tests.builders import make_territory, territory_world
 from tests.perf.conftest import count_queries, report, serve, time_against_floor
 
 pytestmark = [pytest.mark.perf, pytest.mark.django_db]
@@ -25,9 +26,8 @@ RUNS = 30
 
 
 def build_directory(organisations: int):
-    dept = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    territoires = [Territory.objects.create(kind="territoire", code=f"62-T{i}", name=f"Territoire {i}", parent=dept)
-                   for i in range(9)]
+    dept = territory_world("62", located=False)["62"]
+    territoires = [make_territory("territoire", f"62-T{i}", f"Territoire {i}", parent=dept) for i in range(9)]
     communes = Territory.objects.bulk_create(
         Territory(kind="commune", code=f"62{i:03d}", name=f"Commune {i}", slug=f"commune-{i}",
                   parent=territoires[i % 9]) for i in range(90))

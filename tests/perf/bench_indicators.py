@@ -14,10 +14,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from directory.models import Organisation, Territory
+from directory.models import Organisation
 from meetings.indicators import exports
 from meetings.models import Attendance, Body, HalfDay, HalfDaySignature, Invitation, Meeting
 from relais.demo import indicators as demo
+from tests.builders import make_territory, territory_world
 from tests.perf.conftest import FLOOR_PATH, count_queries, growth, report, serve, time_against_floor
 
 pytestmark = [pytest.mark.perf, pytest.mark.django_db]
@@ -35,11 +36,9 @@ STATUSES = ["present"] * 55 + ["remote"] * 10 + ["represented"] * 5 + ["substitu
 
 
 def _world(rng):
-    d62 = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    territoires = [Territory.objects.create(kind="territoire", code=f"62-T{i}", name=f"Territoire {i}", parent=d62)
-                   for i in range(9)]
-    communes = [Territory.objects.create(kind="commune", code=f"62{i:03d}", name=f"Commune {i}",
-                                         parent=territoires[i % 9]) for i in range(27)]
+    d62 = territory_world("62", located=False)["62"]
+    territoires = [make_territory("territoire", f"62-T{i}", f"Territoire {i}", parent=d62) for i in range(9)]
+    communes = [make_territory("commune", f"62{i:03d}", f"Commune {i}", parent=territoires[i % 9]) for i in range(27)]
     organisations = Organisation.objects.bulk_create(
         [Organisation(name=f"Partenaire {i:03d}", slug=f"partenaire-{i:03d}", status="published") for i in range(200)])
     bodies = [Body(name="COPIL départemental", slug="copil", kind="copil", territory=d62, is_decision_body=True)]

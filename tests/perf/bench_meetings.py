@@ -40,21 +40,16 @@ def _session_with_members(secretary, members=40):
     from django.utils import timezone
     from guardian.shortcuts import assign_perm
 
-    from directory.models import Contact, Organisation
-    from meetings.models import Body, BodyMember, Meeting
-    from meetings.services import freeze_invitations
+    from meetings.models import Body
+    from tests.builders import make_meeting, seat_partner
 
     body = Body.objects.create(name="Comité de suivi (banc d'essai)", kind=Body.Kind.COMITE_SUIVI, youth_seats=2)
     for n in range(members):
-        org = Organisation.objects.create(name=f"Partenaire {n:03d}", slug=f"bench-{n}", status="published")
-        contact = Contact.objects.create(organisation=org, name=f"Personne {n:03d}")
-        BodyMember.objects.create(body=body, organisation=org, contact=contact)
+        seat_partner(body, {"name": f"Partenaire {n:03d}", "slug": f"bench-{n}"}, {"name": f"Personne {n:03d}"})
     assign_perm("meetings.manage_body", secretary, body)
     sessions = []
     for day in (0, 1):
-        start = timezone.now() + timedelta(days=day)
-        meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start + timedelta(hours=2))
-        freeze_invitations(meeting)
+        meeting = make_meeting(body, start=timezone.now() + timedelta(days=day), convene=True)
         sessions.append((meeting, list(meeting.invitations.values_list("pk", flat=True))))
     return sessions
 

@@ -13,7 +13,8 @@ import pytest
 from django.db import connection
 from elastic_transport import Urllib3HttpNode
 
-from directory.models import Contact, Organisation, Service, Territory
+from tests import builders
+from tests.builders import make_org
 
 
 class PlainJsonNode(Urllib3HttpNode):
@@ -89,30 +90,8 @@ def search_backend(request, db, settings):
 
 @pytest.fixture
 def places(db):
-    pdc = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais", latitude=50.5, longitude=2.3)
-    arr = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=pdc)
-    len_ = Territory.objects.create(kind="territoire", code="62-LEN", name="Lens-Hénin", parent=pdc)
-    bet = Territory.objects.create(kind="territoire", code="62-BET", name="Artois", parent=pdc)
-    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=arr, latitude=50.2910,
-                                     longitude=2.7775)
-    lens = Territory.objects.create(kind="commune", code="62498", name="Lens", parent=len_, latitude=50.4322,
-                                    longitude=2.8333)
-    bethune = Territory.objects.create(kind="commune", code="62119", name="Béthune", parent=bet, latitude=50.5303,
-                                       longitude=2.6408)
-    return {"62": pdc, "62-ARR": arr, "62-LEN": len_, "62-BET": bet, "arras": arras, "lens": lens,
-            "bethune": bethune}
-
-
-def make_org(name, *, commune, serving, typologie="", description="", services=(), status="published",
-             contacts=()):
-    org = Organisation.objects.create(name=name, status=status, commune=commune, typologie=typologie,
-                                      description=description)
-    org.territories.set(serving)
-    for spec in services:
-        Service.objects.create(organisation=org, **spec)
-    for spec in contacts:
-        Contact.objects.create(organisation=org, **spec)
-    return org
+    return builders.territory_world("62", "62-ARR", "62-LEN", "62-BET", "arras", "lens", "bethune",
+                                    changes={"arras": {"latitude": 50.2910, "longitude": 2.7775, "postal_codes": ""}})
 
 
 @pytest.fixture

@@ -33,9 +33,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from directory.models import Organisation, Territory
 from meetings.indicators.models import Convention, Indicator, IndicatorTarget, IndicatorValue
 from meetings.models import Attendance, Body, BodyMember, HalfDay, HalfDaySignature, Invitation, Meeting
+from tests import builders
 
 C = Indicator.Computation
 U = Indicator.Unit
@@ -50,8 +50,7 @@ class Builder:
         self.n = 0
 
     def meeting(self, body, when, status=Meeting.Status.HELD):
-        return Meeting.objects.create(body=body, starts_at=when, ends_at=when + dt.timedelta(hours=2), status=status,
-                                      convened_at=when - dt.timedelta(days=15))
+        return builders.make_meeting(body, start=when, status=status, convened_at=when - dt.timedelta(days=15))
 
     def invite(self, meeting, organisation=None, *, youth=False, seat="titulaire", status=None):
         self.n += 1
@@ -84,12 +83,9 @@ class Builder:
 @pytest.fixture
 def world(db):
     b = Builder()
-    d62 = Territory.objects.create(kind="departement", code="62", name="Pas-de-Calais")
-    arr = Territory.objects.create(kind="territoire", code="62-ARR", name="Arrageois", parent=d62)
-    bou = Territory.objects.create(kind="territoire", code="62-BOU", name="Boulonnais", parent=d62)
-    arras = Territory.objects.create(kind="commune", code="62041", name="Arras", parent=arr)
-    d49 = Territory.objects.create(kind="departement", code="49", name="Maine-et-Loire")
-    orgs = {name: Organisation.objects.create(name=f"{label} {name}", slug=name.lower(), status="published")
+    places = builders.territory_world("62", "62-ARR", "62-BOU", "arras", "49", located=False)
+    d62, arr, bou, arras, d49 = places.values()
+    orgs = {name: builders.make_org(f"{label} {name}", slug=name.lower())
             for name, label in (("Alpha", "Mission locale"), ("Beta", "CCAS"), ("Gamma", "FJT"), ("Delta", "PJJ"))}
     A, B, G, D = orgs["Alpha"], orgs["Beta"], orgs["Gamma"], orgs["Delta"]
 
