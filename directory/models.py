@@ -66,20 +66,6 @@ class Territory(models.Model):
             self.slug = slugify(self.name)[:160]
         super().save(*args, **kwargs)
 
-    def ancestor_ids(self) -> list[int]:
-        """Ids of the parent chain (at most two levels: commune → territoire → département)."""
-        ids, node = [], self
-        while node.parent_id is not None and len(ids) < 5:
-            ids.append(node.parent_id)
-            node = node.parent
-        return ids
-
-    def descendant_ids(self) -> list[int]:
-        if self.kind == self.Kind.COMMUNE:
-            return []
-        return list(Territory.objects.filter(models.Q(parent=self) | models.Q(parent__parent=self))
-                    .values_list("id", flat=True))
-
     @property
     def departement_code(self) -> str:
         if self.kind == self.Kind.DEPARTEMENT:

@@ -5,8 +5,8 @@ cannot leak through a public search. Unpublished records give no document (and s
 Declared to search in ``DirectoryConfig.ready()``.
 """
 
-from directory import vocabulary
-from directory.models import Organisation, Service, Status, Territory
+from directory import territories, vocabulary
+from directory.models import Organisation, Service, Status
 from search.documents import SearchDoc
 from search.registry import DocumentType
 
@@ -33,8 +33,7 @@ def category_codes() -> list[str]:
 
 def territory_labels() -> dict[str, str]:
     """The territory filter's choices on /recherche/: départements, then action territories, by name."""
-    return dict(Territory.objects.filter(kind__in=[Territory.Kind.DEPARTEMENT, Territory.Kind.TERRITOIRE])
-                .order_by("kind", "name").values_list("code", "name"))
+    return dict(territories.areas().order_by("kind", "name").values_list("code", "name"))
 
 
 def _age_range(services) -> tuple[int | None, int | None]:

@@ -136,6 +136,11 @@ def label(territory) -> str:
     return territory.name
 
 
+def areas() -> QuerySet[Territory]:
+    """Départements and action territories (MDS territoires): the choices of every "territory" select box."""
+    return Territory.objects.filter(kind__in=[Kind.DEPARTEMENT, Kind.TERRITOIRE])
+
+
 # --- what serves a place ---------------------------------------------------------------------------------
 def ancestors(territory: Territory) -> list[Territory]:
     """The parent chain, nearest first (a commune's territoire, then its département)."""

@@ -11,10 +11,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import datainclusion, opening, tasks, vocabulary
+from directory import datainclusion, opening, tasks, territories, vocabulary
 from directory.forms import ErrorReportForm
 from directory.history import acting_as
-from directory.models import Contact, Organisation, Territory
+from directory.models import Contact, Organisation
 from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
 from directory.queries import parse_search, search_page, visible_contact_levels
@@ -32,8 +32,7 @@ def _filter_choices():
         "sub_themes": vocabulary.theme_choices(),
         "publics": vocabulary.public_choices(),
         "types": vocabulary.type_choices(),
-        "territoires": list(Territory.objects.exclude(kind=Territory.Kind.COMMUNE)
-                            .order_by("code").values_list("code", "name", "kind")),
+        "territoires": list(territories.areas().order_by("code").values_list("code", "name", "kind")),
     }
 
 

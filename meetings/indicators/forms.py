@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from directory import territories
 from directory.models import Territory
 from meetings.indicators.compute import Period
 from relais.forms import SafeModelChoiceField, SafeModelMultipleChoiceField
@@ -40,9 +41,7 @@ class DashboardFilterForm(forms.Form):
         self.fields["annee"].error_messages["invalid_choice"] = _(
             "L'année %(value)s est hors de la convention (%(first)s–%(last)s)."
         ) % {"value": "%(value)s", "first": years[0], "last": years[-1]} if years else _("Année inconnue.")
-        self.fields["territoire"].queryset = (Territory.objects
-                                              .filter(kind__in=[Territory.Kind.DEPARTEMENT, Territory.Kind.TERRITOIRE])
-                                              .order_by("code"))
+        self.fields["territoire"].queryset = territories.areas().order_by("code")
         self.fields["territoire"].error_messages["invalid_choice"] = _("Ce territoire n'existe pas.")
         self.fields["instances"].queryset = bodies
         self.fields["instances"].error_messages["invalid_choice"] = _(

@@ -9,6 +9,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def search_data(transactional_db):
+    from relais.demo.guide import load_glossary
+
+    load_glossary(lambda _message: None)  # search's acronyms ("ml") live in the glossary
     places = territory_world("62", "arras", located={"arras"}, changes={"arras": {"parent": "62", "postal_codes": ""}})
     pdc, arras = places["62"], places["arras"]
     for name, typologie in (("Mission locale de l'Arrageois", "mission-locale"),
