@@ -13,7 +13,7 @@ def titles(response):
 def test_a_term_added_in_the_admin_changes_search_results(indexed, client_as, dept_admin):
     assert api.search("T1").total == 0  # the glossary, read and cached, does not know it yet
     response = client_as(dept_admin).post(reverse("wagtailsnippets_guide_glossaryterm:add"), {
-        "term": "T1", "expansion": "", "definition": "", "variants": "", "search_terms": "studio",
+        "term": "T1", "expansion": "", "definition": "", "variants": "", "search_terms": "studios",
         "slug": "t1"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert titles(api.search("T1")) == ["Résidence Habitat Jeunes Les Tilleuls"]  # "Chambres et studios…"
