@@ -5,8 +5,8 @@ the issue asked for (Mon soutien psy, the driving licence from 17) are there."""
 import re
 from urllib.parse import urlsplit
 
-from relais.demo import read
 from relais.demo import guide as demo_guide
+from relais.demo import read
 
 MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 CHECKED = re.compile(rf"vérifiée?s? le (\d{{1,2}}(?:er)?) ({MONTHS}) (\d{{4}})")
