@@ -12,6 +12,7 @@ MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|n
 CHECKED = re.compile(rf"vérifiée?s? le (\d{{1,2}}(?:er)?) ({MONTHS}) (\d{{4}})")
 AMOUNT = re.compile(r"\d(?:[\d\u202f\xa0 ]*\d)?(?:,\d+)?\s?€")
 HREF = re.compile(r'<a\s[^>]*href="([^"]+)"')
+LINK = re.compile(r'<a\s[^>]*href="(https?://[^"]+)"[^>]*>([^<]*)</a>')
 
 
 def official_domains() -> list[str]:
@@ -95,3 +96,15 @@ def test_mon_soutien_psy_and_the_licence_from_17_are_covered():
     licence = text["mobilite/permis-de-conduire"]
     assert "dès 17 ans" in licence and "apprentissage anticipé de la conduite" in licence and "dès 15 ans" in licence
     assert "500 €" in licence and "1 € par jour" in licence
+
+
+def test_an_external_link_names_the_site_it_leads_to():
+    """The rich text does not mark external links, so their text is the site's address (caf.fr): a reader
+    knows before tapping that it leaves the guide."""
+    unnamed = {}
+    for key, text in articles().items():
+        for url, label in LINK.findall(text):
+            host = urlsplit(url).hostname.removeprefix("www.")
+            if label != host:
+                unnamed.setdefault(key, []).append((url, label))
+    assert unnamed == {}
