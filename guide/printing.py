@@ -4,8 +4,11 @@ Rendering the whole guide with WeasyPrint takes about 100 s of CPU, so a request
 (theme or whole guide, reader's territory). ``request_document`` serves the stored file when it matches the
 current ``source_version`` (guide pages published, directory changed); otherwise it queues at most one build
 for the key (the ``GuideDocument`` row is the lock) and the view answers with a page that says the document
-is being prepared. A visitor (client address) can have one build of their own queued at a time.
-With the immediate task backend (embedded default, tests) the build happens at once and the file is served.
+is being prepared. A visitor (client address) can have one build of their own queued at a time and
+BUILDS_PER_HOUR in all; builds for a chosen territory are capped site-wide (see the constants below).
+The file is a tagged PDF (PDF/UA-1) whose site links are absolute (relais.links), with a paged contents.
+With the immediate task backend (embedded default, tests) the build happens at once and the file is served;
+production runs the database backend, whose worker builds it while the request answers at once.
 """
 
 import hashlib
