@@ -4,12 +4,16 @@ Rendering the whole guide with WeasyPrint takes about 100 s of CPU, so a request
 (theme or whole guide, reader's territory). ``request_document`` serves the stored file when it matches the
 current ``source_version`` (guide pages published, directory changed); otherwise it queues at most one build
 for the key (the ``GuideDocument`` row is the lock) and the view answers with a page that says the document
-is being prepared. A visitor (client address) can have one build of their own queued at a time.
-With the immediate task backend (embedded default, tests) the build happens at once and the file is served.
+is being prepared. A visitor (client address) can have one build of their own queued at a time and
+BUILDS_PER_HOUR in all; builds for a chosen territory are capped site-wide (see the constants below).
+The file is a tagged PDF (PDF/UA-1) whose site links are absolute (relais.links), with a paged contents.
+With the immediate task backend (embedded default, tests) the build happens at once and the file is served;
+production runs the database backend, whose worker builds it while the request answers at once.
 """
 
 import hashlib
 import logging
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -22,14 +26,24 @@ from django.utils import timezone
 
 from guide.models import GuideDocument
 from guide.territory import COOKIE_NAME, reader_territory
-from relais import pdf
+from relais import pdf, ratelimit
 from relais.client import client_ip
+from relais.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
 # A queued build not finished after this long is taken as lost (worker stopped): the next request queues one.
 BUILD_STALE_SECONDS = 15 * 60
-READY, PREPARING, BUSY = "ready", "preparing", "busy"
+READY, PREPARING, BUSY, LIMITED, FULL = "ready", "preparing", "busy", "limited", "full"
+# Bounds on what visitors can make the worker do (each build is ~100 s of CPU). Keys are (theme or whole
+# guide) × (no territory or a territory that exists: unknown cookie codes are ignored), each built once per
+# source version. On top: one build of their own queued per address at a time, BUILDS_PER_HOUR per address
+# (relais.ratelimit), and at most TERRITORY_BUILDS_IN_FLIGHT builds for a chosen territory queued at once
+# site-wide (the department-wide keys, which most readers share, are never refused).
+BUILDS_PER_HOUR = 6
+TERRITORY_BUILDS_IN_FLIGHT = 4
+PDF_VARIANT = "pdf/ua-1"  # tagged: structure tree, language, reading order for screen readers
+_RELATIVE_HREF = re.compile(r'(\shref=")(/(?!/)[^"]*)"')
 
 
 def visitor_address(request) -> str:
@@ -68,7 +82,8 @@ def is_current(document: GuideDocument, version: str) -> bool:
 
 def request_document(request, theme_slug: str) -> tuple[str, GuideDocument]:
     """(READY, document) to serve; (PREPARING, document) while a build is queued or running; (BUSY, document)
-    when this visitor already has another build queued."""
+    when this visitor already has another build queued; (LIMITED, document) when they started too many this
+    hour; (FULL, document) when too many territory builds are queued site-wide."""
     from guide import tasks
 
     territory = reader_territory(request)
@@ -84,9 +99,15 @@ def request_document(request, theme_slug: str) -> tuple[str, GuideDocument]:
     if (document.building_version == version and document.build_requested_at
             and document.build_requested_at > stale_before):
         return PREPARING, document  # someone already asked for this version
+    if code and (GuideDocument.objects.exclude(territory_code="").exclude(pk=document.pk)
+                 .filter(build_requested_at__gt=stale_before).count() >= TERRITORY_BUILDS_IN_FLIGHT):
+        return FULL, document
     slot = "guide:pdf:visitor:" + hashlib.sha256(visitor_address(request).encode()).hexdigest()[:32]
     if not cache.add(slot, key, BUILD_STALE_SECONDS):
         return BUSY, document
+    if not ratelimit.hit(request, "guide:pdf-build", BUILDS_PER_HOUR, 3600):
+        cache.delete(slot)
+        return LIMITED, document
     claimed = (GuideDocument.objects.filter(pk=document.pk)
                .filter(~Q(building_version=version) | Q(build_requested_at__isnull=True)
                        | Q(build_requested_at__lt=stale_before))
@@ -145,8 +166,14 @@ def render_pdf(theme_slug: str, territory_code: str) -> bytes:
     context = _printable_context(request)
     context["inline_css"] = pdf.inline_css("relais/css/relais.css", "guide/css/guide.css",
                                            "guide/css/guide-print.css")
-    html = render_to_string("guide/print_pdf.html", context, request=request)
-    return pdf.render_pdf(html)
+    html = absolute_links(render_to_string("guide/print_pdf.html", context, request=request))
+    return pdf.render_pdf(html, variant=PDF_VARIANT)
+
+
+def absolute_links(html: str) -> str:
+    """Site-relative links (``/annuaire/…``) made absolute (relais.links): on paper, and in a PDF saved or
+    forwarded, a link must say which site it is on. In-document anchors (``#…``) stay as they are."""
+    return _RELATIVE_HREF.sub(lambda match: f'{match.group(1)}{absolute_url(match.group(2))}"', html)
 
 
 def build(document_id: int, requested_version: str, slot: str = "") -> bool:

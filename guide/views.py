@@ -17,7 +17,7 @@ from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemeP
 from guide.territory import forget_territory, reader_territory, remember_territory
 from relais import ratelimit
 from relais.filters import object_id
-from relais.links import safe_next
+from relais.links import absolute_url, safe_next
 
 logger = logging.getLogger(__name__)
 
@@ -183,6 +183,7 @@ def _printable_context(request):
         "path_page": None if slug else PathPage.objects.child_of(index).live().first(),
         "reader_territory": reader_territory(request),
         "reader_territory_label": territories.label(reader_territory(request)),
+        "territory_url": absolute_url(reverse("guide:territory")),  # the one prompt, on the cover
     }
 
 
@@ -207,11 +208,11 @@ def printable_pdf(request):
         return response
     query = f"?theme={slug}" if slug else ""
     response = render(request, "guide/print_pending.html", {
-        "busy": state == printing.BUSY,
+        "state": state,
         "theme_slug": slug,
         "print_url": reverse("guide:print") + query,
         "pdf_url": reverse("guide:print-pdf") + query,
-    }, status=429 if state == printing.BUSY else 202)
+    }, status={printing.BUSY: 429, printing.LIMITED: 429, printing.FULL: 503}.get(state, 202))
     response["Retry-After"] = "60"
     response["Cache-Control"] = "no-store"
     return response

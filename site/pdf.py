@@ -20,11 +20,14 @@ from relais.links import absolute_url
 PUBLIC_MEDIA_DIRS = ("images/", "original_images/")
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF bytes of ``html``; relative URLs resolve against the site's public address (relais.links)."""
+def render_pdf(html: str, *, variant: str | None = None) -> bytes:
+    """The PDF bytes of ``html``; relative URLs resolve against the site's public address (relais.links).
+    ``variant`` is WeasyPrint's ``pdf_variant``, e.g. ``"pdf/ua-1"`` for a tagged PDF that screen readers
+    can follow (structure tree, document language, marked content)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=absolute_url("/"), url_fetcher=offline_fetcher()).write_pdf()
+    document = HTML(string=html, base_url=absolute_url("/"), url_fetcher=offline_fetcher())
+    return document.write_pdf(pdf_variant=variant) if variant else document.write_pdf()
 
 
 def inline_css(*names: str) -> str:

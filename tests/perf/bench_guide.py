@@ -115,3 +115,58 @@ def test_article_with_three_directory_blocks_at_2000_organisations(client, site_
             report(f"bench_guide 200 organisations, {label}, cold", queries=queries, note="same count as at 2000")
             assert queries == counts[(label, cold)]
     assert not any(failures), [f for f in failures if f]
+
+
+# --- The whole-guide PDF -----------------------------------------------------------------------------
+# The build's time, pages and size are printed, never asserted (they follow the load and the content); what
+# is asserted does not depend on the load: a request builds nothing, waiting readers cost a fixed number of
+# queries and queue nothing, a second request for the same key is served from storage without a new build.
+PDF_WAITING_QUERY_BAR = 18  # 16 measured: the row created and claimed
+PDF_READY_QUERY_BAR = 12  # 11 measured
+
+
+def test_whole_guide_pdf_is_built_off_the_request_once_per_key(client, site_pages, private_cache, dummy_tasks,
+                                                               monkeypatch):
+    import re
+    import time
+
+    from guide import printing, tasks
+    from guide.models import GuideDocument
+    from relais.demo import guide as demo_guide
+    from tests.guide.test_print_pdf import pdf_objects
+
+    build_directory(2000)
+    demo_guide.load(lambda _message: None)
+    builds = []
+    real_render = printing.render_pdf
+    monkeypatch.setattr(printing, "render_pdf", lambda *args: builds.append(args) or real_render(*args))
+    url = "/guide/imprimer/pdf/"
+    print("\nbench_guide: the demo guide as one PDF (tagged PDF/UA-1), 2000 organisations, no territory")
+
+    waiting_queries, response = count_queries(serve(client, url, status=202))
+    assert builds == [] and len(dummy_tasks.queued(tasks.build_guide_pdf)) == 1
+    again_queries, _response = count_queries(serve(client, url, status=202))  # another reader meanwhile
+    assert builds == [] and len(dummy_tasks.queued(tasks.build_guide_pdf)) == 1
+    report("bench_guide PDF requested: waiting page, build queued", queries=waiting_queries,
+           query_bar=PDF_WAITING_QUERY_BAR, note=f"{len(response.content)} B")
+    report("bench_guide PDF requested again while queued", queries=again_queries, query_bar=PDF_WAITING_QUERY_BAR)
+
+    [queued] = dummy_tasks.queued(tasks.build_guide_pdf)
+    cpu, wall = time.process_time(), time.perf_counter()
+    queued.task.call(*queued.args, **queued.kwargs)  # what the worker does
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    dummy_tasks.clear()
+    document = GuideDocument.objects.get(key="-:-")
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf_objects(data)))
+    print(f"[perf] bench_guide PDF build (the task): CPU {cpu:6.1f} s, wall {wall:6.1f} s, {pages} pages, "
+          f"{len(data) / 1024:,.0f} KB", flush=True)
+
+    ready_queries, ready = count_queries(serve(client, url, status=200))
+    assert ready["Content-Type"] == "application/pdf" and ready.content == data
+    report("bench_guide PDF served from storage", queries=ready_queries, query_bar=PDF_READY_QUERY_BAR)
+    assert len(builds) == 1 and dummy_tasks.queued(tasks.build_guide_pdf) == []
+    assert waiting_queries <= PDF_WAITING_QUERY_BAR and again_queries <= waiting_queries
+    assert ready_queries <= PDF_READY_QUERY_BAR
+    assert pages > 10
