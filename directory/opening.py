@@ -1,7 +1,7 @@
 """Opening hours (OpenStreetMap syntax) as a readable French week and a one-line status that tells the truth.
 
-The one public entry points: ``status(text, closure=, now=)`` / ``status_line(...)`` for a one-line status
-(search results, cards), ``describe(text, closure=, now=)`` for the week table of a page, and
+The one public entry points: ``status(text, now, closure=)`` / ``status_line(...)`` for a one-line status
+(search results, cards), ``describe(text, now, closure=)`` for the week table of a page, and
 ``for_organisation`` / ``for_service`` which read the records' fields. The expression is read by
 opening-hours-py; on top of it:
 
@@ -169,8 +169,9 @@ def _parse(value: str):
         return None
 
 
-def _segments(parsed, start: datetime, end: datetime, closure: Closure | None):
-    """Successive stretches of one kind, the closure laid over them, same kinds merged."""
+def _segments(parsed, start: datetime, end: datetime, closure: Closure | None, enough=None):
+    """Successive stretches of one kind, the closure laid over them, same kinds merged; reading stops early
+    once ``enough(segments)`` says so (the library walks every interval up to ``end`` otherwise)."""
     out: list[_Segment] = []
     closed_start, closed_end = closure.bounds() if closure else (None, None)
 
@@ -194,10 +195,12 @@ def _segments(parsed, start: datetime, end: datetime, closure: Closure | None):
                 kind = CLOSED
             if closure is None or seg_end <= closed_start or seg_start >= closed_end:
                 push(seg_start, seg_end, kind, comment)
-                continue
-            push(seg_start, max(seg_start, closed_start), kind, comment)
-            push(max(seg_start, closed_start), min(seg_end, closed_end), CLOSURE, closure.note)
-            push(min(seg_end, closed_end), seg_end, kind, comment)
+            else:
+                push(seg_start, max(seg_start, closed_start), kind, comment)
+                push(max(seg_start, closed_start), min(seg_end, closed_end), CLOSURE, closure.note)
+                push(min(seg_end, closed_end), seg_end, kind, comment)
+            if enough is not None and enough(out):
+                break
     except (ValueError, OverflowError):
         pass
     return out
@@ -232,11 +235,17 @@ def _status(value: str, closure: Closure | None, now: datetime, parsed, comment_
         if is_appointment(value):
             return Status(APPOINTMENT, _("Sur rendez-vous"))
         return Status(UNKNOWN, value.strip()[:120])
-    segments = _segments(parsed, now, now + HORIZON, closure)
+    window = now + timedelta(days=8)  # appointment-only is judged on the coming week
+
+    def enough(out):
+        return out[-1].start >= window and any(seg.kind in (OPEN, APPOINTMENT) for seg in out[1:])
+
+    segments = _segments(parsed, now, now + HORIZON, closure, enough)
     if not segments:
         return Status(UNKNOWN, _("Horaires non renseignés"))
     reachable = [seg for seg in segments if seg.kind in (OPEN, APPOINTMENT)]
-    appointment_only = bool(reachable) and all(seg.kind == APPOINTMENT for seg in reachable)
+    coming = [seg for seg in reachable if seg.start < window] or reachable[:1]
+    appointment_only = bool(coming) and all(seg.kind == APPOINTMENT for seg in coming)
     current = segments[0]
     if current.kind == OPEN:
         end = _stretch_end(segments, 0)
@@ -279,7 +288,7 @@ def _stretch_end(segments: list[_Segment], index: int) -> datetime | None:
     return None
 
 
-def status(value: str, closure: Closure | None = None, now: datetime | None = None) -> Status:
+def status(value: str, now: datetime | None = None, *, closure: Closure | None = None) -> Status:
     """The one-line status of an opening_hours expression, the closure (if any) laid over it."""
     now = _local(now)
     comment_only = _comment_only(value)
@@ -287,9 +296,9 @@ def status(value: str, closure: Closure | None = None, now: datetime | None = No
     return _status(value or "", closure, now, parsed, comment_only)
 
 
-def status_line(value: str, closure: Closure | None = None, now: datetime | None = None) -> str:
+def status_line(value: str, now: datetime | None = None, *, closure: Closure | None = None) -> str:
     """The status as text: "Ouvert maintenant, jusqu'à 17 h", "Sur rendez-vous", "Fermé jusqu'au …"."""
-    return status(value, closure, now).text
+    return status(value, now, closure=closure).text
 
 
 def _comment_only(value: str) -> str | None:
@@ -311,7 +320,7 @@ def closure_of(organisation, today: date | None = None) -> Closure | None:
 def for_organisation(organisation, now: datetime | None = None) -> Status:
     """The organisation's one-line status (its hours and its closure)."""
     now = _local(now)
-    return status(organisation.opening_hours, closure_of(organisation, now.date()), now)
+    return status(organisation.opening_hours, now, closure=closure_of(organisation, now.date()))
 
 
 def service_hours(service) -> str:
@@ -323,12 +332,13 @@ def service_hours(service) -> str:
 def for_service(service, now: datetime | None = None) -> Status:
     """A service's one-line status: its own hours (or its organisation's), under the organisation's closure."""
     now = _local(now)
-    return status(service.opening_hours or service.organisation.opening_hours,
-                  closure_of(service.organisation, now.date()), now)
+    return status(service.opening_hours or service.organisation.opening_hours, now,
+                  closure=closure_of(service.organisation, now.date()))
 
 
-def describe(value: str, closure: Closure | None = None, now: datetime | None = None) -> Hours | None:
-    """The week from this Monday and the status, or None when there is nothing to say (no hours, no closure)."""
+def describe(value: str, now: datetime | None = None, *, closure: Closure | None = None) -> Hours | None:
+    """The week from this Monday and the status, or None when there is nothing true to say: no hours and no
+    closure, or an unreadable text that says nothing of appointments (the page shows it as written)."""
     now = _local(now)
     today = now.date()
     if not (value and value.strip()) and closure is None:
@@ -336,6 +346,8 @@ def describe(value: str, closure: Closure | None = None, now: datetime | None = 
     comment_only = _comment_only(value or "")
     parsed = _parse(value) if value and comment_only is None else None
     current = _status(value or "", closure, now, parsed, comment_only)
+    if parsed is None and comment_only is None and closure is None and current.kind != APPOINTMENT:
+        return None
     closure_text = ""
     if closure is not None:
         if closure.starts_on and closure.starts_on > today:
