@@ -206,7 +206,7 @@ def _segments(parsed, start: datetime, end: datetime, closure: Closure | None, e
     return out
 
 
-def _closure_text(closure: Closure, today: date) -> str:
+def _closure_text(closure: Closure) -> str:
     if closure.ends_on is None:
         return _("Fermé jusqu'à nouvel ordre")
     return _("Fermé jusqu'au %s inclus") % date_format(closure.ends_on, "j F")
@@ -216,9 +216,10 @@ def _status(value: str, closure: Closure | None, now: datetime, parsed, comment_
     today = now.date()
     note = closure.note if closure else ""
     if closure is not None and closure.covers(today):
-        lead = _closure_text(closure, today)
+        lead = _closure_text(closure)
         if parsed is not None and comment_only is None:
-            for seg in _segments(parsed, now, now + HORIZON, closure):
+            for seg in _segments(parsed, now, now + HORIZON, closure,
+                                 lambda out: any(seg.kind in (OPEN, APPOINTMENT) for seg in out)):
                 if seg.kind in (OPEN, APPOINTMENT):
                     verb = _("ouvre %s") if seg.kind == OPEN else _("sur rendez-vous à partir de %s")
                     lead = f"{lead}, {verb % _when(seg.start, today)}"
