@@ -133,6 +133,12 @@ class Organisation(models.Model):
                               help_text=_("Fermeture exceptionnelle, déménagement…"))
     notice_starts_on = models.DateField(_("avis affiché à partir du"), null=True, blank=True)
     notice_ends_on = models.DateField(_("avis affiché jusqu'au"), null=True, blank=True)
+    closed_from = models.DateField(_("fermée à partir du"), null=True, blank=True,
+                                   help_text=_("Vide avec une date de fin : fermée dès maintenant."))
+    closed_until = models.DateField(_("fermée jusqu'au (inclus)"), null=True, blank=True,
+                                    help_text=_("Vide avec une date de début : jusqu'à nouvel ordre."))
+    closure_note = models.CharField(_("motif de la fermeture"), max_length=200, blank=True,
+                                    help_text=_("Ex. « congés annuels », « travaux »."))
     last_confirmed_at = models.DateTimeField(_("dernière confirmation"), null=True, blank=True)
     last_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmée par"), null=True,
                                           blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -176,6 +182,8 @@ class Organisation(models.Model):
         super().clean()
         if self.notice_starts_on and self.notice_ends_on and self.notice_ends_on < self.notice_starts_on:
             raise ValidationError({"notice_ends_on": _("La date de fin précède la date de début.")})
+        if self.closed_from and self.closed_until and self.closed_until < self.closed_from:
+            raise ValidationError({"closed_until": _("La date de fin précède la date de début.")})
 
     @property
     def type_label(self) -> str:

@@ -74,12 +74,16 @@ def organisation_detail(request, slug):
     contacts = Contact.objects.filter(visibility__in=levels)
     services = list(organisation.services.published().order_by("name").prefetch_related(
         Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")))
+    closure = opening.closure_of(organisation)
+    for service in services:  # only the hours that differ from the organisation's
+        service.own_hours = opening.service_hours(service)
+        service.hours = opening.describe(service.own_hours, closure=closure) if service.own_hours else None
     org_contacts = list(contacts.filter(organisation=organisation, service__isnull=True))
     professional = is_professional(request.user)
     can_edit = can_edit_organisation(request.user, organisation)
     return render(request, "directory/detail.html", {
         "organisation": organisation, "services": services, "contacts": org_contacts,
-        "hours": opening.describe(organisation.opening_hours),
+        "hours": opening.describe(organisation.opening_hours, closure=closure),
         "notice_active": organisation.notice_is_active(),
         "territories": list(organisation.territories.order_by("name").values_list("name", flat=True)),
         "is_professional": professional,

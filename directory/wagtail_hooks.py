@@ -168,6 +168,11 @@ class OrganisationViewSet(ScopedViewSet):
         MultiFieldPanel([FieldPanel("notice"), FieldRowPanel([FieldPanel("notice_starts_on"),
                                                               FieldPanel("notice_ends_on")])],
                         heading=_("Avis temporaire")),
+        MultiFieldPanel([FieldRowPanel([FieldPanel("closed_from"), FieldPanel("closed_until")]),
+                         FieldPanel("closure_note")],
+                        heading=_("Fermeture temporaire"),
+                        help_text=_("Pendant ces dates, la fiche affiche « Fermé jusqu'au … » et la prochaine "
+                                    "ouverture après la fermeture.")),
     ]
 
 

@@ -131,7 +131,7 @@ def _create(rng, kind, source_id, place, commune, territory, departement, number
             age_min=service.get("age_min"), age_max=service.get("age_max"),
             frais="gratuit", modes_accueil=["en-presentiel"] + (["a-distance"] if s_index % 2 else []),
             modes_mobilisation=["se-presenter", "telephoner"], mobilisable_par=["usagers", "professionnels"],
-            zone_eligibilite=zone, source_id=f"{source_id}--s{s_index}",
+            zone_eligibilite=zone, opening_hours=service.get("opening_hours", ""), source_id=f"{source_id}--s{s_index}",
         )
     Contact.objects.create(organisation=org, **TEXTS["reception"], phone=org.phone, email=org.email,
                            visibility=Contact.Visibility.PUBLIC, position=0)
