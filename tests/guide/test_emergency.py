@@ -159,3 +159,12 @@ def test_404_page_has_a_search_form(client, db):
     assert not Page.objects.filter(url_path__endswith="/pas-de-page-ici/").exists()
     html = client.get("/pas-de-page-ici/").content.decode()
     assert 'action="/recherche/"' in html and 'name="q"' in html
+
+
+def test_numbers_in_a_directory_description_are_links(client, helpers):
+    org = helpers["ccas"]
+    org.description = "Permanence : 01 23 45 67 89.\nSite : https://www.exemple.invalid/0123456789"
+    org.save()
+    html = client.get(f"/annuaire/{org.slug}/").content.decode()
+    assert 'href="tel:+33123456789" aria-label="Appeler le 01 23 45 67 89"' in html
+    assert "https://www.exemple.invalid/0123456789" in html
