@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, Territory
@@ -91,6 +91,20 @@ def visible_contact_levels(user) -> list[str]:
 
 def contacts_visible_to(user, queryset: QuerySet[Contact]) -> QuerySet[Contact]:
     return queryset.filter(visibility__in=visible_contact_levels(user))
+
+
+def serving_of_types(territory: Territory, typologies: Iterable[str], near: TerritoryLike = None
+                     ) -> QuerySet[Organisation]:
+    """Published organisations of these types serving ``territory`` (the guide's emergency page: the SIAO,
+    the MDS), those in the ``near`` commune first, then by name."""
+    organisations = Organisation.objects.published().filter(
+        typologie__in=list(typologies), id__in=_serving(territories.serving_ids(territory)))
+    organisations = organisations.select_related("commune")
+    if near is None:
+        return organisations.order_by("name")
+    return organisations.alias(
+        here=Case(When(commune_id=near.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ).order_by("here", "name")
 
 
 # --- The search behind /annuaire/ ------------------------------------------------------------------

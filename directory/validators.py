@@ -1,44 +1,17 @@
 """Field validators with French messages: phone numbers, OSM opening hours, SIRET."""
 
 import opening_hours
-import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-
-def parse_phone(value: str):
-    """A French (or international) number, or None when it does not parse as a possible number."""
-    try:
-        number = phonenumbers.parse(value, "FR")
-    except phonenumbers.NumberParseException:
-        return None
-    if not (phonenumbers.is_possible_number(number) or phonenumbers.is_valid_short_number(number)):
-        return None
-    return number
+# Reading and formatting numbers is the toolkit's (relais.phones); kept importable from here.
+from relais.phones import format_phone, parse_phone, phone_e164  # noqa: F401
 
 
 def validate_phone(value: str) -> None:
     if value and parse_phone(value) is None:
         raise ValidationError(_("Numéro de téléphone non reconnu : « %(value)s »."), params={"value": value},
                               code="phone")
-
-
-def format_phone(value: str) -> str:
-    """'0321000000' → '03 21 00 00 00' (national format), unchanged if it does not parse."""
-    number = parse_phone(value) if value else None
-    if number is None:
-        return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def phone_e164(value: str) -> str:
-    """E.164 for ordinary numbers; short numbers (115, 3919) stay as dialled."""
-    number = parse_phone(value) if value else None
-    if number is None:
-        return ""
-    if not phonenumbers.is_possible_number(number):
-        return str(number.national_number)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def validate_opening_hours(value: str) -> None:

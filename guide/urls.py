@@ -13,4 +13,5 @@ urlpatterns = [
     path("guide/idee/", views.idea, name="idea"),
     path("guide/imprimer/", views.printable, name="print"),
     path("guide/imprimer/pdf/", views.printable_pdf, name="print-pdf"),
+    path("urgence/", views.emergency, name="emergency"),
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from directory import territories
+from guide import emergency as emergency_numbers
 from guide.forms import FeedbackForm, IdeaForm, TerritoryForm, retention_days
 from guide.glossary import glossary_entries
 from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemePage
@@ -18,6 +19,7 @@ from guide.territory import forget_territory, reader_territory, remember_territo
 from relais import ratelimit
 from relais.filters import object_id
 from relais.links import absolute_url, safe_next
+from relais.templatetags.relais_tags import IN_PLACE
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,20 @@ def glossary(request):
     for entry in entries:
         letters.setdefault(entry.term[:1].upper(), []).append(entry)
     return render(request, "guide/glossary.html", {"letters": sorted(letters.items()), "count": len(entries)})
+
+
+# --- Urgence --------------------------------------------------------------------------------------------
+@require_GET
+def emergency(request):
+    """The numbers to call now, one tap away from every page's header: light, no script, readable offline
+    once loaded. With a territory chosen, the reader's SIAO and MDS from the directory."""
+    territory = reader_territory(request)
+    return render(request, "guide/emergency.html", {
+        "numbers": emergency_numbers.NATIONAL_NUMBERS,
+        "local": emergency_numbers.local_help(territory),
+        "reader_territory": territory,
+        "reader_territory_label": territories.label(territory),
+    })
 
 
 # --- Mon territoire ---------------------------------------------------------------------------------
@@ -113,7 +129,7 @@ def page_feedback(request):
                       {"error": _("Cette page n'existe pas ou n'est plus publiée."), "back": "/guide/"}, status=400)
     back = page.url + "#avis"
     if form.is_bot():
-        messages.success(request, _("Merci, ton avis est bien envoyé."))
+        messages.success(request, _("Merci, ton avis est bien envoyé."), extra_tags=IN_PLACE)
         return HttpResponseRedirect(back)
     if not form.is_valid():
         return render(request, "guide/feedback_result.html", {"form": form, "page": page, "back": back}, status=400)
@@ -124,7 +140,9 @@ def page_feedback(request):
     data = form.cleaned_data
     Feedback.objects.create(kind=Feedback.Kind.PAGE, page=page, helpful=data["helpful"],
                             comment=data["comment"].strip(), contact=data["contact"].strip())
-    messages.success(request, _("Merci, ton avis est bien envoyé. Il nous aide à améliorer le guide."))
+    # Shown in the feedback section, where the reader is (``back`` ends in its fragment), not at the top.
+    messages.success(request, _("Merci, ton avis est bien envoyé. Il nous aide à améliorer le guide."),
+                     extra_tags=IN_PLACE)
     return HttpResponseRedirect(back)
 
 

@@ -1,19 +1,30 @@
 from django import template
+from django.utils.html import conditional_escape
 
 from directory import territories
+from guide.emergency import SHORT_NUMBERS
 from guide.forms import FeedbackForm, retention_days
 from guide.glossary import mark_terms
+from relais.phones import link_phones
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def body_with_glossary(context, stream, prefix=""):
-    """Render a StreamField with the page's context (directory blocks need the request), then mark the
+    """Render a StreamField with the page's context (directory blocks need the request), make the phone
+    numbers it writes tap-to-call links (first, so that "115" is a call, not a glossary note), then mark the
     glossary terms it uses. Returns {"html", "terms"}."""
     rendered = stream.render_as_block(context=context.flatten())
-    html, terms = mark_terms(rendered, prefix=prefix)
+    html, terms = mark_terms(link_phones(rendered, short_numbers=SHORT_NUMBERS), prefix=prefix)
     return {"html": html, "terms": terms}
+
+
+@register.filter
+def call_links(text):
+    """The phone numbers of a text or of rendered rich text as tap-to-call links, the guide's short national
+    numbers (115, 3114…) included where a sentence calls them."""
+    return link_phones(conditional_escape(text), short_numbers=SHORT_NUMBERS)
 
 
 @register.simple_tag

@@ -74,6 +74,7 @@ RULES: tuple[Rule, ...] = (
     Rule("wagtaildocs_authenticate_with_password", EVERYONE),
     Rule("search:*", EVERYONE),
     post_only("guide:feedback", EVERYONE),
+    Rule("guide:emergency", EVERYONE, "/urgence/: the numbers to call, for everyone"),
     Rule("guide:*", EVERYONE),
     Rule("directory:list", EVERYONE),
     Rule("directory:organisation", EVERYONE),
