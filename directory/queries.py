@@ -240,6 +240,8 @@ def parse_search(params: Mapping) -> DirectorySearch:
                              publics=list(dict.fromkeys(map(vocabulary.normalise_public, values.get("public", ())))),
                              types=list(values.get("type", ())), age=values.get("age"))
     for name in DIRECTORY_FILTERS:
+        if name in ("rayon", "tri"):  # their notes say what is used instead: _read_near
+            continue
         for value in read.refused.get(name, ()):
             search.ignored.append((name, value))
             search.notes[name] = read.note_of(name)
@@ -273,8 +275,8 @@ def _read_near(search: DirectorySearch, values: dict, refused: dict) -> None:
     else:
         search.radius_km = radius
     sort = values.get("tri", "").strip()
-    if sort and sort not in SORTS:
-        ignore("tri", sort, note("sort"))
+    if "tri" in refused or (sort and sort not in SORTS):
+        ignore("tri", refused.get("tri", [sort])[0], note("sort"))
     elif sort == "distance":
         search.sort = "distance"
 
