@@ -130,6 +130,8 @@ def test_annuaire_distance_sort(client, world):
     ({"pres_de": "Atlantide"}, "Commune inconnue ou sans coordonnées"),
     ({"pres_de": "Arras", "rayon": "7"}, "Rayon inconnu : la recherche utilise 20 km."),
     ({"tri": "hasard"}, "Tri inconnu"),
+    ({"pres_de": "Arr\x00as", "rayon": "¹", "tri": "\x00"}, "Commune inconnue ou sans coordonnées"),
+    ({"pres_de": "Arras", "rayon": "¹"}, "Rayon inconnu : la recherche utilise 20 km."),
 ])
 def test_annuaire_bad_near_values_are_ignored_with_a_note(client, world, params, note):
     response = client.get(reverse("directory:list"), params)
