@@ -10,15 +10,33 @@ number of SQL queries.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.utils.translation import gettext
 
 from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, Territory
 from relais.filters import note, read_filters
 from relais.permissions import is_professional
+from search.backends.base import EARTH_RADIUS_KM
+from search.params import DEFAULT_RADIUS_KM, RADII_KM
 
 TerritoryLike = Territory | None
 
@@ -64,13 +82,22 @@ def with_listing_prefetches(organisations: QuerySet[Organisation], services: Que
 
 def partners_for(*, thematiques: Iterable[str] = (), publics: Iterable[str] = (), territory: TerritoryLike = None,
                  age: int | None = None, limit: int | None = None) -> QuerySet[Organisation]:
-    """Published organisations with a published service matching the filters, serving ``territory``."""
+    """Published organisations with a published service matching the filters, serving ``territory``.
+
+    With a territory, the most local service area comes first (a commune served, then its territoire, then the
+    département), then the office nearest the territory's centre; each carries ``serving_rank`` and
+    ``distance_km`` (None without coordinates). Without one, by name.
+    """
     services = matching_services(thematiques=thematiques, publics=publics, age=age)
     organisations = Organisation.objects.published().filter(
         id__in=services.values("organisation_id"))
     if territory is not None:
-        organisations = organisations.filter(id__in=_serving(territories.serving_ids(territory)))
-    organisations = with_listing_prefetches(organisations.order_by("name"), services)
+        serving_ids = territories.serving_ids(territory)
+        organisations = by_serving_then_distance(organisations.filter(id__in=_serving(serving_ids)),
+                                                 territory, serving_ids)
+    else:
+        organisations = organisations.order_by("name")
+    organisations = with_listing_prefetches(organisations, services)
     if limit is not None:
         organisations = organisations[:limit]
     return organisations
@@ -79,6 +106,76 @@ def partners_for(*, thematiques: Iterable[str] = (), publics: Iterable[str] = ()
 def _serving(territory_ids: list[int]):
     through = Organisation.territories.through
     return through.objects.filter(territory_id__in=territory_ids).values("organisation_id")
+
+
+# The rank of a served area: the more local, the more likely the partner is the reader's own.
+SERVING_RANKS = ((Territory.Kind.COMMUNE, 0), (Territory.Kind.TERRITOIRE, 1), (Territory.Kind.DEPARTEMENT, 2))
+NOT_SERVING = 3
+
+
+def distance_km(latitude: float, longitude: float):
+    """The great-circle distance (haversine, km) from the point to each organisation's office, in SQL: one
+    ORDER BY, whatever the number of rows (NULL for an office without coordinates)."""
+    lat = math.radians(latitude)
+    office_lat = Radians(F("latitude"))
+    half_dlat = (office_lat - Value(lat)) / Value(2.0)
+    half_dlon = (Radians(F("longitude")) - Value(math.radians(longitude))) / Value(2.0)
+    a = Power(Sin(half_dlat), 2) + Value(math.cos(lat)) * Cos(office_lat) * Power(Sin(half_dlon), 2)
+    return ExpressionWrapper(Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a)), output_field=FloatField())
+
+
+def serving_rank(serving_ids: list[int]):
+    """The most local of the organisation's service areas that includes the place (``SERVING_RANKS``), or
+    ``NOT_SERVING``: one correlated subquery, indexed on the organisation."""
+    through = Organisation.territories.through
+    kinds = Case(*(When(territory__kind=kind, then=Value(rank)) for kind, rank in SERVING_RANKS),
+                 default=Value(NOT_SERVING), output_field=IntegerField())
+    best = (through.objects.filter(organisation_id=OuterRef("pk"), territory_id__in=serving_ids)
+            .annotate(rank=kinds).order_by("rank").values("rank")[:1])
+    return Coalesce(Subquery(best), Value(NOT_SERVING), output_field=IntegerField())
+
+
+def with_distance(organisations: QuerySet[Organisation], territory: Territory) -> QuerySet[Organisation]:
+    """``distance_km`` from the territory's centre to each office (None when either has no coordinates)."""
+    if territory.latitude is None or territory.longitude is None:
+        return organisations.annotate(distance_km=Value(None, output_field=FloatField()))
+    return organisations.annotate(distance_km=distance_km(territory.latitude, territory.longitude))
+
+
+def by_serving_then_distance(organisations: QuerySet[Organisation], territory: Territory,
+                             serving_ids: list[int] | None = None) -> QuerySet[Organisation]:
+    """Serving first (commune, territoire, département), then the nearest office, then the name."""
+    serving_ids = territories.serving_ids(territory) if serving_ids is None else serving_ids
+    return with_distance(organisations, territory).annotate(serving_rank=serving_rank(serving_ids)).order_by(
+        "serving_rank", F("distance_km").asc(nulls_last=True), "name", "id")
+
+
+def nearest_partners(*, thematiques: Iterable[str] = (), territory: Territory, limit: int = 3) -> list[Organisation]:
+    """When nobody of a kind serves the place: the partners of the same themes (their categories, any public or
+    age) nearest the place's centre, serving ones first. Among those serving it; else among those serving
+    somewhere in its département. Empty when the place has no coordinates (nothing is "near" it then)."""
+    if territory.latitude is None or territory.longitude is None:
+        return []
+    themes = sorted({vocabulary.parent_theme(code) for code in thematiques if code})
+    chain = [territory, *territories.ancestors(territory)]
+    departement = next((node for node in chain if node.kind == Territory.Kind.DEPARTEMENT), chain[-1])
+    services = matching_services(thematiques=themes)
+    candidates = Organisation.objects.published().filter(id__in=services.values("organisation_id"))
+    for area in dict.fromkeys([territory, departement]):
+        found = list(by_serving_then_distance(candidates.filter(id__in=_serving(territories.serving_ids(area))),
+                                              territory).select_related("commune")[:limit])
+        if found:
+            return found
+    return []
+
+
+def distance_label(km: float | None) -> str:
+    """ "à 3 km" as a reader says it: whole kilometres, "à moins d'1 km" under one; "" when unknown."""
+    if km is None:
+        return ""
+    if km < 1:
+        return gettext("à moins d'1 km")
+    return gettext("à %(km)s km") % {"km": round(km)}
 
 
 def visible_contact_levels(user) -> list[str]:
@@ -120,16 +217,29 @@ class DirectorySearch:
     publics: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
     age: int | None = None
+    near: Territory | None = None  # pres_de: a commune with coordinates
+    radius_km: int = DEFAULT_RADIUS_KM
+    sort: str = ""  # "distance" or "" (by name, or by relevance with a text)
     ignored: list[tuple[str, str]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # filter → the French note of its ignored values
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.q or self.territory or self.themes or self.publics or self.types or self.age is not None)
+        return bool(self.q or self.territory or self.themes or self.publics or self.types or self.age is not None
+                    or self.near)
+
+    @property
+    def point(self) -> Territory | None:
+        """The place distances are measured from: the commune of pres_de, else the chosen territory's centre."""
+        for place in (self.near, self.territory):
+            if place is not None and place.latitude is not None and place.longitude is not None:
+                return place
+        return None
 
 
 # The filters of /annuaire/; other public filters a URL may carry (page, vue…) are not this search's.
-DIRECTORY_FILTERS = ("q", "territoire", "theme", "public", "type", "age")
+DIRECTORY_FILTERS = ("q", "territoire", "theme", "public", "type", "age", "pres_de", "rayon", "tri")
+SORTS = ("distance", "nom", "pertinence")
 
 
 def parse_search(params: Mapping) -> DirectorySearch:
@@ -144,6 +254,8 @@ def parse_search(params: Mapping) -> DirectorySearch:
                              publics=list(dict.fromkeys(map(vocabulary.normalise_public, values.get("public", ())))),
                              types=list(values.get("type", ())), age=values.get("age"))
     for name in DIRECTORY_FILTERS:
+        if name in ("rayon", "tri"):  # their notes say what is used instead: _read_near
+            continue
         for value in read.refused.get(name, ()):
             search.ignored.append((name, value))
             search.notes[name] = read.note_of(name)
@@ -153,7 +265,34 @@ def parse_search(params: Mapping) -> DirectorySearch:
         if search.territory is None:
             search.ignored.append(("territoire", territory_text[:100]))
             search.notes["territoire"] = note("territoire")
+    _read_near(search, values, read.refused)
     return search
+
+
+def _read_near(search: DirectorySearch, values: dict, refused: dict) -> None:
+    """pres_de, rayon and tri, as /recherche/ reads them (the same radii, the same notes)."""
+    def ignore(name, value, text):
+        search.ignored.append((name, str(value)[:100]))
+        search.notes[name] = text
+
+    near_text = values.get("pres_de", "").strip()
+    if near_text:
+        commune = territories.resolve_commune(near_text)
+        if commune is None or commune.latitude is None or commune.longitude is None:
+            ignore("pres_de", near_text, note("pres_de"))
+        else:
+            search.near = commune
+    radius = values.get("rayon", DEFAULT_RADIUS_KM)
+    if "rayon" in refused or radius not in RADII_KM:
+        ignore("rayon", refused.get("rayon", [radius])[0],
+               gettext("Rayon inconnu : la recherche utilise %(km)s km.") % {"km": DEFAULT_RADIUS_KM})
+    else:
+        search.radius_km = radius
+    sort = values.get("tri", "").strip()
+    if "tri" in refused or (sort and sort not in SORTS):
+        ignore("tri", refused.get("tri", [sort])[0], note("sort"))
+    elif sort == "distance":
+        search.sort = "distance"
 
 
 # The free text goes through the public search layer (search/): the same vocabulary (ML, FJT, "mutuelle"…),
@@ -189,10 +328,20 @@ def _search(search: DirectorySearch):
         organisations = organisations.filter(id__in=candidates.values("organisation_id"))
     if search.types:
         organisations = organisations.filter(typologie__in=search.types)
+    point = search.point
+    if point is not None:
+        organisations = with_distance(organisations, point)
+    if search.near is not None:
+        # Within the radius: the office is, or the served area reaches the commune (a département-wide SIAO
+        # whose office is 98 km away still serves it).
+        reaches = _serving(territories.serving_ids(search.near))
+        organisations = organisations.filter(Q(id__in=reaches) | Q(distance_km__lte=search.radius_km))
     ranking = None
     if search.q:
         ranking = text_matches(search.q, search.territory)
         organisations = organisations.filter(id__in=ranking)
+    if search.sort == "distance" and point is not None:
+        return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id"), services, None
     return organisations.order_by("name", "id"), services, ranking
 
 
@@ -210,12 +359,16 @@ def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisa
 def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     """A page of results: the filters run once (the ordered ids), then the page's rows and prefetches.
 
-    Returns a Django ``Page`` whose ``object_list`` holds the organisations, in order.
+    Returns a Django ``Page`` whose ``object_list`` holds the organisations, in order; with a place to measure
+    from, each carries ``distance`` ("à 3 km", to its office).
     """
     from django.core.paginator import Paginator
 
     organisations, services, ranking = _search(search)
-    ids = list(organisations.values_list("id", flat=True))
+    fields = ("id", "distance_km") if search.point is not None else ("id",)
+    rows = list(organisations.values_list(*fields))
+    distances = {row[0]: row[1] for row in rows} if search.point is not None else {}
+    ids = [row[0] for row in rows]
     if ranking is not None:  # free text: best match first, as /recherche/ ranks them
         position = {pk: rank for rank, pk in enumerate(ranking)}
         ids.sort(key=position.__getitem__)
@@ -223,4 +376,6 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     rows = with_listing_prefetches(Organisation.objects.filter(pk__in=list(page.object_list)), services)
     by_id = {organisation.pk: organisation for organisation in rows}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    for organisation in page.object_list:
+        organisation.distance = distance_label(distances.get(organisation.pk))
     return page

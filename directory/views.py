@@ -17,7 +17,7 @@ from directory.history import acting_as
 from directory.models import Contact, Organisation
 from directory.permissions import can_edit_organisation
 from directory.quality import organisation_completeness
-from directory.queries import parse_search, search_page, visible_contact_levels
+from directory.queries import RADII_KM, parse_search, search_page, visible_contact_levels
 from relais import ratelimit, tabular
 from relais.links import safe_next
 from relais.permissions import can, is_professional
@@ -55,6 +55,7 @@ def directory_list(request):
         "search": search, "page": page, "paginator": paginator, "querystring": params.urlencode(),
         "choices": _filter_choices(), "ignored": list(ignored.items()), "view": view, "markers": markers,
         "territory_value": request.GET.get("territoire", "")[:100],
+        "near_value": request.GET.get("pres_de", "")[:100], "radii": RADII_KM,
         "list_url": "?" + urlencode([(key, value) for key, values in params.lists() if key != "vue"
                                      for value in values]),
     })

@@ -370,6 +370,8 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 
 # --- Relais ---------------------------------------------------------------------------------------
 RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pas-de-Calais")
+# The site's own département (COG code): the guide's partner lists show it alone until a reader picks a commune.
+RELAIS_DEPARTEMENT_CODE = env_str("RELAIS_DEPARTEMENT_CODE", "62")
 # RGAA compliance status shown on the home page and on /accessibilite/ ("non conforme",
 # "partiellement conforme", "totalement conforme"): a legal statement, so it is configuration.
 RELAIS_RGAA_STATUS = env_str("RELAIS_RGAA_STATUS", "partiellement conforme")

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.builders import make_org, territory_world
+from tests.guide import conftest as guide_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,4 +75,77 @@ def test_organisation_page_is_accessible(phone_page, axe_check, directory_data):
     phone_page.goto("/annuaire/ccas-darras/")
     assert phone_page.get_by_role("heading", level=1, name="CCAS d'Arras").is_visible()
     phone_page.wait_for_selector("#directory-map[data-ready='1']")
+    axe_check(phone_page)
+
+
+# --- Partners for a place, as a reader sees them: serving first, then nearest, with the distance -----------
+
+guide_tree = guide_fixtures.guide_tree
+
+LENS_HOUSING = [  # (name, serving, office (latitude, longitude))
+    ("CAF du Pas-de-Calais (Boulogne-sur-Mer)", "62", (50.7264, 1.6147)),
+    ("SIAO du Pas-de-Calais (115)", "62", (50.9513, 1.8587)),
+    ("CCAS de Liévin", "62", (50.4228, 2.7786)),
+    ("Maison du Département Solidarité de Lens-Hénin", "62-LEN", (50.4228, 2.7786)),
+    ("Foyer de jeunes travailleurs de Lens", "lens", (50.4330, 2.8300)),
+    ("SIAO de Maine-et-Loire", "49", (47.4739, -0.5517)),
+    ("MDS du Saumurois", "49", (47.2600, -0.0769)),
+    ("CLLAJ d'Angers", "angers", (47.4700, -0.5600)),
+    ("Mission locale d'Arras", "arras", (50.29, 2.78)),
+]
+
+
+@pytest.fixture
+def places_world(db):
+    places = territory_world("62", "62-ARR", "62-LEN", "arras", "lens", "49", "angers")
+    for name, serving, (latitude, longitude) in LENS_HOUSING:
+        make_org(name, serving=[places[serving]], latitude=latitude, longitude=longitude,
+                 services=[{"thematiques": ["logement-hebergement"], "publics": ["jeunes"]}])
+    return places
+
+
+def _partners_seen(page):
+    """[(name, kilometres)] of the first "Qui peut t'aider ?" block, as displayed."""
+    seen = []
+    for item in page.locator(".partners").first.locator("li.partner").all():
+        distance = item.locator(".partner__distance").inner_text()
+        km = 0 if "moins d" in distance else int(re.search(r"à (\d+) km", distance).group(1))
+        seen.append((item.locator(".partner__name").inner_text(), km))
+    return seen
+
+
+@pytest.mark.parametrize("commune, expected", [
+    ("62498", [("Foyer de jeunes travailleurs de Lens", 0), ("Maison du Département Solidarité de Lens-Hénin", 4),
+               ("CCAS de Liévin", 4), ("SIAO du Pas-de-Calais (115)", 90),
+               ("CAF du Pas-de-Calais (Boulogne-sur-Mer)", 92)]),
+    ("49007", [("CLLAJ d'Angers", 0), ("SIAO de Maine-et-Loire", 0), ("MDS du Saumurois", 43)]),
+])
+def test_guide_partners_serve_the_commune_nearest_first(phone_page, live_server, guide_tree, places_world, commune,
+                                                        expected):
+    phone_page.context.add_cookies([{"name": "relais_territoire", "value": commune, "url": live_server.url}])
+    phone_page.goto("/guide/logement/trouver-un-logement/")
+    seen = _partners_seen(phone_page)
+    assert seen == expected
+    departement_wide = [km for name, km in seen if name in {n for n, s, _o in LENS_HOUSING if s in ("62", "49")}]
+    assert departement_wide == sorted(departement_wide)
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_directory_radius_keeps_the_siao_that_serves_the_commune(phone_page, axe_check, places_world):
+    _no_tiles(phone_page)
+    phone_page.goto("/annuaire/")
+    phone_page.get_by_label("À proximité de (commune)").fill("Arras")
+    phone_page.get_by_label("Rayon").select_option("10")
+    phone_page.get_by_label("Trier par").select_option("distance")
+    phone_page.get_by_role("button", name="Rechercher").click()
+    phone_page.wait_for_url("**pres_de=Arras**")
+    cards = phone_page.locator(".directory-card")
+    names = cards.locator("h3").all_inner_texts()
+    assert "SIAO du Pas-de-Calais (115)" in names  # office 98 km away, serves the whole département
+    assert "Foyer de jeunes travailleurs de Lens" not in names  # serves Lens only, office 16 km away
+    assert "CLLAJ d'Angers" not in names
+    km = [int(re.search(r"\d+", text).group()) if "moins" not in text else 0
+          for text in cards.locator(".directory-card__distance").all_inner_texts()]
+    assert km == sorted(km) and km[-1] == 98
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     axe_check(phone_page)
