@@ -6,7 +6,6 @@ guide page's search description or introduction, an organisation's description),
 
 from django import template
 from django.conf import settings
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,8 @@ def _section(path: str) -> tuple[str, str]:
 
 
 def _text(value) -> str:
-    return Truncator(" ".join(strip_tags(str(value or "")).split())).chars(DESCRIPTION_LENGTH)
+    """Plain text (every source is a plain-text field, escaped by the template), on one line, 160 characters."""
+    return Truncator(" ".join(str(value or "").split())).chars(DESCRIPTION_LENGTH)
 
 
 @register.inclusion_tag("relais/_page_meta.html", takes_context=True)
