@@ -23,7 +23,14 @@ def public_world(guide_tree, glossary, partners):
 
 
 def _pages(partners):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        emergency = {"emergency": reverse("guide:emergency")}
+    except NoReverseMatch:  # the Urgence page comes with its own change
+        emergency = {}
     return {
+        **emergency,
         "home": "/",
         "guide index": "/guide/",
         "theme": "/guide/logement/",
