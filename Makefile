@@ -25,7 +25,15 @@ $(STAMP): $(LOCK) pyproject.toml setup.py
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@rm -f $(VENV)/.installed-* && touch $@
 
-install: $(STAMP)
+# The tests' JavaScript tools (axe-core, package.json), exactly as package-lock.json pins them; never served.
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed (README, Requirements): apt-get install npm" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@rm -f node_modules/.installed-* && touch $@
+
+install: $(STAMP) $(NODE_STAMP)
 
 # After a change of pyproject's dependencies; commit both files. Keeps every other pin unless LOCK_ARGS says.
 lock: install
@@ -79,4 +87,4 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var build dist relais.egg-info
+	rm -rf $(VENV) node_modules var build dist relais.egg-info

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
+    "django.contrib.sitemaps",  # the sitemap.xml template (relais.sitemaps)
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",

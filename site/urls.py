@@ -4,14 +4,20 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap as sitemap_xml
 from wagtail.documents import urls as wagtaildocs_urls
 
-from relais import login_protection, media, views
+from directory.sitemaps import OrganisationSitemap
+from relais import login_protection, media, sitemaps, views
 from relais.admin_access import protect_admin_urls
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("plan-du-site/", views.sitemap, name="sitemap"),
+    # For crawlers (relais.sitemaps): guide and legal pages, then the published organisations.
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_xml, {"sitemaps": {"pages": sitemaps.PageSitemap, "annuaire": OrganisationSitemap}},
+         name="sitemap-xml"),
     # Throttled (relais.login_protection); the same name and path as Wagtail's, matched first.
     path("admin/password_reset/", login_protection.ThrottledPasswordResetView.as_view(),
          name="wagtailadmin_password_reset"),

@@ -74,6 +74,8 @@ def test_organisation_page_is_accessible(phone_page, axe_check, directory_data):
     _no_tiles(phone_page)
     phone_page.goto("/annuaire/ccas-darras/")
     assert phone_page.get_by_role("heading", level=1, name="CCAS d'Arras").is_visible()
+    axe_check(phone_page)
+    phone_page.get_by_role("button", name="Voir la carte").click()
     phone_page.wait_for_selector("#directory-map[data-ready='1']")
     axe_check(phone_page)
 
@@ -149,3 +151,21 @@ def test_directory_radius_keeps_the_siao_that_serves_the_commune(phone_page, axe
     assert km == sorted(km) and km[-1] == 98
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     axe_check(phone_page)
+
+
+def test_organisation_page_asks_the_tile_server_only_after_voir_la_carte(phone_page, directory_data):
+    """The reader's address goes to the outside tile server only once the reader asked for the map."""
+    tiles = []
+    phone_page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"),
+                     lambda route: (tiles.append(route.request.url), route.abort()))
+    phone_page.goto("/annuaire/ccas-darras/")
+    phone_page.wait_for_load_state("networkidle")
+    assert phone_page.locator("#directory-map").is_hidden()
+    assert tiles == []
+    show = phone_page.get_by_role("button", name="Voir la carte")
+    show.click()
+    phone_page.wait_for_selector("#directory-map[data-ready='1']")
+    phone_page.wait_for_timeout(300)
+    assert tiles, "the map asked no tile once shown"
+    assert phone_page.locator(".leaflet-marker-icon").count() == 1
+    assert show.is_hidden()

@@ -67,6 +67,8 @@ RULES: tuple[Rule, ...] = (
     # --- Public site: the guide, the directory, search, token-keyed meeting pages -------------------
     Rule("healthz", EVERYONE),
     Rule("sitemap", EVERYONE),
+    Rule("robots", EVERYONE, "for crawlers (relais.sitemaps)"),
+    Rule("sitemap-xml", EVERYONE, "live public pages and published organisations only"),
     Rule("wagtail_serve", EVERYONE, "the page tree (a private page asks for its password)"),
     Rule("wagtailcore_login", EVERYONE, "login form of private pages"),
     Rule("wagtailcore_authenticate_with_password", EVERYONE),
