@@ -58,12 +58,12 @@ def test_list_and_filters_work_without_javascript(chromium, live_server, directo
     try:
         page.goto("/annuaire/?vue=carte")
         assert page.get_by_text("La carte a besoin de JavaScript").is_visible()
-        assert page.get_by_role("link", name="CCAS d'Arras").is_visible()
+        assert page.get_by_role("link", name="CCAS d'Arras", exact=True).is_visible()
         page.get_by_label("Mots-clés").fill("habitat")
         page.get_by_role("button", name="Rechercher").click()
         page.wait_for_url("**q=habitat**")
         assert page.get_by_role("heading", name="1 structure trouvée").is_visible()
-        page.get_by_role("link", name="Résidence Habitat Jeunes d'Arras").click()
+        page.get_by_role("link", name="Résidence Habitat Jeunes d'Arras", exact=True).click()
         assert page.get_by_role("heading", level=1, name="Résidence Habitat Jeunes d'Arras").is_visible()
         assert page.get_by_role("heading", name="Horaires").is_visible()
     finally:
