@@ -64,7 +64,7 @@ def test_first_visit_invites_to_type(client_db):
 
 
 def test_did_you_mean_link(client_db):
-    html = client_db.get("/recherche/", {"q": "logemnt"}).content.decode()
+    html = client_db.get("/recherche/", {"q": "lgmnt"}).content.decode()
     assert 'Essaie plutôt : <a href="?q=logement">logement</a>' in html
 
 
