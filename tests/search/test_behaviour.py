@@ -145,6 +145,28 @@ def test_text_query_near_me(indexed):
     assert "Mission locale de l'Arrageois" not in titles(response)
 
 
+def test_115_near_arras_keeps_the_siao_of_calais_that_serves_the_whole_departement(indexed):
+    """The radius keeps a partner whose office is far when its served area reaches the place named."""
+    from django.http import QueryDict
+
+    from search import indexing
+    from search.params import parse_params
+    from tests.builders import make_org, make_territory
+
+    p = indexed["places"]
+    calais_area = make_territory("territoire", "62-CAL", "Calaisis", parent=p["62"])
+    calais = make_territory("commune", "62193", "Calais", parent=calais_area, latitude=50.95, longitude=1.86)
+    make_org("SIAO du Pas-de-Calais", commune=calais, serving=[p["62"]], typologie="siao",
+             description="Le 115 : hébergement d'urgence, jour et nuit.")
+    make_org("CCAS de Calais", commune=calais, serving=[calais], typologie="ccas-cias",
+             description="Aides d'urgence et 115 de la ville.")
+    indexing.rebuild()
+    params = parse_params(QueryDict("q=115&pres_de=Arras&rayon=20&tri=distance"))
+    response = api.search(params.text, params.filters)
+    assert titles(response) == ["SIAO du Pas-de-Calais"], titles(response)  # not the CCAS of Calais
+    assert 90 < response.hits[0].distance_km < 100  # its office is far: the distance says so
+
+
 # --- autocomplete, relaxing, did you mean ------------------------------------------------------------------
 def test_autocomplete_completes_the_last_word(indexed):
     labels = [s.label for s in api.autocomplete("missi")]
