@@ -65,7 +65,16 @@ def raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, fac
     raw = ask(False)
     relaxed = False
     if raw.total == 0 and len(parsed.groups) > 1:
-        raw, relaxed = ask(True), True
+        # First leave out the words no document has ("permanence MDS Calais", "psychologue gratuit"): the
+        # others keep meaning "all of them"; only then is any word enough.
+        known = [group for group in parsed.groups
+                 if _run(backend, replace(parsed, groups=[group]), filters, 0, 1, False, False).total]
+        if known and len(known) < len(parsed.groups):
+            narrowed = replace(parsed, groups=known)
+            raw = _run(backend, narrowed, filters, offset, limit, False, facets)
+        if raw.total == 0:
+            raw = ask(True)
+        relaxed = True
     return raw, backend.name, degraded, relaxed
 
 
