@@ -5,7 +5,7 @@ cannot leak through a public search. Unpublished records give no document (and s
 Declared to search in ``DirectoryConfig.ready()``.
 """
 
-from directory import territories, vocabulary
+from directory import opening, territories, vocabulary
 from directory.models import Organisation, Service, Status
 from search.documents import SearchDoc
 from search.registry import DocumentType
@@ -137,11 +137,41 @@ def _service_keys(service: Service) -> list[str]:
     return [SERVICES.key(service.pk), ORGANISATIONS.key(service.organisation_id)]
 
 
+def _status(hours: str) -> str:
+    """The one-line opening status, computed at the moment of reading (directory.opening)."""
+    described = opening.describe(hours) if hours else None
+    return described.status_text if described is not None else ""
+
+
+def _address(organisation: Organisation) -> str:
+    commune = organisation.commune.name if organisation.commune_id else ""
+    return ", ".join(part for part in (organisation.address, " ".join(
+        p for p in (organisation.postal_code, commune) if p)) if part)
+
+
+def _public_details(organisation: Organisation, phone: str, hours: str) -> dict[str, str]:
+    """What a result shows to act on it: public fields only (never a contact person's details)."""
+    return {"phone": phone, "address": _address(organisation), "status": _status(hours)}
+
+
+def organisation_details(ids: list[int]) -> dict[int, dict[str, str]]:
+    rows = Organisation.objects.published().filter(pk__in=ids).select_related("commune")
+    return {org.pk: _public_details(org, org.phone, org.opening_hours) for org in rows}
+
+
+def service_details(ids: list[int]) -> dict[int, dict[str, str]]:
+    """A service's own phone and hours when it has them, else its organisation's."""
+    rows = Service.objects.filter(pk__in=ids).select_related("organisation__commune")
+    return {service.pk: _public_details(service.organisation, service.phone or service.organisation.phone,
+                                        service.opening_hours or service.organisation.opening_hours)
+            for service in rows}
+
+
 ORGANISATIONS = DocumentType(
     kind=KIND_ORGANISATION, label="Partenaire", models=(Organisation,), queryset=_published_organisations,
     build=organisation_document, keys_for=_organisation_keys,
     keys_deleted=lambda organisation: [ORGANISATIONS.key(organisation.pk)], m2m=("territories",),
-    boost=ORGANISATION_BOOST)
+    boost=ORGANISATION_BOOST, details=organisation_details)
 SERVICES = DocumentType(
     kind=KIND_SERVICE, label="Service d'un partenaire", models=(Service,), queryset=_published_services,
-    build=service_document, keys_for=_service_keys)
+    build=service_document, keys_for=_service_keys, details=service_details)

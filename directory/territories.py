@@ -91,9 +91,32 @@ def resolve(text) -> Territory | None:
     return _resolve(text, Territory.objects.all())
 
 
+_SAINT = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+# "Boulogne-sur-Mer" is "Boulogne" to those who live there: the part before these words is a usual name.
+_QUALIFIERS = re.compile(r" (?:sur|sous|les|lez|en) .*$")
+
+
+def _usual(key: str) -> str:
+    """A folded name with "St"/"Ste" spelled out ("st omer" → "saint omer")."""
+    return " ".join(_SAINT.get(word, word) for word in key.split())
+
+
+def _is_usual_name(name_key: str, wanted: str) -> bool:
+    name = _usual(name_key)
+    wanted = _usual(wanted)
+    return name == wanted or _QUALIFIERS.sub("", name) == wanted
+
+
 def resolve_commune(text) -> Territory | None:
-    """The commune someone typed, by the same rules as ``resolve`` (its INSEE code, a postal code, its name)."""
-    return _resolve(text, Territory.objects.filter(kind=Kind.COMMUNE))
+    """The commune someone typed, by the same rules as ``resolve`` (its INSEE code, a postal code, its name),
+    then by its usual variants: "St Omer" or "saint-omer" for Saint-Omer, "Boulogne" for Boulogne-sur-Mer
+    (without its "-sur-…", "-lès-…", "-en-…" part). Ambiguous: the more populated commune."""
+    communes = Territory.objects.filter(kind=Kind.COMMUNE)
+    found = _resolve(text, communes)
+    if found is None and _clean(text):
+        ids = _by_folded_name(communes, _clean(text), _is_usual_name)
+        found = _larger_first(communes.filter(pk__in=ids)).select_related("parent__parent").first() if ids else None
+    return found
 
 
 def by_code(code) -> Territory | None:

@@ -10,13 +10,17 @@ matching regex is compiled once per glossary version. The same terms are search'
 import functools
 import html
 import re
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.safestring import mark_safe
 
+# The product's glossary: the acronyms and everyday words search must understand from the first start.
+DATA_FILE = Path(__file__).resolve().parent / "data" / "glossary.toml"
 CACHE_KEY = "guide:glossary:v2"
 CACHE_SECONDS = 24 * 3600
 # Text inside these elements is never marked: links (no nested links), headings, disclosure summaries,
@@ -67,6 +71,34 @@ def synonym_groups() -> list[tuple[str, ...]]:
         if len(group) > 1:
             groups.append(group)
     return groups
+
+
+def product_terms() -> list[dict]:
+    """The glossary shipped with the product (guide/data/glossary.toml) as GlossaryTerm fields."""
+    with DATA_FILE.open("rb") as file:
+        terms = tomllib.load(file)["terms"]
+    return [{"term": term["term"], "expansion": term.get("expansion", ""), "definition": term["definition"],
+             "variants": term.get("variants", ""), "search_terms": term.get("search_terms", ""), "slug": term["slug"]}
+            for term in terms]
+
+
+def add_missing_terms(model=None) -> int:
+    """Create the product's terms whose slug (or word) is not there yet; never changes an existing term, so an
+    editor's wording survives. ``model`` is the migration's historical model. Returns how many were created."""
+    if model is None:
+        from guide.models import GlossaryTerm as model
+    existing = model.objects.values_list("slug", "term")
+    slugs = {slug for slug, _term in existing}
+    words = {term.casefold() for _slug, term in existing}
+    created = 0
+    for fields in product_terms():
+        if fields["slug"] in slugs or fields["term"].casefold() in words:
+            continue
+        model.objects.create(**fields)
+        created += 1
+    if created:
+        cache.delete(CACHE_KEY)
+    return created
 
 
 @receiver(post_save, sender="guide.GlossaryTerm")

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from search.backends import BackendUnavailable, Filters, database_backend, primary_backend
 from search.backends.base import RawResult, Suggestion
 from search.results import MAX_PAGE, SearchResponse, facet_values, hydrate
-from search.suggestions import did_you_mean
+from search.suggestions import corrector, did_you_mean
 from search.vocabulary import ParsedQuery, parse
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,16 @@ def raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, fac
     raw = ask(False)
     relaxed = False
     if raw.total == 0 and len(parsed.groups) > 1:
-        raw, relaxed = ask(True), True
+        # First leave out the words no document has ("permanence MDS Calais", "psychologue gratuit"): the
+        # others keep meaning "all of them"; only then is any word enough.
+        known = [group for group in parsed.groups
+                 if _run(backend, replace(parsed, groups=[group]), filters, 0, 1, False, False).total]
+        if known and len(known) < len(parsed.groups):
+            narrowed = replace(parsed, groups=known)
+            raw = _run(backend, narrowed, filters, offset, limit, False, facets)
+        if raw.total == 0:
+            raw = ask(True)
+        relaxed = True
     return raw, backend.name, degraded, relaxed
 
 
@@ -73,7 +82,7 @@ def search(text: str, filters: Filters | None = None, *, page: int = 1, per_page
            facets: bool = True) -> SearchResponse:
     """Public search over every registered document type (guide articles, organisations, services)."""
     filters = filters or Filters()
-    parsed = parse(text)
+    parsed = parse(text, corrector())
     if parsed.age is not None and filters.age is None:
         filters = replace(filters, age=parsed.age)
     page = min(max(1, int(page)), MAX_PAGE)
@@ -94,7 +103,7 @@ def search(text: str, filters: Filters | None = None, *, page: int = 1, per_page
 def search_ids(text: str, filters: Filters | None = None, *, kinds=("organisation",), limit: int = 1000) -> list[int]:
     """Object ids in relevance order, for other apps' lists (e.g. /annuaire/ routes its free text here)."""
     filters = filters or Filters()
-    parsed = parse(text)
+    parsed = parse(text, corrector())
     if parsed.is_empty and filters.is_empty:
         return []
     filters = replace(filters, kinds=tuple(kinds))

@@ -73,7 +73,8 @@ def parse_params(query: QueryDict) -> SearchParams:
         if place is None or place.latitude is None or place.longitude is None:
             errors.append(note("pres_de"))
         else:
-            near = Near(place.latitude, place.longitude, radius)
+            served = tuple(code for code in place.area if code != AREA_EVERYWHERE)
+            near = Near(place.latitude, place.longitude, radius, area=served)
             params.near_label = place.name
     sort_param = values.get("tri", "pertinence").strip()
     if sort_param not in SORT_PARAMS:

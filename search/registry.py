@@ -96,6 +96,9 @@ class DocumentType:
     m2m: tuple[str, ...] = ()
     boost: float = 1.0
     index_name: str = ""  # the Elasticsearch index (behind an alias); by default the kind + "s"
+    # Live, public details of hits computed at render time, never indexed (phone, address, open status):
+    # ``details(object_ids) -> {object_id: {"phone": …, "address": …, "status": …}}``.
+    details: Callable[[list[int]], Mapping[int, Mapping[str, str]]] | None = None
 
     def __post_init__(self):
         if not _KIND.fullmatch(self.kind):  # keys, tags and index names are built from it

@@ -3,6 +3,7 @@ highlighted, and facet values with their labels (from search.registry)."""
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
@@ -33,6 +34,7 @@ class Hit:
     distance_km: float | None
     score: float
     object_id: int
+    details: Mapping[str, str] = field(default_factory=dict)  # the app's live details (DocumentType.details)
 
 
 @dataclass
@@ -99,7 +101,23 @@ def hydrate(raw: RawResult, parsed: ParsedQuery, filters: Filters) -> list[Hit]:
             snippet_html=highlight(snippet_text, stems), snippet=snippet_text, commune_name=row.commune_name,
             distance_km=round(distance, 1) if distance is not None else None, score=raw_hit.score,
             object_id=row.object_id))
+    _add_details(hits)
     return hits
+
+
+def _add_details(hits: list[Hit]) -> None:
+    """Each kind's live details (phone, address, open status), one call per kind, computed now: an opening
+    status is true at the moment of reading, never at the moment of indexing."""
+    by_kind: dict[str, list[Hit]] = {}
+    for hit in hits:
+        by_kind.setdefault(hit.kind, []).append(hit)
+    for kind, kind_hits in by_kind.items():
+        document_type = registry.document_type(kind)
+        if document_type is None or document_type.details is None:
+            continue
+        details = document_type.details([hit.object_id for hit in kind_hits])
+        for hit in kind_hits:
+            hit.details = dict(details.get(hit.object_id, {}))
 
 
 _TOKEN = re.compile(r"(\w+)", re.UNICODE)

@@ -1,14 +1,26 @@
-"""Suggestions made to the visitor: "did you mean" (the closest indexed words) for a query that found
-nothing or had to be relaxed. Autocomplete is asked of the backend (search.api.autocomplete)."""
+"""Suggestions made to the visitor: typo correction before searching, "did you mean" (the closest indexed
+words) for a query that found nothing or had to be relaxed. Autocomplete is asked of the backend
+(search.api.autocomplete).
+
+Typos are corrected here, once, against the vocabulary of the database index (always written, whatever the
+backend) and the glossary's words: every backend then receives the same corrected words, so SQLite,
+PostgreSQL and Elasticsearch give the same totals for "mision locale lens" (a fuzzy match inside each
+engine would not: trigrams, Levenshtein automata and FTS5 each tolerate different typos)."""
 
 import difflib
+import functools
 from collections import Counter
 
 from django.core.cache import cache
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from search.models import SearchDocument
-from search.vocabulary import ParsedQuery, words
+from search.vocabulary import STOP_WORDS, ParsedQuery, stem, synonym_words, words
+
+# A word shorter than this is never corrected (acronyms: "psy", "cio", "aah", "115").
+MIN_CORRECTED = 5
+# difflib ratio: "mision" → "mission" 0.92, "apartement" → "appartement" 0.95, "logment" → "logement" 0.93.
+CORRECTION_CUTOFF = 0.8
 
 
 def index_vocabulary() -> set[str]:
@@ -23,6 +35,61 @@ def index_vocabulary() -> set[str]:
         vocabulary = set(counter)
         cache.set(cache_key, vocabulary, 3600)
     return vocabulary
+
+
+def _index_words_key() -> str:
+    state = SearchDocument.objects.aggregate(last=Max("updated_at"), top=Max("id"), count=Count("id"))
+    return f"search:known:{state['top']}:{state['count']}:{state['last'] and state['last'].timestamp()}"
+
+
+def _index_words(cache_key: str) -> frozenset[str]:
+    known = cache.get(cache_key)
+    if known is None:
+        known = set()
+        for row in SearchDocument.objects.values_list("title", "themes_text", "summary").iterator(chunk_size=2000):
+            known.update(w for w in words(" ".join(row)) if not w.isdigit())
+        known = frozenset(known)
+        cache.set(cache_key, known, 3600)
+    return known
+
+
+@functools.lru_cache(maxsize=4)
+def _lookup(index_words: frozenset[str], glossary_words: frozenset[str]):
+    """(known words, their stems, known words by length), computed once per vocabulary."""
+    known = index_words | glossary_words
+    by_length: dict[int, list[str]] = {}
+    for word in sorted(known):
+        by_length.setdefault(len(word), []).append(word)
+    return known, frozenset(stem(w) for w in known), by_length
+
+
+def known_words() -> set[str]:
+    """What search can match: the index's words (titles, themes, summaries) and the glossary's."""
+    return set(_lookup(_index_words(_index_words_key()), frozenset(synonym_words()))[0])
+
+
+def corrector():
+    """A function word → the known word it was most likely meant to be (itself when known or unsure).
+
+    A bounded edit-distance pass: only words of 5 letters or more, against known words of similar length
+    (± 2 letters), the best difflib ratio above CORRECTION_CUTOFF. The vocabulary is read on the first word
+    that needs it: a query of short or digit-only words costs nothing."""
+    lookup = None
+
+    def correct(word: str) -> str:
+        nonlocal lookup
+        if len(word) < MIN_CORRECTED or word.isdigit() or word in STOP_WORDS:
+            return word
+        if lookup is None:
+            lookup = _lookup(_index_words(_index_words_key()), frozenset(synonym_words()))
+        known, stems, by_length = lookup
+        if word in known or stem(word) in stems:
+            return word
+        candidates = [w for n in range(len(word) - 2, len(word) + 3) for w in by_length.get(n, ())]
+        close = difflib.get_close_matches(word, candidates, n=1, cutoff=CORRECTION_CUTOFF)
+        return close[0] if close else word
+
+    return correct
 
 
 def did_you_mean(parsed: ParsedQuery) -> str:

@@ -70,6 +70,9 @@ def api_search(request):
             "snippet": hit.snippet,
             "commune": hit.commune_name or None,
             "distance_km": hit.distance_km,
+            "phone": hit.details.get("phone") or None,
+            "address": hit.details.get("address") or None,
+            "open_status": hit.details.get("status") or None,
         } for hit in response.hits],
         "facets": {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
                    for name, values in response.facets.items()},

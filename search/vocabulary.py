@@ -10,6 +10,7 @@ Nothing the visitor types is ever passed on as query syntax: a token is made of 
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from search import registry
@@ -133,8 +134,14 @@ def clean_text(raw: str) -> str:
     return " ".join(printable.split())[:MAX_QUERY_CHARS]
 
 
-def parse(raw: str) -> ParsedQuery:
-    """Tokenise, read an age ("18 ans"), drop stop words and expand acronyms and synonyms."""
+def synonym_words() -> set[str]:
+    """Every word of every synonym group: words search understands even when no document uses them."""
+    return {w for group in synonyms().groups for alternative in group for w in alternative}
+
+
+def parse(raw: str, correct: Callable[[str], str] | None = None) -> ParsedQuery:
+    """Tokenise, read an age ("18 ans"), drop stop words, correct typos (``correct``: a word → the known word
+    it was meant to be) and expand acronyms and synonyms."""
     text = clean_text(raw)
     folded = fold(text)
     age = None
@@ -143,6 +150,8 @@ def parse(raw: str) -> ParsedQuery:
         age = int(match.group(1))
         folded = folded[: match.start()] + " " + folded[match.end():]
     tokens = [w for w in _WORD.findall(folded) if w not in STOP_WORDS]
+    if correct is not None:
+        tokens = [correct(w) for w in tokens]
     known = synonyms()
     groups: list[tuple[tuple[str, ...], ...]] = []
     i = 0

@@ -16,9 +16,14 @@ class BackendUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Near:
+    """Around a point: a document passes when its office is within the radius, or when it serves the place
+    (``area``: the codes of the commune named, itself and its ancestors; a département-wide SIAO in Calais is
+    kept around Arras)."""
+
     latitude: float
     longitude: float
     radius_km: float
+    area: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -191,10 +191,15 @@ class DatabaseBackend(SearchBackend):
             min_lat, max_lat, min_lon, max_lon = bounding_box(near)
             distance_sql = self._distance_sql()
             distance_params = [near.latitude, near.latitude, near.longitude]
-            where.append("d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s")
-            params += [min_lat, max_lat, min_lon, max_lon]
-            where.append(f"{distance_sql} <= %s")
-            params += distance_params + [near.radius_km]
+            within = (f"(d.latitude BETWEEN %s AND %s AND d.longitude BETWEEN %s AND %s AND {distance_sql} <= %s)")
+            within_params = [min_lat, max_lat, min_lon, max_lon, *distance_params, near.radius_km]
+            if near.area:
+                placeholders = ", ".join(["%s"] * len(near.area))
+                within = (f"({within} OR d.id IN (SELECT document_id FROM search_searchtag"  # noqa: S608
+                          f" WHERE tag IN ({placeholders})))")
+                within_params += [f"area:{code}" for code in near.area]
+            where.append(within)
+            params += within_params
         where_sql = " AND ".join(where) or "1 = 1"
         return from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params
 

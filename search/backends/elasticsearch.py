@@ -280,8 +280,12 @@ class ElasticsearchBackend(SearchBackend):
                     Q("range", **{field_name: {op: filters.age}}),
                     Q("bool", must_not=Q("exists", field=field_name))]))
         if filters.near:
-            out.append(Q("geo_distance", distance=f"{filters.near.radius_km}km",
-                         location={"lat": filters.near.latitude, "lon": filters.near.longitude}))
+            within = Q("geo_distance", distance=f"{filters.near.radius_km}km",
+                       location={"lat": filters.near.latitude, "lon": filters.near.longitude})
+            if filters.near.area:  # or serves the place named (see Near)
+                within = Q("bool", minimum_should_match=1,
+                           should=[within, Q("terms", area=list(filters.near.area))])
+            out.append(within)
         return out
 
     def _search(self) -> Search:

@@ -1,5 +1,5 @@
 """Demo guide: the guide index, its themes and articles, the path by age (data/guide/) and the glossary
-(data/glossary.toml).
+(the product's own, guide/data/glossary.toml).
 
 Articles are StreamField blocks written as tables: ``type`` names the block, the other keys are its value
 (a ``text`` block's HTML is its ``text`` key); keys left out take the defaults below. Idempotent: every
@@ -76,21 +76,20 @@ def _publish(parent, page):
 
 
 def glossary_terms() -> list[dict]:
-    """The glossary's terms (data/glossary.toml) as GlossaryTerm fields."""
-    return [{"term": term["term"], "expansion": term.get("expansion", ""), "definition": term["definition"],
-             "variants": term.get("variants", ""), "search_terms": term.get("search_terms", ""), "slug": term["slug"]}
-            for term in read("glossary.toml")["terms"]]
+    """The glossary's terms as GlossaryTerm fields: the product's file, not a copy."""
+    from guide.glossary import product_terms
+
+    return product_terms()
 
 
 def load_glossary(log) -> None:
+    from guide.glossary import add_missing_terms
     from guide.models import GlossaryTerm
 
-    created = 0
+    created = add_missing_terms()
     for fields in glossary_terms():
-        slug = fields.pop("slug")
-        obj, was_created = GlossaryTerm.objects.get_or_create(slug=slug, defaults=fields)
-        created += was_created
-        if not was_created and fields["search_terms"] and not obj.search_terms:  # loaded before search words existed
+        obj = GlossaryTerm.objects.filter(slug=fields["slug"]).first()
+        if obj is not None and fields["search_terms"] and not obj.search_terms:  # loaded before search words existed
             obj.search_terms = fields["search_terms"]
             obj.save(update_fields=["search_terms"])
     if created:

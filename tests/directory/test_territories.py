@@ -79,6 +79,35 @@ def test_resolve_commune_takes_communes_only(world):
     assert territories.resolve_commune("a" * 500) is None
 
 
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("Boulogne", "62160"),              # without its "-sur-Mer"
+    ("boulogne sur mer", "62160"),
+    ("St Omer", "62765"), ("st-omer", "62765"), ("Saint Omer", "62765"), ("saint-omer", "62765"),
+    ("ST. OMER", "62765"),
+    ("Ste Catherine", "62744"),          # "Ste" for "Sainte"
+    ("Pont lès Arras", "62999"), ("Pont", "62999"),  # its "-lès-…" part optional
+])
+def test_resolve_commune_understands_usual_variants(world, typed, expected):
+    Territory.objects.create(kind="commune", code="62160", name="Boulogne-sur-Mer", parent=world["62-CAL"],
+                             postal_codes="62200", population=40000)
+    Territory.objects.create(kind="commune", code="62744", name="Sainte-Catherine", parent=world["62-ARR"],
+                             postal_codes="62223", population=3300)
+    Territory.objects.create(kind="commune", code="62999", name="Pont-lès-Arras", parent=world["62-ARR"],
+                             population=300)
+    assert territories.resolve_commune(typed).code == expected
+    assert registry.places().commune(typed).code == expected  # "près de" reads it the same way
+
+
+def test_an_ambiguous_usual_name_gives_the_more_populated_commune(world):
+    Territory.objects.create(kind="commune", code="62160", name="Boulogne-sur-Mer", parent=world["62-CAL"],
+                             population=40000)
+    Territory.objects.create(kind="commune", code="49999", name="Boulogne-en-Anjou", parent=world["49"],
+                             population=900)
+    assert territories.resolve_commune("Boulogne").code == "62160"
+    assert territories.resolve_commune("Boulogne en Anjou").code == "49999"
+    assert territories.resolve_commune("Boulognette") is None
+
+
 def test_by_code_is_exact(world):
     assert territories.by_code("62-ARR") == world["62-ARR"]
     assert territories.by_code("62041").parent == world["62-ARR"]

@@ -145,6 +145,28 @@ def test_text_query_near_me(indexed):
     assert "Mission locale de l'Arrageois" not in titles(response)
 
 
+def test_115_near_arras_keeps_the_siao_of_calais_that_serves_the_whole_departement(indexed):
+    """The radius keeps a partner whose office is far when its served area reaches the place named."""
+    from django.http import QueryDict
+
+    from search import indexing
+    from search.params import parse_params
+    from tests.builders import make_org, make_territory
+
+    p = indexed["places"]
+    calais_area = make_territory("territoire", "62-CAL", "Calaisis", parent=p["62"])
+    calais = make_territory("commune", "62193", "Calais", parent=calais_area, latitude=50.95, longitude=1.86)
+    make_org("SIAO du Pas-de-Calais", commune=calais, serving=[p["62"]], typologie="siao",
+             description="Le 115 : hébergement d'urgence, jour et nuit.")
+    make_org("CCAS de Calais", commune=calais, serving=[calais], typologie="ccas-cias",
+             description="Aides d'urgence et 115 de la ville.")
+    indexing.rebuild()
+    params = parse_params(QueryDict("q=115&pres_de=Arras&rayon=20&tri=distance"))
+    response = api.search(params.text, params.filters)
+    assert titles(response) == ["SIAO du Pas-de-Calais"], titles(response)  # not the CCAS of Calais
+    assert 90 < response.hits[0].distance_km < 100  # its office is far: the distance says so
+
+
 # --- autocomplete, relaxing, did you mean ------------------------------------------------------------------
 def test_autocomplete_completes_the_last_word(indexed):
     labels = [s.label for s in api.autocomplete("missi")]
@@ -160,7 +182,8 @@ def test_too_many_words_relax_to_some_words(indexed):
 
 
 def test_typo_gets_a_did_you_mean(indexed):
-    response = api.search("logemnt")
+    assert api.search("logemnt").total > 0  # a close typo is corrected at once
+    response = api.search("lgmnt")  # a far one is only suggested
     assert response.total == 0
     assert response.did_you_mean == "logement"
     assert api.search(response.did_you_mean).total > 0
@@ -181,3 +204,40 @@ def test_bad_input_is_never_query_syntax(indexed, query):
 def test_operators_are_plain_words(indexed):
     """'-logement' does not exclude housing; 'logement AND santé' does not require the word 'and'."""
     assert api.search("-logement").total == api.search("logement").total
+
+
+# --- typos, and the same answer on every backend ------------------------------------------------------------
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("apartement", "logement"), ("logment", "logement"), ("mision locale lens", "mission locale lens"),
+    ("complementaire santé solidair", "complementaire sante solidaire"), ("tileuls", "tilleuls"),
+])
+def test_a_typo_finds_what_the_right_word_finds(indexed, typed, meant):
+    wrong, right = api.search(typed), api.search(meant)
+    assert wrong.total == right.total > 0 and not wrong.relaxed
+    assert {hit.key for hit in wrong.hits} == {hit.key for hit in right.hits}
+
+
+def test_apartement_finds_housing_not_a_departement_suggestion(indexed):
+    response = api.search("apartement")
+    assert "Trouver un logement quand on quitte l'ASE" in titles(response)
+    assert not response.did_you_mean
+
+
+# Every backend gives these literal totals and this result in its first three: the three backends (SQLite,
+# PostgreSQL in the second pass, Elasticsearch) are held to the same figures.
+SAME_EVERYWHERE = [
+    ("mision locale lens", 2, "Mission locale de Lens-Liévin"),
+    ("apartement", 7, "Logement en foyer de jeunes travailleurs"),
+    ("ml arras", 2, "Mission locale de l'Arrageois"), ("logement", 7, "Logement en foyer de jeunes travailleurs"),
+    ("mutuelle", 4, "Avoir une mutuelle gratuite"), ("fjt", 4, "Résidence Habitat Jeunes Les Tilleuls"),
+    ("emploi jeunes", 4, "Conseil emploi jeunes"), ("mission locale", 4, "Mission locale de Lens-Liévin"),
+    ("cpam", 3, "CPAM de l'Artois"), ("aide alimentaire", 2, "Aide alimentaire"),
+    ("jeunes", 8, "Résidence Habitat Jeunes Les Tilleuls"), ("santé", 4, "Complémentaire santé solidaire"),
+]
+
+
+@pytest.mark.parametrize(("query", "total", "first"), SAME_EVERYWHERE)
+def test_every_backend_gives_the_same_total_and_first_results(indexed, query, total, first):
+    response = api.search(query)
+    assert (response.total, response.relaxed) == (total, False), titles(response)
+    assert first in titles(response, 3), titles(response)

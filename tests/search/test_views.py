@@ -64,7 +64,7 @@ def test_first_visit_invites_to_type(client_db):
 
 
 def test_did_you_mean_link(client_db):
-    html = client_db.get("/recherche/", {"q": "logemnt"}).content.decode()
+    html = client_db.get("/recherche/", {"q": "lgmnt"}).content.decode()
     assert 'Essaie plutôt : <a href="?q=logement">logement</a>' in html
 
 
@@ -132,3 +132,24 @@ def test_search_ids_for_the_directory(db_indexed):
 
 def test_healthz_reports_search_ok_on_the_database(client_db):
     assert client_db.get("/healthz").json()["search"] == "ok"
+
+
+def test_a_partner_result_shows_how_to_reach_it_now_and_nothing_professional(client_db):
+    """Phone (tap to call), address and the opening status are read when the page is shown: changing the
+    hours needs no re-indexing. A professional-only contact's phone never reaches a result."""
+    from directory.models import Organisation
+    from tests.builders import make_contact
+
+    ccas = Organisation.objects.get(name="CCAS d'Arras")
+    Organisation.objects.filter(pk=ccas.pk).update(phone="03 21 00 00 00", address="1 place de la Mairie",
+                                                   postal_code="62000", opening_hours="Mo-Su 00:00-24:00")
+    make_contact(ccas, name="Réservé Pro", role="référent", phone="06 99 99 99 99", visibility="professionals")
+    html = client_db.get("/recherche/", {"q": "ccas arras", "type": "organisation"}).content.decode()
+    assert '<a href="tel:0321000000" aria-label="Appeler CCAS d&#x27;Arras au 03 21 00 00 00">' in html
+    assert "1 place de la Mairie, 62000 Arras" in html
+    assert "Ouvert maintenant" in html
+    assert "06 99 99 99 99" not in html and "Réservé Pro" not in html
+    result = client_db.get("/api/recherche", {"q": "ccas arras", "type": "organisation"}).json()["results"][0]
+    assert (result["phone"], result["address"]) == ("03 21 00 00 00", "1 place de la Mairie, 62000 Arras")
+    assert result["open_status"].startswith("Ouvert maintenant")
+    assert "06 99 99 99 99" not in str(result)
