@@ -145,7 +145,8 @@ def test_a_partner_result_shows_how_to_reach_it_now_and_nothing_professional(cli
                                                    postal_code="62000", opening_hours="Mo-Su 00:00-24:00")
     make_contact(ccas, name="Réservé Pro", role="référent", phone="06 99 99 99 99", visibility="professionals")
     html = client_db.get("/recherche/", {"q": "ccas arras", "type": "organisation"}).content.decode()
-    assert '<a href="tel:0321000000" aria-label="Appeler CCAS d&#x27;Arras au 03 21 00 00 00">' in html
+    assert ('<a class="tel" href="tel:+33321000000" aria-label="Appeler le 03 21 00 00 00 (CCAS d&#x27;Arras)">'
+            in html)
     assert "1 place de la Mairie, 62000 Arras" in html
     assert "Ouvert maintenant" in html
     assert "06 99 99 99 99" not in html and "Réservé Pro" not in html
