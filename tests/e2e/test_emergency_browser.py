@@ -34,6 +34,8 @@ def test_urgence_is_one_tap_from_the_home_page_header(phone_page, axe_check, sit
     box = entry.bounding_box()
     assert box and box["y"] + box["height"] <= 740 and box["x"] + box["width"] <= 360  # visible without scrolling
     assert box["height"] >= 44  # a target a thumb can hit
+    brand = phone_page.get_by_role("banner").locator(".brand").bounding_box()
+    assert box["y"] < brand["y"] + brand["height"]  # on the brand's row: the page starts higher on a phone
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 360
     entry.tap()
     phone_page.wait_for_url("**/urgence/")
