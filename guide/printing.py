@@ -14,6 +14,7 @@ production runs the database backend, whose worker builds it while the request a
 import hashlib
 import logging
 import re
+import threading
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connections, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -84,7 +86,6 @@ def request_document(request, theme_slug: str) -> tuple[str, GuideDocument]:
     """(READY, document) to serve; (PREPARING, document) while a build is queued or running; (BUSY, document)
     when this visitor already has another build queued; (LIMITED, document) when they started too many this
     hour; (FULL, document) when too many territory builds are queued site-wide."""
-    from guide import tasks
 
     territory = reader_territory(request)
     code = territory.code if territory else ""
@@ -116,12 +117,33 @@ def request_document(request, theme_slug: str) -> tuple[str, GuideDocument]:
         cache.delete(slot)
         return PREPARING, document
     try:
-        tasks.build_guide_pdf.enqueue(document.pk, version, slot)
+        _start_build(document.pk, version, slot)
     except Exception:
         release(document.pk, version, slot)
         raise
     document.refresh_from_db()
     return (READY if is_current(document, version) else PREPARING), document
+
+
+def _start_build(document_id: int, version: str, slot: str) -> None:
+    """Queue the build for the worker. In the embedded mode tasks run inside the request (the immediate
+    backend), and a build takes tens of seconds: there it runs in a thread of its own after commit, so the
+    reader gets the "being prepared" page at once (``RELAIS_GUIDE_PDF_THREAD``)."""
+    from guide import tasks
+
+    if not settings.RELAIS_GUIDE_PDF_THREAD:
+        tasks.build_guide_pdf.enqueue(document_id, version, slot)
+        return
+
+    def run():
+        try:
+            build(document_id, version, slot)
+        except Exception:
+            logger.exception("guide PDF: the build of document %s failed", document_id)
+        finally:
+            connections.close_all()
+
+    transaction.on_commit(lambda: threading.Thread(target=run, name=f"guide-pdf-{document_id}", daemon=True).start())
 
 
 def release(document_id: int, version: str, slot: str = "") -> None:

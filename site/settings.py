@@ -222,6 +222,9 @@ TASKS = {
 }
 # True when tasks run in a worker: the timeouts of work done there can then be long.
 TASKS_IN_WORKER = RELAIS_TASKS_BACKEND == "database"
+# Without a worker, the whole-guide PDF (tens of seconds) is built in a thread of the server, after the reader
+# got the "being prepared" page, rather than inside the request.
+RELAIS_GUIDE_PDF_THREAD = env_bool("RELAIS_GUIDE_PDF_THREAD", not TASKS_IN_WORKER)
 
 # --- Public search (see search/) ------------------------------------------------------------------
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "")

@@ -23,6 +23,7 @@ def _fast_password_hasher(settings):
 def _second_factor_optional(settings):
     """Suites log roles in with force_login; tests/site/test_accounts.py proves the second factor itself."""
     settings.RELAIS_2FA_REQUIRED_ROLES = []
+    settings.RELAIS_GUIDE_PDF_THREAD = False  # builds go through the task backend, which each test chooses
 
 
 @pytest.fixture(autouse=True)

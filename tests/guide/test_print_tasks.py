@@ -103,3 +103,28 @@ def test_a_reader_territory_is_its_own_key(client, guide_tree, territories, priv
     run_queued(dummy_tasks)
     assert fake_render == [("", territories["arras"].code)]
     assert client.get(PDF).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_worker_the_build_runs_in_a_thread_and_the_reader_does_not_wait(
+        client, guide_tree, private_cache, settings, monkeypatch):
+    """The embedded mode (immediate tasks): the request answers "being prepared" before any rendering."""
+    import threading
+
+    settings.RELAIS_GUIDE_PDF_THREAD = True
+    started, finish = threading.Event(), threading.Event()
+
+    def slow_render(theme_slug, territory_code):
+        started.set()
+        assert finish.wait(10)
+        return b"%PDF-1.7 built in a thread"
+
+    monkeypatch.setattr(printing, "render_pdf", slow_render)
+    response = client.get(PDF, {"theme": "logement"}, REMOTE_ADDR="203.0.113.9")
+    assert response.status_code == 202  # answered while the build is still running
+    assert started.wait(10)
+    [thread] = [t for t in threading.enumerate() if t.name.startswith("guide-pdf-")]
+    finish.set()
+    thread.join(10)
+    ready = client.get(PDF, {"theme": "logement"}, REMOTE_ADDR="203.0.113.9")
+    assert ready.status_code == 200 and ready.content == b"%PDF-1.7 built in a thread"
