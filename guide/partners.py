@@ -73,6 +73,7 @@ NEAREST_WHEN_EMPTY = 3
 def _query(*, territory, thematiques, publics, age, limit):
     """(partners, groups, nearest): see ``Nearby``."""
     from directory import territories
+    from directory.models import Organisation
     from directory.queries import nearest_partners, partners_for
 
     # The guide shows name, place, phone and distance only: drop the directory listing's prefetches (services,
@@ -86,8 +87,11 @@ def _query(*, territory, thematiques, publics, age, limit):
             return partners, [], []
         nearest = nearest_partners(thematiques=thematiques, territory=territory, limit=min(limit, NEAREST_WHEN_EMPTY))
         return [], [], [_partner(org, org.distance_km) for org in nearest]
-    departement = territories.by_code(settings.RELAIS_DEPARTEMENT_CODE)
-    qs = (partners_for(thematiques=thematiques, publics=publics, territory=departement, age=age)
+    # Only the site's own département: organisations serving it or a place in it.
+    through = Organisation.territories.through
+    in_departement = through.objects.filter(
+        territories.code_subtree_q(settings.RELAIS_DEPARTEMENT_CODE, "territory")).values("organisation_id")
+    qs = (partners_for(thematiques=thematiques, publics=publics, age=age).filter(id__in=in_departement)
           .prefetch_related(None).select_related("commune__parent").only(*columns))
     ranked = qs.annotate(
         group_rank=Window(RowNumber(), partition_by=[F("commune__parent")], order_by=[F("name").asc()])

@@ -20,7 +20,7 @@ QUERIES = [
     ("je suis enceinte", ["tu attends un enfant"]),
     ("enceinte", ["tu attends un enfant"]),
     ("grossesse", ["tu attends un enfant"]),
-    ("psychologue gratuit", ["maison des adolescents"]),
+    ("psychologue gratuit", ["mon soutien psy"]),  # the guide article on free sessions with a psychologist
     ("psy", ["maison des adolescents"]),
     ("permanence MDS Calais", ["maison du departement solidarite"]),
     ("maison departementale des solidarites", ["solidarit"]),
