@@ -11,13 +11,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from tests.e2e import test_meetings_live
-from tests.guide import conftest as guide_fixtures
 
-territories = guide_fixtures.territories
-make_org = guide_fixtures.make_org
-partners = guide_fixtures.partners
-glossary = guide_fixtures.glossary
-guide_tree = guide_fixtures.guide_tree
 live_meeting = test_meetings_live.live_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

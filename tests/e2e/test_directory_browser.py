@@ -5,7 +5,6 @@ import re
 import pytest
 
 from tests.builders import make_org, territory_world
-from tests.guide import conftest as guide_fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +81,6 @@ def test_organisation_page_is_accessible(phone_page, axe_check, directory_data):
 
 # --- Partners for a place, as a reader sees them: serving first, then nearest, with the distance -----------
 
-guide_tree = guide_fixtures.guide_tree
 
 LENS_HOUSING = [  # (name, serving, office (latitude, longitude))
     ("CAF du Pas-de-Calais (Boulogne-sur-Mer)", "62", (50.7264, 1.6147)),

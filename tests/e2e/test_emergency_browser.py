@@ -5,12 +5,6 @@ import pytest
 
 from guide.models import ArticlePage
 from tests import builders
-from tests.guide import conftest as guide_fixtures
-
-territories = guide_fixtures.territories
-make_org = guide_fixtures.make_org
-partners = guide_fixtures.partners
-guide_tree = guide_fixtures.guide_tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,15 +2,6 @@
 
 import pytest
 
-from tests.guide import conftest as guide_fixtures
-
-# The guide suite's fixtures, shared here.
-territories = guide_fixtures.territories
-make_org = guide_fixtures.make_org
-partners = guide_fixtures.partners
-glossary = guide_fixtures.glossary
-guide_tree = guide_fixtures.guide_tree
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["/guide/", "/guide/logement/", "/guide/logement/trouver-un-logement/", "/guide/glossaire/",

@@ -3,14 +3,6 @@ or critical violation, the brand link included (its accessible name holds its vi
 
 import pytest
 
-from tests.guide import conftest as guide_fixtures
-
-territories = guide_fixtures.territories
-make_org = guide_fixtures.make_org
-partners = guide_fixtures.partners
-glossary = guide_fixtures.glossary
-guide_tree = guide_fixtures.guide_tree
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
