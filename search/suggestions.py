@@ -9,7 +9,6 @@ engine would not: trigrams, Levenshtein automata and FTS5 each tolerate differen
 
 import difflib
 import functools
-from collections import Counter
 
 from django.core.cache import cache
 from django.db.models import Count, Max
@@ -23,34 +22,28 @@ MIN_CORRECTED = 5
 CORRECTION_CUTOFF = 0.8
 
 
-def index_vocabulary() -> set[str]:
-    """Words of the titles and themes of the index (cached until the index changes)."""
-    state = SearchDocument.objects.aggregate(last=Max("updated_at"), top=Max("id"))
-    cache_key = f"search:vocabulary:{state['top']}:{state['last'] and state['last'].timestamp()}"
-    vocabulary = cache.get(cache_key)
-    if vocabulary is None:
-        counter: Counter = Counter()
-        for title, themes in SearchDocument.objects.values_list("title", "themes_text").iterator(chunk_size=2000):
-            counter.update(w for w in words(f"{title} {themes}") if len(w) > 2 and not w.isdigit())
-        vocabulary = set(counter)
-        cache.set(cache_key, vocabulary, 3600)
-    return vocabulary
-
-
-def _index_words_key() -> str:
+def _index_words() -> tuple[frozenset[str], frozenset[str]]:
+    """(words "did you mean" may propose: titles and themes, longer than two letters; every word search can
+    match: titles, themes and summaries), read in one pass and cached until the index changes."""
     state = SearchDocument.objects.aggregate(last=Max("updated_at"), top=Max("id"), count=Count("id"))
-    return f"search:known:{state['top']}:{state['count']}:{state['last'] and state['last'].timestamp()}"
+    cache_key = f"search:words:{state['top']}:{state['count']}:{state['last'] and state['last'].timestamp()}"
+    cached = cache.get(cache_key)
+    if cached is None:
+        proposable, known = set(), set()
+        rows = SearchDocument.objects.values_list("title", "themes_text", "summary").iterator(chunk_size=2000)
+        for title, themes, summary in rows:
+            heading = [w for w in words(f"{title} {themes}") if not w.isdigit()]
+            proposable.update(w for w in heading if len(w) > 2)
+            known.update(heading)
+            known.update(w for w in words(summary) if not w.isdigit())
+        cached = (frozenset(proposable), frozenset(known))
+        cache.set(cache_key, cached, 3600)
+    return cached
 
 
-def _index_words(cache_key: str) -> frozenset[str]:
-    known = cache.get(cache_key)
-    if known is None:
-        known = set()
-        for row in SearchDocument.objects.values_list("title", "themes_text", "summary").iterator(chunk_size=2000):
-            known.update(w for w in words(" ".join(row)) if not w.isdigit())
-        known = frozenset(known)
-        cache.set(cache_key, known, 3600)
-    return known
+def index_vocabulary() -> frozenset[str]:
+    """Words of the titles and themes of the index: what "did you mean" may propose."""
+    return _index_words()[0]
 
 
 @functools.lru_cache(maxsize=4)
@@ -61,11 +54,6 @@ def _lookup(index_words: frozenset[str], glossary_words: frozenset[str]):
     for word in sorted(known):
         by_length.setdefault(len(word), []).append(word)
     return known, frozenset(stem(w) for w in known), by_length
-
-
-def known_words() -> set[str]:
-    """What search can match: the index's words (titles, themes, summaries) and the glossary's."""
-    return set(_lookup(_index_words(_index_words_key()), frozenset(synonym_words()))[0])
 
 
 def corrector():
@@ -81,7 +69,7 @@ def corrector():
         if len(word) < MIN_CORRECTED or word.isdigit() or word in STOP_WORDS:
             return word
         if lookup is None:
-            lookup = _lookup(_index_words(_index_words_key()), frozenset(synonym_words()))
+            lookup = _lookup(_index_words()[1], frozenset(synonym_words()))
         known, stems, by_length = lookup
         if word in known or stem(word) in stems:
             return word
