@@ -137,10 +137,10 @@ def _service_keys(service: Service) -> list[str]:
     return [SERVICES.key(service.pk), ORGANISATIONS.key(service.organisation_id)]
 
 
-def _status(hours: str) -> str:
-    """The one-line opening status, computed at the moment of reading (directory.opening)."""
-    described = opening.describe(hours) if hours else None
-    return described.status_text if described is not None else ""
+def _status(status: opening.Status) -> str:
+    """The one-line opening status at the moment of reading, the organisation's closure included
+    (directory.opening); nothing when the hours are missing or unreadable: a result says only what is known."""
+    return "" if status.kind in (opening.UNKNOWN, opening.NONE) else status.text
 
 
 def _address(organisation: Organisation) -> str:
@@ -149,21 +149,21 @@ def _address(organisation: Organisation) -> str:
         p for p in (organisation.postal_code, commune) if p)) if part)
 
 
-def _public_details(organisation: Organisation, phone: str, hours: str) -> dict[str, str]:
+def _public_details(organisation: Organisation, phone: str, status: opening.Status) -> dict[str, str]:
     """What a result shows to act on it: public fields only (never a contact person's details)."""
-    return {"phone": phone, "address": _address(organisation), "status": _status(hours)}
+    return {"phone": phone, "address": _address(organisation), "status": _status(status)}
 
 
 def organisation_details(ids: list[int]) -> dict[int, dict[str, str]]:
     rows = Organisation.objects.published().filter(pk__in=ids).select_related("commune")
-    return {org.pk: _public_details(org, org.phone, org.opening_hours) for org in rows}
+    return {org.pk: _public_details(org, org.phone, opening.for_organisation(org)) for org in rows}
 
 
 def service_details(ids: list[int]) -> dict[int, dict[str, str]]:
     """A service's own phone and hours when it has them, else its organisation's."""
     rows = Service.objects.filter(pk__in=ids).select_related("organisation__commune")
     return {service.pk: _public_details(service.organisation, service.phone or service.organisation.phone,
-                                        service.opening_hours or service.organisation.opening_hours)
+                                        opening.for_service(service))
             for service in rows}
 
 

@@ -154,3 +154,20 @@ def test_a_partner_result_shows_how_to_reach_it_now_and_nothing_professional(cli
     assert (result["phone"], result["address"]) == ("03 21 00 00 00", "1 place de la Mairie, 62000 Arras")
     assert result["open_status"].startswith("Ouvert maintenant")
     assert "06 99 99 99 99" not in str(result)
+
+
+def test_a_closed_partner_says_so_in_results(client_db):
+    """A temporary closure (directory.opening) outweighs the weekly hours in a result, as on the partner's page."""
+    import datetime
+
+    from django.utils import timezone
+
+    from directory.models import Organisation
+
+    today = timezone.localdate()
+    Organisation.objects.filter(name="CCAS d'Arras").update(
+        opening_hours="Mo-Su 00:00-24:00", closed_from=today - datetime.timedelta(days=1),
+        closed_until=today + datetime.timedelta(days=10), closure_note="travaux")
+    result = client_db.get("/api/recherche", {"q": "ccas arras", "type": "organisation"}).json()["results"][0]
+    assert result["open_status"].startswith("Fermé"), result["open_status"]
+    assert "Ouvert maintenant" not in result["open_status"]
