@@ -168,3 +168,9 @@ def test_numbers_in_a_directory_description_are_links(client, helpers):
     html = client.get(f"/annuaire/{org.slug}/").content.decode()
     assert 'href="tel:+33123456789" aria-label="Appeler le 01 23 45 67 89"' in html
     assert "https://www.exemple.invalid/0123456789" in html
+
+
+def test_the_search_page_has_one_search_form_not_two(client, guide_tree):
+    html = client.get("/recherche/", {"q": "logement"}).content.decode()
+    assert 'class="site-search"' not in html
+    assert html.count('name="q"') == 1
