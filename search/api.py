@@ -14,6 +14,7 @@ from dataclasses import replace
 from django.conf import settings
 from django.core.cache import cache
 
+from search import ranking
 from search.backends import BackendUnavailable, Filters, database_backend, primary_backend
 from search.backends.base import RawResult, Suggestion
 from search.results import MAX_PAGE, SearchResponse, facet_values, hydrate
@@ -50,7 +51,14 @@ def _run(backend, parsed, filters, offset, limit, match_any, facets) -> RawResul
 
 
 def raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, facets=True):
-    """(RawResult, backend name, degraded, relaxed): the configured backend, else the database."""
+    """(RawResult, backend name, degraded, relaxed): the configured backend, else the database.
+
+    Ranked by relevance, the first ``ranking.WINDOW`` results are put in the shared order (search.ranking):
+    the backend is asked for the whole window and this page is cut from it."""
+    shared_order = filters.sort == "relevance" and not parsed.is_empty and offset < ranking.WINDOW
+    page = slice(offset, offset + limit)
+    if shared_order:
+        offset, limit = 0, max(page.stop, ranking.WINDOW)
     backend, degraded = _first_backend()
 
     def ask(match_any: bool):
@@ -72,9 +80,13 @@ def raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, fac
         if known and len(known) < len(parsed.groups):
             narrowed = replace(parsed, groups=known)
             raw = _run(backend, narrowed, filters, offset, limit, False, facets)
+            if raw.total:
+                parsed = narrowed
         if raw.total == 0:
             raw = ask(True)
         relaxed = True
+    if shared_order:
+        raw.hits = ranking.reorder(parsed, raw.hits)[page]
     return raw, backend.name, degraded, relaxed
 
 

@@ -117,6 +117,9 @@ class ParsedQuery:
     text: str = ""
     groups: list[tuple[tuple[str, ...], ...]] = field(default_factory=list)
     age: int | None = None
+    # The words the visitor typed, as stems (after correction): what they wrote weighs more than its
+    # synonyms in the shared order of search.ranking ("alternance" before "formation").
+    typed: frozenset[str] = frozenset()
 
     @property
     def is_empty(self) -> bool:
@@ -167,7 +170,7 @@ def parse(raw: str, correct: Callable[[str], str] | None = None) -> ParsedQuery:
             i += 1
     # The same group twice adds nothing ("ml mission locale").
     groups = list(dict.fromkeys(groups))
-    return ParsedQuery(text=text, groups=groups, age=age)
+    return ParsedQuery(text=text, groups=groups, age=age, typed=frozenset(stem(w) for w in tokens))
 
 
 def expansions_for(term: str) -> list[str]:

@@ -1,8 +1,8 @@
 """Relevance on the demo corpus: what a 16–25-year-old types, and what must be in the first five results.
 
 Run on every backend (``search_backend``: SQLite, PostgreSQL in the second pass, Elasticsearch); each run
-prints its score ("relevance sqlite: 48/50 …") and its misses, and fails below the bar: BAR of the queries
-(today's misses: "logement social", whose article ranks below partners whose themes repeat both words).
+prints its score ("relevance sqlite: 50/50 …") and its misses, and fails below the bar: BAR of the queries
+(today: 50/50 on each backend, their first results being put in search.ranking's one order).
 Expected results are pieces of titles (case and accents ignored)."""
 
 import pytest
