@@ -222,6 +222,24 @@ def place(territory: Territory) -> Place:
                  latitude=territory.latitude, longitude=territory.longitude)
 
 
+# A point farther than this from every commune centre is in no commune we know (another département, the sea).
+COMMUNE_AT_KM = 12.0
+
+
+def commune_at(latitude: float, longitude: float) -> Territory | None:
+    """The commune whose centre is nearest the point, within COMMUNE_AT_KM: the commune the reader is in,
+    for a position shared by the phone (no boundaries are stored; the nearest centre is right for a reader
+    in a town and at worst names the next village, whose serving partners are the same)."""
+    from search.backends.base import Near, bounding_box, haversine_km
+
+    min_lat, max_lat, min_lon, max_lon = bounding_box(Near(latitude, longitude, COMMUNE_AT_KM))
+    candidates = Territory.objects.filter(kind=Territory.Kind.COMMUNE, latitude__range=(min_lat, max_lat),
+                                          longitude__range=(min_lon, max_lon)).order_by("code")
+    scored = [(haversine_km(latitude, longitude, t.latitude, t.longitude), t.code, t) for t in candidates]
+    scored = [item for item in scored if item[0] <= COMMUNE_AT_KM]
+    return min(scored, key=lambda item: item[:2])[2] if scored else None
+
+
 class PlaceFinder:
     """What search asks the directory about places (``search.registry.PlaceFinder``)."""
 
@@ -231,6 +249,11 @@ class PlaceFinder:
 
     def commune(self, text: str) -> Place | None:
         territory = resolve_commune(text)
+        return place(territory) if territory is not None else None
+
+
+    def at(self, latitude: float, longitude: float) -> Place | None:
+        territory = commune_at(latitude, longitude)
         return place(territory) if territory is not None else None
 
 

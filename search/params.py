@@ -66,7 +66,11 @@ def parse_params(query: QueryDict) -> SearchParams:
         if lat is None or lon is None:
             errors.append(note("position"))
         else:
-            near = Near(round(lat, 5), round(lon, 5), radius)
+            # The commune the reader stands in: partners serving it are kept beyond the radius, as for a
+            # commune typed in "près de" (the département's SIAO, 98 km away, still answers "115").
+            place = registry.places().at(lat, lon)
+            served = tuple(code for code in place.area if code != AREA_EVERYWHERE) if place is not None else ()
+            near = Near(round(lat, 5), round(lon, 5), radius, area=served)
             params.near_label = "votre position"
     elif near_text:
         place = registry.places().commune(near_text)

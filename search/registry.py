@@ -46,12 +46,18 @@ class PlaceFinder(Protocol):
     def commune(self, text: str) -> Place | None:
         """The commune of "près de": its INSEE code, its postal code or its name (accents optional)."""
 
+    def at(self, latitude: float, longitude: float) -> Place | None:
+        """The commune a point is in (the nearest commune centre, within a few km), for "autour de moi"."""
+
 
 class _NoPlaces:
     def by_text(self, text: str) -> Place | None:
         return None
 
     def commune(self, text: str) -> Place | None:
+        return None
+
+    def at(self, latitude: float, longitude: float) -> Place | None:
         return None
 
 

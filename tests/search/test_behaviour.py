@@ -161,10 +161,17 @@ def test_115_near_arras_keeps_the_siao_of_calais_that_serves_the_whole_departeme
     make_org("CCAS de Calais", commune=calais, serving=[calais], typologie="ccas-cias",
              description="Aides d'urgence et 115 de la ville.")
     indexing.rebuild()
-    params = parse_params(QueryDict("q=115&pres_de=Arras&rayon=20&tri=distance"))
-    response = api.search(params.text, params.filters)
-    assert titles(response) == ["SIAO du Pas-de-Calais"], titles(response)  # not the CCAS of Calais
-    assert 90 < response.hits[0].distance_km < 100  # its office is far: the distance says so
+    arras = p["arras"]
+    for query in ("q=115&pres_de=Arras&rayon=20&tri=distance",
+                  # "autour de moi": the phone's position, 2 km from Arras's centre, is in Arras
+                  f"q=115&lat={arras.latitude + 0.015}&lon={arras.longitude + 0.01}&rayon=20&tri=distance"):
+        params = parse_params(QueryDict(query))
+        response = api.search(params.text, params.filters)
+        assert titles(response) == ["SIAO du Pas-de-Calais"], (query, titles(response))  # not the CCAS of Calais
+        assert 90 < response.hits[0].distance_km < 100  # its office is far: the distance says so
+    # At sea, 20 km off Boulogne, no commune is near: only the radius counts, and nothing is within it.
+    params = parse_params(QueryDict("q=115&lat=50.75&lon=1.3&rayon=10"))
+    assert params.filters.near.area == () and api.search(params.text, params.filters).total == 0
 
 
 # --- autocomplete, relaxing, did you mean ------------------------------------------------------------------
