@@ -62,6 +62,18 @@ def healthz():
     return f"database {state['database']}, channel layer {state['channel_layer']}, search {state['search']}"
 
 
+def servers():
+    """The README's split: gunicorn (WSGI) answers on the HTTP port, Daphne (ASGI, for /ws/) on the other."""
+    found = {}
+    for port, expected in ((HTTP_PORT, "gunicorn"), (WS_PORT, "daphne")):
+        status, headers, _page = fetch("/healthz", port=port)
+        server = dict((name.lower(), value) for name, value in headers).get("server", "")
+        if status != 200 or not server.lower().startswith(expected):
+            raise SmokeFailure(f"port {port}: HTTP {status} from {server!r}, expected {expected}")
+        found[port] = server
+    return f"HTTP on {found[HTTP_PORT]}, websockets on {found[WS_PORT]}"
+
+
 def https_redirect():
     status, headers, _ = fetch("/", headers={"X-Forwarded-Proto": "http"})
     location = dict(headers).get("Location", "")
@@ -177,6 +189,7 @@ def _websocket_first_message(path, cookie):
 if __name__ == "__main__":
     try:
         check("/healthz", healthz)
+        check("gunicorn serves HTTP, Daphne the websockets' port", servers)
         check("plain HTTP redirects to HTTPS", https_redirect)
         check("home page", home)
         check("static file from collectstatic", static_file)

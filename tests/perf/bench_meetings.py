@@ -1,13 +1,21 @@
-"""Benchmark: 50 open sheets of one session over channels-redis; how long until a tap reaches each of them.
+"""Benchmarks of the meetings module: its list pages' SQL at 1× and 10× the data; a tap reaching 50 open sheets.
 
-Each round, one secretary's sheet sends a status change over its websocket; the consumer saves it through
-the ORM, broadcasts it through Redis, and every one of the 50 sheets (channels' communicators, each running
-the real consumer) receives it. Prints the median and p95 of the per-sheet latency and of the time until
-the last sheet has it, beside the floor: the same tap on another session where only the sender's sheet is open
-(ORM save and Redis round trip, no fan-out), timed alternately. Bars on those ratios (see conftest.py).
+List pages (first pass of `make test`, SQLite): the bodies list, a body's sessions, a session's page, the live
+sheet of a committee and of a training, the sheet's CSV/XLSX/PDF downloads and the body's calendar feed, each
+as the secretary who runs them, with 10 times more bodies, sessions, members, walk-ins, agenda items,
+decisions, actions and training signatures the second time. Bars: each page's query count is pinned
+(``LIST_QUERY_BARS``) and the same at both sizes.
+
+Live sheets (second pass, channels-redis): each round, one secretary's sheet sends a status change over its
+websocket; the consumer saves it through the ORM, broadcasts it through Redis, and every one of the 50 sheets
+(channels' communicators, each running the real consumer) receives it. Prints the median and p95 of the
+per-sheet latency and of the time until the last sheet has it, beside the floor: the same tap on another
+session where only the sender's sheet is open (ORM save and Redis round trip, no fan-out), timed alternately.
+Bars on those ratios (see conftest.py).
 """
 
 import time
+from datetime import timedelta
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -17,9 +25,9 @@ from channels.testing import WebsocketCommunicator
 from django.db import connections
 
 from meetings.routing import websocket_urlpatterns
-from tests.perf.conftest import Timing, report
+from tests.perf.conftest import Timing, count_queries, report, serve
 
-pytestmark = [pytest.mark.perf, pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.perf]
 
 SHEETS = 50
 # channels-redis queues every message for one process's consumers under one key, capped by "capacity"
@@ -76,6 +84,8 @@ async def _tap(sender, sheets, invitation, status):
     return latencies
 
 
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
 async def test_a_tap_reaches_50_open_sheets(redis_channel_layer, as_user, secretary):
     redis_channel_layer(14, capacity=CAPACITY)
     (meeting, invitation_ids), (alone, alone_ids) = await sync_to_async(_session_with_members)(secretary)
@@ -108,3 +118,117 @@ async def test_a_tap_reaches_50_open_sheets(redis_channel_layer, as_user, secret
         report("bench_meetings tap → each of 50 sheets", sheet, bar=PER_SHEET_BAR),
     ]
     assert not any(failures), [f for f in failures if f]
+
+
+# --- List pages: SQL queries at 1× and 10× the data ----------------------------------------------------------
+# Pinned query counts, measured (SQLite) at both sizes; a page whose count grows with the data fails at once.
+LIST_QUERY_BARS = {
+    "bodies list /instances/": 7,
+    "a body's sessions /instances/<slug>/": 12,
+    "a session's page": 20,
+    "committee sheet": 11,
+    "training sheet": 15,
+    "sheet CSV": 10,
+    "sheet XLSX": 10,
+    "sheet PDF": 10,
+    "training sheet PDF": 12,
+    "body calendar feed .ics": 4,
+}
+
+
+def _meetings_world(secretary, scale: int, tag: str) -> dict:
+    """``scale`` × (3 small bodies, a committee of 4 members with 4 sessions, 2 walk-ins, agenda items,
+    decisions and actions, a training of 4 trainees who sign both half-days), all run by ``secretary``."""
+    from django.utils import timezone
+    from guardian.shortcuts import assign_perm
+
+    from meetings import services
+    from meetings.models import Action, AgendaItem, Body, Decision
+    from tests.builders import make_meeting, seat_partner
+
+    now = timezone.now().replace(microsecond=0)
+
+    def body(name, members, **fields):
+        created = Body.objects.create(name=f"{name} {tag}", youth_seats=2, **fields)
+        for n in range(members):
+            seat_partner(created, {"name": f"Partenaire {tag} {name[:12]} {n:03d}",
+                                   "slug": f"p-{created.pk}-{n}", "email": f"p{n}@exemple.invalid"},
+                         {"name": f"Personne {n:03d}", "email": f"c{n}-{created.pk}@exemple.invalid"})
+        assign_perm("meetings.manage_body", secretary, created)
+        return created
+
+    for n in range(3 * scale):
+        small = body(f"Instance {n:03d}", 1, kind=Body.Kind.COMMISSION_RP)
+        make_meeting(small, start=now + timedelta(days=n + 1))
+    committee = body("Comité de suivi", 4 * scale, kind=Body.Kind.COMITE_SUIVI, is_decision_body=True)
+    earlier = make_meeting(committee, start=now - timedelta(days=60), convene=True)
+    for n in range(2 * scale):
+        Action.objects.create(body=committee, meeting=earlier, title=f"Action ouverte {n}")
+    for n in range(4 * scale):
+        make_meeting(committee, start=now + timedelta(days=7 * (n - 2 * scale) + 3))
+    meeting = make_meeting(committee, start=now - timedelta(hours=1), convene=True)
+    statuses = ["present", "remote", "excused", "absent", "represented"]
+    for n, invitation in enumerate(meeting.invitations.all()):
+        services.record_attendance(invitation, statuses[n % len(statuses)],
+                                   **({"represented_by": "CCAS"} if n % len(statuses) == 4 else {}))
+    for n in range(2 * scale):
+        services.add_walk_in(meeting, f"Visiteur {n:03d}", organisation=None)
+        AgendaItem.objects.create(meeting=meeting, title=f"Point {n}", sort_order=100 + n)
+        Decision.objects.create(meeting=meeting, text=f"Décision {n}")
+        Action.objects.create(body=committee, meeting=meeting, title=f"Action {n}",
+                              owner_organisation=committee.members.first().organisation)
+    services.save_minutes(meeting, "<p>Compte rendu</p>")
+    services.save_minutes(meeting, "<p>Compte rendu corrigé</p>")
+    training_body = body("Formation", 4 * scale, kind=Body.Kind.FORMATION)
+    training = make_meeting(training_body, start=now.replace(hour=8) - timedelta(days=1), hours=9, convene=True)
+    half_days = services.ensure_half_days(training)
+    for invitation in training.invitations.filter(is_youth_seat=False):
+        for half_day in half_days:
+            services.sign_half_day(half_day, invitation)
+    return {
+        "bodies list /instances/": ("/instances/", None),
+        "a body's sessions /instances/<slug>/": (f"/instances/{committee.slug}/", None),
+        "a session's page": (f"/instances/seances/{meeting.pk}/", None),
+        "committee sheet": (f"/instances/seances/{meeting.pk}/feuille/", 'class="sheet-row"'),
+        "training sheet": (f"/instances/seances/{training.pk}/feuille/", 'class="sheet-row"'),
+        "sheet CSV": (f"/instances/seances/{meeting.pk}/emargement.csv", "Visiteur"),
+        "sheet XLSX": (f"/instances/seances/{meeting.pk}/emargement.xlsx", None),
+        "sheet PDF": (f"/instances/seances/{meeting.pk}/emargement.pdf", None),
+        "training sheet PDF": (f"/instances/seances/{training.pk}/emargement.pdf", None),
+        "body calendar feed .ics": (f"/instances/{committee.slug}/calendrier/{committee.feed_token}.ics",
+                                    "BEGIN:VEVENT"),
+    }
+
+
+def _count(client, pages: dict) -> dict:
+    """Each page's SQL queries (after one call that warms sessions, content types and templates)."""
+    counts = {}
+    for name, (url, needle) in pages.items():
+        get = serve(client, url)
+        get()
+        counts[name], response = count_queries(get)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        counts[name, "size"] = f"{body.count(needle.encode())} × {needle}" if needle else f"{len(body)} bytes"
+    return counts
+
+
+@pytest.mark.django_db
+def test_list_pages_cost_the_same_queries_at_ten_times_the_data(client_as, secretary):
+    client = client_as(secretary)
+    start = time.perf_counter()
+    small = _count(client, _meetings_world(secretary, 1, "a"))
+    large = _count(client, _meetings_world(secretary, 10, "b"))
+    print(f"\nbench_meetings: list pages as their secretary, SQL queries with the data of 1 then 10 committees' "
+          f"worth (sessions, members, walk-ins, agenda, decisions, actions, signatures), SQLite "
+          f"({time.perf_counter() - start:.1f} s wall)")
+    failures = []
+    for name in LIST_QUERY_BARS:
+        failures.append(report(f"bench_meetings {name} at 1×", queries=small[name], query_bar=LIST_QUERY_BARS[name],
+                               note=small[name, "size"]))
+        failures.append(report(f"bench_meetings {name} at 10×", queries=large[name],
+                               query_bar=min(small[name], LIST_QUERY_BARS[name]),
+                               note=f"{large[name, 'size']} (query bar: the count at 1×)"))
+    assert not any(failures), [f for f in failures if f]
+    # The second world really is bigger where each page lists things.
+    for name in ("committee sheet", "training sheet", "sheet CSV", "body calendar feed .ics"):
+        assert int(large[name, "size"].split()[0]) >= 5 * int(small[name, "size"].split()[0]), name
