@@ -56,10 +56,12 @@ def _phone(n: int) -> str:
 
 
 def _territory_plan():
-    """[(territory, [communes by population desc])] for every territoire of both départements."""
+    """[(territory, [communes by population desc])] for every territoire of both départements: communes with a
+    known centre (the demo places its offices around it), the most populated first."""
     plan = []
     for territory in Territory.objects.filter(kind=Territory.Kind.TERRITOIRE).order_by("code"):
-        communes = list(Territory.objects.filter(parent=territory).order_by("-population", "code")[:6])
+        communes = list(Territory.objects.filter(parent=territory, latitude__isnull=False)
+                        .order_by("-population", "code")[:6])
         if communes:
             plan.append((territory, communes))
     return plan
