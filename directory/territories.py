@@ -170,7 +170,12 @@ def ancestors(territory: Territory) -> list[Territory]:
 
 
 def _below(territory: Territory) -> Q:
-    return Q(parent_id=territory.pk) | Q(parent__parent_id=territory.pk)
+    """Its children and grandchildren; for an EPCI, also its member communes placed under a territoire
+    d'action sociale (their ``epci`` names it)."""
+    below = Q(parent_id=territory.pk) | Q(parent__parent_id=territory.pk)
+    if territory.kind == Kind.EPCI:
+        below |= Q(kind=Kind.COMMUNE, epci=territory.code)
+    return below
 
 
 def _descendants(territory: Territory) -> QuerySet[Territory]:

@@ -187,3 +187,12 @@ def test_an_unknown_departement_is_refused(db):
     with pytest.raises(CommandError, match="Département inconnu du Code officiel géographique : 99"):
         _load("62", "99")
     assert not Territory.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_epci_serves_its_member_communes_even_under_a_territoire(db):
+    _load("62")
+    arras_cu, arras = Territory.objects.get(code="200033579"), Territory.objects.get(code="62041")
+    assert arras.parent.kind == "territoire"
+    assert arras.pk in serving_ids(arras_cu)
+    assert Territory.objects.get(code="62193").pk not in serving_ids(arras_cu)  # Calais
