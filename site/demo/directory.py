@@ -30,6 +30,8 @@ KINDS = DATA["kinds"]
 ALWAYS = DATA["always"]
 ROTATION = DATA["rotation"]
 TEXTS = DATA["texts"]
+# Their territoires d'action sociale come from the committed table (directory/data/territoires_action_sociale.csv).
+DEMO_DEPARTEMENTS = ("62", "49")
 
 
 def de(place: str) -> str:
@@ -69,7 +71,7 @@ def _territory_plan():
 
 @transaction.atomic
 def load(log) -> None:
-    load_territories(log)
+    load_territories(log, departements=DEMO_DEPARTEMENTS)
     rng = random.Random(SEED)
     existing = set(Organisation.objects.filter(source=SOURCE).values_list("source_id", flat=True))
     created = 0

@@ -196,3 +196,15 @@ def test_an_epci_serves_its_member_communes_even_under_a_territoire(db):
     assert arras.parent.kind == "territoire"
     assert arras.pk in serving_ids(arras_cu)
     assert Territory.objects.get(code="62193").pk not in serving_ids(arras_cu)  # Calais
+
+
+def test_production_finds_the_package_installed_beside_the_wheel(tmp_path, settings, monkeypatch):
+    """`npm ci --omit=dev` in the app server's folder (README, "Deploying") puts it under ./node_modules."""
+    settings.RELAIS_COG_PATH = ""
+    settings.PROJECT_DIR = tmp_path / "venv" / "site-packages" / "relais"  # an installed wheel: no checkout
+    data = tmp_path / "node_modules" / "@etalab" / "decoupage-administratif" / "data"
+    data.mkdir(parents=True)
+    for name in cog.FILES:
+        (data / name).write_text("[]")
+    monkeypatch.chdir(tmp_path)
+    assert cog.find_source() == data
