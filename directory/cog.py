@@ -107,7 +107,8 @@ def read_cog(source: str | Path | None = None) -> Cog:
 
 
 def departement_of(code: str) -> str:
-    return code[:3] if code.startswith("97") else code[:2]
+    """The département of a commune code: three characters overseas (971…, 988…), else two (59, 2A)."""
+    return code[:3] if code[:2] in ("97", "98") else code[:2]
 
 
 def read_table(path: str | Path | None) -> list[dict]:
@@ -320,22 +321,45 @@ def _load(cog: Cog, wanted: list[str], table: list[dict], log, progress) -> Repo
     writer.upsert("Communes", commune_rows)
 
     # 5. Communes of these départements that this COG no longer has: their links move to their successor.
-    gone = Territory.objects.filter(kind=Kind.COMMUNE).exclude(code__in=list(communes)).order_by("code")
-    for old in [t for t in gone if departement_of(t.code) in wanted]:
+    stored = Territory.objects.filter(kind=Kind.COMMUNE).values_list("code", flat=True)
+    gone = sorted(code for code in stored if code not in communes and departement_of(code) in wanted)
+    merges = []
+    for old in Territory.objects.filter(code__in=gone).order_by("code"):
         successor = cog.successor.get(old.code)
         target = Territory.objects.filter(code=successor, kind=Kind.COMMUNE).first() if successor else None
         if target is None:
             report.kept.append(f"{old.code} {old.name} : absente du Code officiel géographique, sans commune "
                                "qui l'absorbe ; gardée telle quelle (à vérifier dans l'admin).")
-            continue
+        else:
+            merges.append((old, target))
+    zones = move_zone_codes({old.code: target.code for old, target in merges})
+    for old, target in merges:
         moved = merge(old, target)
-        report.merged.append(f"{old.code} {old.name} → {target.code} {target.name} : {moved}.")
+        if zones.get(old.code):
+            moved = ", ".join(filter(None, [moved, f"{zones[old.code]} × zones d'éligibilité de services"]))
+        report.merged.append(f"{old.code} {old.name} → {target.code} {target.name} : {moved or 'aucun lien'}.")
     return report
 
 
+def move_zone_codes(renamed: dict[str, str]) -> Counter:
+    """Replace former commune codes in services' ``zone_eligibilite`` (one pass over the services that have
+    one); how many services each former code was replaced in."""
+    counts: Counter = Counter()
+    if not renamed:
+        return counts
+    for service in Service.objects.exclude(zone_eligibilite=[]).exclude(zone_eligibilite__isnull=True):
+        codes = service.zone_eligibilite or []
+        if any(code in renamed for code in codes):
+            counts.update(code for code in codes if code in renamed)
+            service.zone_eligibilite = list(dict.fromkeys(renamed.get(code, code) for code in codes))
+            service.save(update_fields=["zone_eligibilite"])
+    return counts
+
+
 def merge(old: Territory, target: Territory) -> str:
-    """Move every reference to ``old`` onto ``target`` (foreign keys, many-to-many links, services' eligibility
-    codes), one object at a time so that history and search see each change, then delete ``old``."""
+    """Move every reference to ``old`` onto ``target`` (foreign keys, many-to-many links), one object at a time
+    so that history and search see each change, then delete ``old``. Services' eligibility codes are
+    ``move_zone_codes``'s."""
     counts = []
     for relation in Territory._meta.related_objects:
         if relation.related_model is Territory:
@@ -356,16 +380,8 @@ def merge(old: Territory, target: Territory) -> str:
             n = len(rows)
         if n:
             counts.append(f"{n} × {relation.related_model._meta.verbose_name_plural} ({relation.field.verbose_name})")
-    services = [s for s in Service.objects.filter(zone_eligibilite__isnull=False).exclude(zone_eligibilite=[])
-                if old.code in (s.zone_eligibilite or [])]
-    for service in services:
-        service.zone_eligibilite = list(dict.fromkeys(target.code if code == old.code else code
-                                                      for code in service.zone_eligibilite))
-        service.save(update_fields=["zone_eligibilite"])
-    if services:
-        counts.append(f"{len(services)} × zones d'éligibilité de services")
     old.delete()
-    return ", ".join(counts) or "aucun lien"
+    return ", ".join(counts)
 
 
 def centre_reason(territory: Territory) -> str:
