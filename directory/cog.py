@@ -190,7 +190,8 @@ class _Writer:
             Territory.objects.bulk_update(update[start:start + BATCH], [f for f in FIELDS if f != "slug"] + ["slug"])
             done += len(update[start:start + BATCH])
             self.progress(label, done, total)
-        self.progress(label, total, total)
+        if done < total:  # the unchanged rows
+            self.progress(label, total, total)
         self.report.created += len(create)
         self.report.updated += len(update)
         if create:  # primary keys of the new rows, for the next level's parents
