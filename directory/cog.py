@@ -175,6 +175,9 @@ class _Writer:
         for code, values in rows.items():
             values.setdefault("slug", slugify(values["name"])[:160])
             territory = self.by_code.get(code)
+            if territory is not None and territory.centre_source == CENTRE_MANUAL:
+                for name in ("latitude", "longitude", "centre_source", "centre_note"):  # typed in the admin
+                    values.pop(name, None)
             if territory is None:
                 create.append(Territory(code=code, **values))
             elif any(getattr(territory, name) != value for name, value in values.items()):
@@ -253,19 +256,20 @@ def _load(cog: Cog, wanted: list[str], table: list[dict], log, progress) -> Repo
         located = [c for c in codes if c in communes and c in centres]
         return max(located, key=lambda c: (communes[c].get("population") or 0, c), default=None)
 
-    def area_centre(values: dict, commune_code: str | None, source: str, note: str) -> dict:
+    def area_centre(values: dict, commune_code: str | None, source: str, note: str,
+                    missing: str = "Pas de centre : aucune de ses communes n'a de centre connu.") -> dict:
         lat, lon = centre_of(commune_code) if commune_code else (None, None)
         name = communes[commune_code]["nom"] if commune_code in communes else ""
         values.update(latitude=lat, longitude=lon, centre_source=source if lat is not None else "",
-                      centre_note=note.format(name=name, code=commune_code) if lat is not None else
-                      "Pas de centre : aucune de ses communes n'a de centre connu.")
+                      centre_note=note.format(name=name, code=commune_code) if lat is not None else missing)
         return values
 
     # 1. Départements, centred on their chef-lieu.
     writer.upsert("Départements", {
         code: area_centre({"kind": Kind.DEPARTEMENT, "name": cog.departements[code]["nom"], "parent_id": None},
                           cog.departements[code].get("chefLieu"), CENTRE_CHEF_LIEU,
-                          "Centre de son chef-lieu, {name} ({code}).")
+                          "Centre de son chef-lieu, {name} ({code}).",
+                          "Pas de centre : son chef-lieu n'a pas de centre connu.")
         for code in wanted})
 
     # 2. EPCI having a member in these départements; parent: the département of most of its loaded members.
@@ -298,26 +302,24 @@ def _load(cog: Cog, wanted: list[str], table: list[dict], log, progress) -> Repo
     # 4. Communes: parent = the table's territory, else a territory set in the admin, else the EPCI, else the
     # département. A centre typed in the admin (source "saisie") is kept.
     writer.fetch(communes)
+    territoires = set(Territory.objects.filter(kind=Kind.TERRITOIRE).values_list("pk", flat=True))
     commune_rows = {}
     for code, c in sorted(communes.items()):
         current = writer.by_code.get(code)
         parent = writer.pk(territory_of.get(code))
-        if parent is None and current is not None and current.parent_id is not None and \
-                current.parent_id not in {writer.pk(c["departement"]), writer.pk(cog.epci_of.get(code))}:
+        if parent is None and current is not None and current.parent_id in territoires:
             parent = current.parent_id  # a territoire d'action sociale chosen in the admin
         if parent is None:
             parent = writer.pk(cog.epci_of.get(code)) or writer.pk(c["departement"])
         values = {"kind": Kind.COMMUNE, "name": c["nom"], "parent_id": parent,
                   "postal_codes": " ".join(c.get("codesPostaux") or ())[:200], "population": c.get("population"),
                   "epci": cog.epci_of.get(code, "")}
-        if current is not None and current.centre_source == CENTRE_MANUAL:
-            pass
-        elif code in centres:
+        if code in centres:
             lat, lon, note = centres[code]
             values.update(latitude=lat, longitude=lon, centre_source=CENTRE_GEONAMES, centre_note=note)
         else:
             values.update(latitude=None, longitude=None, centre_source="", centre_note=NO_CENTRE_NOTE)
-            report.without_centre += 1
+            report.without_centre += current is None or current.centre_source != CENTRE_MANUAL
         commune_rows[code] = values
     writer.upsert("Communes", commune_rows)
 

@@ -208,3 +208,24 @@ def test_production_finds_the_package_installed_beside_the_wheel(tmp_path, setti
         (data / name).write_text("[]")
     monkeypatch.chdir(tmp_path)
     assert cog.find_source() == data
+
+
+@pytest.mark.django_db
+def test_a_commune_that_changes_epci_follows_it_unless_a_territoire_holds_it(tmp_path):
+    def year(folder, epcis):
+        source = _cog(tmp_path / folder, [ARRAS, ACHICOURT], [])
+        (tmp_path / folder / "epci.json").write_text(json.dumps(
+            [{"code": siren, "nom": name, "membres": [{"code": c} for c in members]}
+             for siren, name, members in epcis]))
+        return source
+
+    _load("62", source=year("a", [("200033579", "CU d'Arras", ["62041", "62004"])]), territoires="")
+    assert Territory.objects.get(code="62004").parent.code == "200033579"
+    _load("62", source=year("b", [("200033579", "CU d'Arras", ["62041"]),
+                                  ("200000001", "CC des Faubourgs", ["62004"])]), territoires="")
+    achicourt = Territory.objects.get(code="62004")
+    assert (achicourt.parent.code, achicourt.epci) == ("200000001", "200000001")
+    # A centre typed by hand for an EPCI stays too.
+    Territory.objects.filter(code="200000001").update(latitude=50.27, longitude=2.78, centre_source="saisie")
+    assert load_territories(departements=["62"], source=str(tmp_path / "b"), table="") == 0
+    assert Territory.objects.get(code="200000001").latitude == 50.27
