@@ -59,7 +59,7 @@ cd "$ROOT"
 step "build the wheel"
 make wheel
 cd "$SERVER_DIR"
-cp "$ROOT"/dist/relais-*.whl "$ROOT/requirements/production.txt" .
+cp "$ROOT"/dist/relais-*.whl "$ROOT/requirements/production.txt" "$ROOT/package.json" "$ROOT/package-lock.json" .
 step "install the locked dependencies and the wheel into a new virtual environment"
 python3.11 -m venv venv
 venv/bin/pip install --upgrade "pip>=25.1,<27" >install.log 2>&1
@@ -67,8 +67,11 @@ venv/bin/pip install --require-hashes -r production.txt >>install.log 2>&1
 venv/bin/pip install --no-deps relais-*.whl >>install.log 2>&1
 installed=$(venv/bin/python -c 'import relais; print(relais.__file__)')
 [[ $installed == "$SERVER_DIR"/venv/* ]] || { echo "smoke: relais imported from $installed, not the wheel" >&2; exit 1; }
-step "migrate, collectstatic, check --deploy"
+step "INSEE's geography from npm"
+npm ci --omit=dev --no-audit --no-fund >>install.log 2>&1
+step "migrate, load_territories, collectstatic, check --deploy"
 venv/bin/relais migrate --noinput >setup.log 2>&1
+venv/bin/relais load_territories --departement 62 >>setup.log 2>&1
 venv/bin/relais collectstatic --noinput >>setup.log 2>&1
 venv/bin/relais check --deploy --fail-level WARNING
 step "demo content for the checks (staging only)"

@@ -36,6 +36,7 @@ class Territory(models.Model):
     class Kind(models.TextChoices):
         DEPARTEMENT = "departement", _("Département")
         TERRITOIRE = "territoire", _("Territoire d'action sociale")
+        EPCI = "epci", _("Intercommunalité (EPCI)")
         COMMUNE = "commune", _("Commune")
 
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, db_index=True)
@@ -50,6 +51,12 @@ class Territory(models.Model):
     postal_codes = models.CharField(_("codes postaux"), max_length=200, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     epci = models.CharField(_("EPCI (SIREN)"), max_length=9, blank=True)
+    centre_source = models.CharField(
+        _("source du centre"), max_length=20, blank=True,
+        help_text=_("« geonames », « chef-lieu », « commune-principale » ; « saisie » pour un centre saisi à la main, "
+                    "que le chargement des territoires ne remplace jamais. Vide : pas de centre."))
+    centre_note = models.CharField(_("centre : précision"), max_length=300, blank=True,
+                                   help_text=_("D'où vient le centre, ou pourquoi il n'y en a pas."))
 
     class Meta:
         verbose_name = _("territoire")
@@ -72,6 +79,8 @@ class Territory(models.Model):
             return self.code
         if self.kind == self.Kind.COMMUNE:
             return self.code[:3] if self.code.startswith("97") else self.code[:2]
+        if self.kind == self.Kind.EPCI:  # coded by its SIREN: the département it is attached to
+            return self.parent.code if self.parent_id else ""
         return self.code.split("-", 1)[0]
 
 

@@ -7,19 +7,14 @@
     subtree_q(territory, "body__territory")  # rows attached to the territory or below it
 
 Search does not import the directory: ``place_finder`` gives it places (``search.registry.Place``), registered
-in ``DirectoryConfig.ready``. The loader of the committed reference data (directory/data/*.csv) is at the end.
+in ``DirectoryConfig.ready``. The loader (INSEE's COG, ``directory.cog``) is called at the end.
 """
 
 from __future__ import annotations
 
-import csv
 import re
-import statistics
-from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
-from django.utils.text import slugify
 
 from directory.models import Territory
 from search.documents import AREA_EVERYWHERE
@@ -175,7 +170,12 @@ def ancestors(territory: Territory) -> list[Territory]:
 
 
 def _below(territory: Territory) -> Q:
-    return Q(parent_id=territory.pk) | Q(parent__parent_id=territory.pk)
+    """Its children and grandchildren; for an EPCI, also its member communes placed under a territoire
+    d'action sociale (their ``epci`` names it)."""
+    below = Q(parent_id=territory.pk) | Q(parent__parent_id=territory.pk)
+    if territory.kind == Kind.EPCI:
+        below |= Q(kind=Kind.COMMUNE, epci=territory.code)
+    return below
 
 
 def _descendants(territory: Territory) -> QuerySet[Territory]:
@@ -261,55 +261,13 @@ place_finder = PlaceFinder()
 
 
 # --- the reference data ----------------------------------------------------------------------------------
-DATA = Path(__file__).resolve().parent / "data"
+def load_territories(log=lambda _message: None, *, departements=None, source=None, table=None,
+                     progress=None) -> int:
+    """Load the départements' communes, EPCI and territoires from INSEE's COG (``directory.cog``); return how
+    many rows were written (0 on a second run). ``departements`` None: those already loaded, else those of the
+    territories table (the demo's 62 and 49); ``table`` None: the committed table (directory/data/)."""
+    from directory import cog
 
-
-def _read(name: str) -> list[dict]:
-    with (DATA / name).open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-@transaction.atomic
-def load_territories(log=lambda _message: None) -> int:
-    """Create or update every territory; return how many rows were written (0 on a second run)."""
-    existing = {t.code: t for t in Territory.objects.all()}
-    written = 0
-    communes = _read("communes.csv")
-    positions: dict[str, list[tuple[float, float]]] = {}
-    for row in communes:
-        for code in (row["territory"], row["departement"]):
-            positions.setdefault(code, []).append((float(row["latitude"]), float(row["longitude"])))
-
-    def upsert(code, **values):
-        nonlocal written
-        values.setdefault("slug", slugify(values["name"])[:160])
-        territory = existing.get(code)
-        if territory is None:
-            territory = Territory(code=code, **values)
-            territory.save()
-            existing[code] = territory
-            written += 1
-        elif any(getattr(territory, field) != value for field, value in values.items()):
-            for field, value in values.items():
-                setattr(territory, field, value)
-            territory.save()
-            written += 1
-        return territory
-
-    def centre(code):
-        points = positions.get(code) or [(None, None)]
-        if points[0][0] is None:
-            return None, None
-        return round(statistics.mean(p[0] for p in points), 5), round(statistics.mean(p[1] for p in points), 5)
-
-    for row in _read("territories.csv"):
-        lat, lon = centre(row["code"])
-        upsert(row["code"], kind=row["kind"], name=row["name"],
-               parent=existing[row["parent"]] if row["parent"] else None, latitude=lat, longitude=lon)
-    for row in communes:
-        upsert(row["code"], kind=Territory.Kind.COMMUNE, name=row["name"], parent=existing[row["territory"]],
-               latitude=float(row["latitude"]), longitude=float(row["longitude"]),
-               postal_codes=row["postal_codes"], population=int(row["population"]) if row["population"] else None,
-               epci=row["epci"])
-    log(f"Territoires : {len(existing)} (dont {written} créés ou mis à jour).")
-    return written
+    report = cog.load(departements, source=source, table=cog.DEFAULT_TABLE if table is None else table, log=log,
+                      progress=progress or (lambda _label, _done, _total: None))
+    return report.written

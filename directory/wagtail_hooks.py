@@ -222,11 +222,12 @@ class TerritoryViewSet(SnippetViewSet):
     chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "site"
     menu_label = _("Territoires")
-    list_display = ["name", "code", "kind", "parent"]
+    list_display = ["name", "code", "kind", "parent", "centre_note"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
     panels = [FieldPanel("kind"), FieldPanel("code"), FieldPanel("name"), FieldPanel("slug"), FieldPanel("parent"),
-              FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]), FieldPanel("postal_codes"),
+              FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+              FieldRowPanel([FieldPanel("centre_source"), FieldPanel("centre_note")]), FieldPanel("postal_codes"),
               FieldPanel("population"), FieldPanel("epci")]
 
 

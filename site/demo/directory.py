@@ -30,6 +30,8 @@ KINDS = DATA["kinds"]
 ALWAYS = DATA["always"]
 ROTATION = DATA["rotation"]
 TEXTS = DATA["texts"]
+# Their territoires d'action sociale come from the committed table (directory/data/territoires_action_sociale.csv).
+DEMO_DEPARTEMENTS = ("62", "49")
 
 
 def de(place: str) -> str:
@@ -56,10 +58,12 @@ def _phone(n: int) -> str:
 
 
 def _territory_plan():
-    """[(territory, [communes by population desc])] for every territoire of both départements."""
+    """[(territory, [communes by population desc])] for every territoire of both départements: communes with a
+    known centre (the demo places its offices around it), the most populated first."""
     plan = []
     for territory in Territory.objects.filter(kind=Territory.Kind.TERRITOIRE).order_by("code"):
-        communes = list(Territory.objects.filter(parent=territory).order_by("-population", "code")[:6])
+        communes = list(Territory.objects.filter(parent=territory, latitude__isnull=False)
+                        .order_by("-population", "code")[:6])
         if communes:
             plan.append((territory, communes))
     return plan
@@ -67,7 +71,7 @@ def _territory_plan():
 
 @transaction.atomic
 def load(log) -> None:
-    load_territories(log)
+    load_territories(log, departements=DEMO_DEPARTEMENTS)
     rng = random.Random(SEED)
     existing = set(Organisation.objects.filter(source=SOURCE).values_list("source_id", flat=True))
     created = 0
