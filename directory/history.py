@@ -17,7 +17,7 @@ _action: ContextVar = ContextVar("directory_action", default=None)
 _enabled: ContextVar = ContextVar("directory_history_enabled", default=True)
 
 TRACKED = (Organisation, Service, Contact)
-IGNORED_FIELDS = {"id", "updated_at", "created_at", "themes_index", "publics_index"}
+IGNORED_FIELDS = {"id", "updated_at", "created_at", "publics_index"}
 MODEL_NAMES = {Organisation: "organisation", Service: "service", Contact: "contact"}
 
 

@@ -2,8 +2,8 @@
 
 Field names follow the cross-app contract (docs/directory.md); data·inclusion codes are stored as they are
 so that import and export are a mapping, not a translation. Lists of codes are JSON lists; each service also
-keeps a "|code|code|" index of its themes (parents included) and publics so that filtering is a portable
-``LIKE`` on SQLite and PostgreSQL alike.
+keeps one ``ServiceCode`` row per theme (categories included) and per code of its service area, so that the
+partner queries join on an index instead of scanning every service, and a "|code|" index of its publics.
 """
 
 from datetime import timedelta
@@ -224,6 +224,15 @@ class ServiceQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk loaders (import, benchmarks, tests) get the same indexes and code rows as ``save()``."""
+        objs = list(objs)
+        for service in objs:
+            service.refresh_indexes()
+        created = super().bulk_create(objs, *args, **kwargs)
+        write_codes([service for service in created if service.pk is not None])
+        return created
+
 
 class Service(models.Model):
     """What an organisation offers (a data·inclusion ``service``)."""
@@ -257,7 +266,6 @@ class Service(models.Model):
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("courriel"), blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
-    themes_index = models.TextField(editable=False, default="")
     publics_index = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -274,9 +282,12 @@ class Service(models.Model):
 
     def save(self, *args, **kwargs):
         self.refresh_indexes()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = set(kwargs["update_fields"]) | {"themes_index", "publics_index"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"publics_index"}
         super().save(*args, **kwargs)
+        if update_fields is None or {"thematiques", "zone_eligibilite"} & set(update_fields):
+            write_codes([self], replace=True)
 
     def clean(self):
         super().clean()
@@ -293,10 +304,17 @@ class Service(models.Model):
             raise ValidationError(errors)
 
     def refresh_indexes(self):
-        """Write the "|code|" indexes that ``partners_for`` filters on (parents of sub-themes included)."""
+        """Write the "|code|" index of publics that ``partners_for`` filters on (themes and areas have rows:
+        ``ServiceCode``)."""
         self.publics = [vocabulary.normalise_public(code) for code in self.publics or []]
-        self.themes_index = build_index(self.thematiques or [], with_parents=True)
         self.publics_index = build_index(self.publics)
+
+    def codes(self) -> list[tuple[str, str]]:
+        """(kind, code) of its ``ServiceCode`` rows: its themes with their categories, its service area."""
+        themes = vocabulary.with_parent_themes(self.thematiques or [])
+        areas = dict.fromkeys(str(code).strip() for code in self.zone_eligibilite or [] if str(code).strip())
+        return ([(ServiceCode.Kind.THEME, code) for code in themes]
+                + [(ServiceCode.Kind.AREA, code) for code in areas])
 
     @property
     def theme_labels(self) -> list[str]:
@@ -322,6 +340,40 @@ class Service(models.Model):
 def build_index(codes, *, with_parents=False) -> str:
     found = vocabulary.with_parent_themes(codes) if with_parents else list(dict.fromkeys(codes))
     return "|" + "|".join(found) + "|" if found else ""
+
+
+class ServiceCode(models.Model):
+    """One theme (a sub-theme's category included) or one code of a service's area (``zone_eligibilite``: a
+    commune, EPCI or département code), one row each, written with the service: partner queries find the
+    services of a theme or serving a place through this index instead of reading every service's JSON."""
+
+    class Kind(models.TextChoices):
+        THEME = "theme", _("thématique")
+        AREA = "area", _("zone d'éligibilité")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="code_rows")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    code = models.CharField(max_length=120)
+
+    class Meta:
+        verbose_name = _("code d'un service")
+        verbose_name_plural = _("codes des services")
+        constraints = [models.UniqueConstraint(fields=["service", "kind", "code"],
+                                               name="directory_servicecode_unique")]
+        indexes = [models.Index(fields=["kind", "code", "service"], name="directory_servicecode_lookup")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.code}"
+
+
+def write_codes(services, *, replace: bool = False) -> None:
+    """Write the ``ServiceCode`` rows of these saved services (``replace``: their old rows go first)."""
+    services = list(services)
+    if replace:
+        ServiceCode.objects.filter(service__in=[service.pk for service in services]).delete()
+    ServiceCode.objects.bulk_create(
+        [ServiceCode(service_id=service.pk, kind=kind, code=code[:120])
+         for service in services for kind, code in service.codes()], batch_size=2000)
 
 
 class Contact(models.Model):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
@@ -28,11 +29,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext
 
 from directory import territories, vocabulary
-from directory.models import Contact, Organisation, Service, Territory
+from directory.models import Contact, Organisation, Service, ServiceCode, Territory
 from relais.filters import note, read_filters
 from relais.permissions import is_professional
 from search.backends.base import EARTH_RADIUS_KM
@@ -48,20 +49,67 @@ def _any_code(field_name: str, codes: Iterable[str]) -> Q:
     return query
 
 
-def matching_services(*, thematiques: Iterable[str] = (), publics: Iterable[str] = (), age: int | None = None
-                      ) -> QuerySet[Service]:
-    """Published services with one of the themes (a category matches its sub-themes), one of the publics
-    (a "tous-publics" service serves everyone) and an age range that includes ``age``."""
-    services = Service.objects.published()
-    thematiques = [code for code in thematiques if code]
-    publics = [vocabulary.normalise_public(code) for code in publics if code]
-    if thematiques:
-        services = services.filter(_any_code("themes_index", thematiques))
+def _services_with(kind: str, codes: Iterable[str]) -> QuerySet[ServiceCode]:
+    """Ids of the services with one of these codes: an indexed look-up in ``ServiceCode``."""
+    return ServiceCode.objects.filter(kind=kind, code__in=list(codes)).values("service_id")
+
+
+def _has_code(kind: str, codes: Iterable[str]) -> Exists:
+    """The service has one of these codes: a probe of ``ServiceCode``'s unique index per service, so a query
+    over a few organisations' services reads those services only, not every service of the theme."""
+    return Exists(ServiceCode.objects.filter(service_id=OuterRef("pk"), kind=kind, code__in=list(codes)))
+
+
+def _service_q(prefix: str, publics: list[str], age: int | None) -> Q:
+    """Published, for one of the publics (or everyone), open at ``age``: on the service at ``prefix``."""
+    query = Q(**{f"{prefix}status": Service.Status.PUBLISHED})
     if publics:
-        services = services.filter(_any_code("publics_index", [*publics, "tous-publics"]))
+        query &= _any_code(f"{prefix}publics_index", [*publics, "tous-publics"])
     if age is not None:
-        services = services.filter(Q(age_min__isnull=True) | Q(age_min__lte=age),
-                                   Q(age_max__isnull=True) | Q(age_max__gte=age))
+        query &= (Q(**{f"{prefix}age_min__isnull": True}) | Q(**{f"{prefix}age_min__lte": age}))
+        query &= (Q(**{f"{prefix}age_max__isnull": True}) | Q(**{f"{prefix}age_max__gte": age}))
+    return query
+
+
+def _clean(thematiques, publics) -> tuple[list[str], list[str]]:
+    return ([code for code in thematiques if code],
+            [vocabulary.normalise_public(code) for code in publics if code])
+
+
+def with_matching_service(organisations: QuerySet[Organisation], *, few: bool, thematiques: Iterable[str] = (),
+                          publics: Iterable[str] = (), age: int | None = None) -> QuerySet[Organisation]:
+    """Organisations with at least one published service matching the filters (``matching_services``).
+
+    ``few``: the other conditions already narrow the organisations to a few (a place's partners, the matches
+    of a text): each is probed through one indexed subquery. Else the theme's services are listed once from
+    the index and the organisations read from them.
+    """
+    thematiques, publics = _clean(thematiques, publics)
+    if not few:
+        services = matching_services(thematiques=thematiques, publics=publics, age=age, listed=True)
+        return organisations.filter(id__in=services.values("organisation_id"))
+    # Driven by the organisation's services (indexed on it), each probing its theme rows: a join from the
+    # theme rows would read every service of the theme for each organisation.
+    services = Service.objects.filter(_service_q("", publics, age), organisation_id=OuterRef("pk"))
+    if thematiques:
+        services = services.filter(_has_code(ServiceCode.Kind.THEME, thematiques))
+    return organisations.filter(Exists(services))
+
+
+def matching_services(*, thematiques: Iterable[str] = (), publics: Iterable[str] = (), age: int | None = None,
+                      listed: bool = False) -> QuerySet[Service]:
+    """Published services with one of the themes (a category matches its sub-themes), one of the publics
+    (a "tous-publics" service serves everyone) and an age range that includes ``age``.
+
+    The theme is probed per service (``_has_code``), what a query over a few organisations' services wants;
+    ``listed``: the theme's services are listed from the index first, what a query over all of them wants.
+    """
+    thematiques, publics = _clean(thematiques, publics)
+    services = Service.objects.filter(_service_q("", publics, age))
+    if thematiques and listed:
+        services = services.filter(id__in=_services_with(ServiceCode.Kind.THEME, thematiques))
+    elif thematiques:
+        services = services.filter(_has_code(ServiceCode.Kind.THEME, thematiques))
     return services
 
 
@@ -84,17 +132,18 @@ def partners_for(*, thematiques: Iterable[str] = (), publics: Iterable[str] = ()
                  age: int | None = None, limit: int | None = None) -> QuerySet[Organisation]:
     """Published organisations with a published service matching the filters, serving ``territory``.
 
-    With a territory, the most local service area comes first (a commune served, then its territoire, then the
+    A partner serves the territory through its own territories or through the area of one of its services
+    (``zone_eligibilite``), whether that names the commune, its EPCI, its territoire or its département. With a
+    territory, the most local served area comes first (a commune served, then its territoire or EPCI, then the
     département), then the office nearest the territory's centre; each carries ``serving_rank`` and
     ``distance_km`` (None without coordinates). Without one, by name.
     """
-    services = matching_services(thematiques=thematiques, publics=publics, age=age)
-    organisations = Organisation.objects.published().filter(
-        id__in=services.values("organisation_id"))
+    filters = {"thematiques": thematiques, "publics": publics, "age": age}
+    services = matching_services(**filters)
+    organisations = with_matching_service(Organisation.objects.published(), few=territory is not None, **filters)
     if territory is not None:
-        serving_ids = territories.serving_ids(territory)
-        organisations = by_serving_then_distance(organisations.filter(id__in=_serving(serving_ids)),
-                                                 territory, serving_ids)
+        area = territories.serving(territory)
+        organisations = by_serving_then_distance(organisations.filter(serving_q(area)), territory, area)
     else:
         organisations = organisations.order_by("name")
     organisations = with_listing_prefetches(organisations, services)
@@ -103,13 +152,19 @@ def partners_for(*, thematiques: Iterable[str] = (), publics: Iterable[str] = ()
     return organisations
 
 
-def _serving(territory_ids: list[int]):
+def serving_q(area: territories.Serving) -> Q:
+    """Organisations serving the place (``territories.serving``): one of their territories is among its serving
+    territories, or one of their published services has a ``zone_eligibilite`` code among its serving codes.
+    Two indexed look-ups, whatever the number of organisations."""
     through = Organisation.territories.through
-    return through.objects.filter(territory_id__in=territory_ids).values("organisation_id")
+    by_territory = through.objects.filter(territory_id__in=area.ids).values("organisation_id")
+    by_area = ServiceCode.objects.filter(kind=ServiceCode.Kind.AREA, code__in=area.codes,
+                                         service__status=Service.Status.PUBLISHED).values("service__organisation_id")
+    return Q(id__in=by_territory) | Q(id__in=by_area)
 
 
-# The rank of a served area: the more local, the more likely the partner is the reader's own.
-SERVING_RANKS = ((Territory.Kind.COMMUNE, 0), (Territory.Kind.TERRITOIRE, 1), (Territory.Kind.DEPARTEMENT, 2))
+# The rank of a served area (territories.AREA_RANKS): the more local, the more likely the partner is the
+# reader's own.
 NOT_SERVING = 3
 
 
@@ -124,15 +179,24 @@ def distance_km(latitude: float, longitude: float):
     return ExpressionWrapper(Value(2 * EARTH_RADIUS_KM) * ASin(Sqrt(a)), output_field=FloatField())
 
 
-def serving_rank(serving_ids: list[int]):
-    """The most local of the organisation's service areas that includes the place (``SERVING_RANKS``), or
-    ``NOT_SERVING``: one correlated subquery, indexed on the organisation."""
+def serving_rank(area: territories.Serving):
+    """The most local of the organisation's served areas that includes the place (``territories.AREA_RANKS``):
+    its own territories, or the ``zone_eligibilite`` of its published services; else ``NOT_SERVING``. Two
+    correlated subqueries, indexed on the organisation."""
     through = Organisation.territories.through
-    kinds = Case(*(When(territory__kind=kind, then=Value(rank)) for kind, rank in SERVING_RANKS),
+    kinds = Case(*(When(territory__kind=kind, then=Value(rank)) for kind, rank in territories.AREA_RANKS.items()),
                  default=Value(NOT_SERVING), output_field=IntegerField())
-    best = (through.objects.filter(organisation_id=OuterRef("pk"), territory_id__in=serving_ids)
-            .annotate(rank=kinds).order_by("rank").values("rank")[:1])
-    return Coalesce(Subquery(best), Value(NOT_SERVING), output_field=IntegerField())
+    by_territory = (through.objects.filter(organisation_id=OuterRef("pk"), territory_id__in=area.ids)
+                    .annotate(rank=kinds).order_by("rank").values("rank")[:1])
+    # The codes are the place's serving codes: only the wider ranks need naming (the place's communes are 0).
+    code_ranks = Case(*(When(code__in=area.codes_of_rank(rank), then=Value(rank)) for rank in (2, 1)),
+                      default=Value(0), output_field=IntegerField())
+    by_area = (ServiceCode.objects.filter(kind=ServiceCode.Kind.AREA, code__in=area.codes,
+                                          service__organisation_id=OuterRef("pk"),
+                                          service__status=Service.Status.PUBLISHED)
+               .annotate(rank=code_ranks).order_by("rank").values("rank")[:1])
+    return Least(Coalesce(Subquery(by_territory), Value(NOT_SERVING)),
+                 Coalesce(Subquery(by_area), Value(NOT_SERVING)), output_field=IntegerField())
 
 
 def with_distance(organisations: QuerySet[Organisation], territory: Territory) -> QuerySet[Organisation]:
@@ -143,10 +207,11 @@ def with_distance(organisations: QuerySet[Organisation], territory: Territory) -
 
 
 def by_serving_then_distance(organisations: QuerySet[Organisation], territory: Territory,
-                             serving_ids: list[int] | None = None) -> QuerySet[Organisation]:
-    """Serving first (commune, territoire, département), then the nearest office, then the name."""
-    serving_ids = territories.serving_ids(territory) if serving_ids is None else serving_ids
-    return with_distance(organisations, territory).annotate(serving_rank=serving_rank(serving_ids)).order_by(
+                             area: territories.Serving | None = None) -> QuerySet[Organisation]:
+    """Serving first (commune, territoire or EPCI, département), then the nearest office, then the name."""
+    area = territories.serving(territory) if area is None else area
+    ranked = with_distance(organisations, territory).annotate(serving_rank=serving_rank(area))
+    return ranked.order_by(
         "serving_rank", F("distance_km").asc(nulls_last=True), "name", "id")
 
 
@@ -159,11 +224,11 @@ def nearest_partners(*, thematiques: Iterable[str] = (), territory: Territory, l
     themes = sorted({vocabulary.parent_theme(code) for code in thematiques if code})
     chain = [territory, *territories.ancestors(territory)]
     departement = next((node for node in chain if node.kind == Territory.Kind.DEPARTEMENT), chain[-1])
-    services = matching_services(thematiques=themes)
-    candidates = Organisation.objects.published().filter(id__in=services.values("organisation_id"))
-    for area in dict.fromkeys([territory, departement]):
-        found = list(by_serving_then_distance(candidates.filter(id__in=_serving(territories.serving_ids(area))),
-                                              territory).select_related("commune")[:limit])
+    candidates = with_matching_service(Organisation.objects.published(), few=True, thematiques=themes)
+    for place in dict.fromkeys([territory, departement]):
+        served = candidates.filter(serving_q(territories.serving(place)))
+        found = list(by_serving_then_distance(served, territory)
+                     .select_related("commune")[:limit])
         if found:
             return found
     return []
@@ -195,7 +260,7 @@ def serving_of_types(territory: Territory, typologies: Iterable[str], near: Terr
     """Published organisations of these types serving ``territory`` (the guide's emergency page: the SIAO,
     the MDS), those in the ``near`` commune first, then by name."""
     organisations = Organisation.objects.published().filter(
-        typologie__in=list(typologies), id__in=_serving(territories.serving_ids(territory)))
+        serving_q(territories.serving(territory)), typologie__in=list(typologies))
     organisations = organisations.select_related("commune")
     if near is None:
         return organisations.order_by("name")
@@ -301,31 +366,36 @@ def _read_near(search: DirectorySearch, values: dict, refused: dict) -> None:
 TEXT_MATCH_LIMIT = 3000
 
 
-def text_matches(q: str, territory: Territory | None = None) -> list[int]:
+def text_matches(search: DirectorySearch) -> list[int]:
     """Published organisations matching the free text, best first (their services' text counts too).
 
-    The territory goes into the search too (its serving area, as search reads it), so the ranked list holds
-    only what can be kept; the other filters then apply to it in SQL.
+    The other filters go into the search as well (the territory as its serving area, themes, types, audience,
+    age), as search reads them on an organisation's document: a superset of what the SQL filters keep (an
+    organisation's document gathers its services' themes, audiences and ages), so the ranked list holds only
+    the few ids that can be kept, instead of every match of the text.
     """
     from search.api import search_ids
     from search.backends import Filters
 
-    filters = Filters(area=territories.place(territory).area) if territory is not None else None
-    return search_ids(q, filters, limit=TEXT_MATCH_LIMIT)
+    publics = (*search.publics, "tous-publics") if search.publics else ()
+    area = territories.place(search.territory).area if search.territory is not None else ()
+    filters = Filters(area=tuple(area), themes=tuple(search.themes), publics=publics, types=tuple(search.types),
+                      age=search.age)
+    return search_ids(search.q, filters, limit=TEXT_MATCH_LIMIT)
 
 
 def _search(search: DirectorySearch):
     """(unprefetched queryset of matching organisations, services queryset to list under each, relevance
     order of the free text's matches or None)."""
     organisations = Organisation.objects.published()
-    serving = _serving(territories.serving_ids(search.territory)) if search.territory is not None else None
-    if serving is not None:
-        organisations = organisations.filter(id__in=serving)
     services = None
     if search.themes or search.publics or search.age is not None:
-        services = matching_services(thematiques=search.themes, publics=search.publics, age=search.age)
-        candidates = services if serving is None else services.filter(organisation_id__in=serving)
-        organisations = organisations.filter(id__in=candidates.values("organisation_id"))
+        filters = {"thematiques": search.themes, "publics": search.publics, "age": search.age}
+        services = matching_services(**filters)
+        few = bool(search.q) or (search.territory is not None and search.territory.kind == Territory.Kind.COMMUNE)
+        organisations = with_matching_service(organisations, few=few, **filters)
+    if search.territory is not None:
+        organisations = organisations.filter(serving_q(territories.serving(search.territory)))
     if search.types:
         organisations = organisations.filter(typologie__in=search.types)
     point = search.point
@@ -334,11 +404,11 @@ def _search(search: DirectorySearch):
     if search.near is not None:
         # Within the radius: the office is, or the served area reaches the commune (a département-wide SIAO
         # whose office is 98 km away still serves it).
-        reaches = _serving(territories.serving_ids(search.near))
-        organisations = organisations.filter(Q(id__in=reaches) | Q(distance_km__lte=search.radius_km))
+        reaches = serving_q(territories.serving(search.near))
+        organisations = organisations.filter(reaches | Q(distance_km__lte=search.radius_km))
     ranking = None
     if search.q:
-        ranking = text_matches(search.q, search.territory)
+        ranking = text_matches(search)
         organisations = organisations.filter(id__in=ranking)
     if search.sort == "distance" and point is not None:
         return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id"), services, None
@@ -348,8 +418,8 @@ def _search(search: DirectorySearch):
 def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisation]:
     """Published organisations matching the /annuaire/ filters (a dict, a QueryDict or a parsed search).
 
-    The territory narrows first (an indexed look-up in the area-served table), so the theme and audience
-    conditions only look at the services of organisations serving that area.
+    Themes and the territory are indexed look-ups (``ServiceCode``, the area-served table), whatever the number
+    of services.
     """
     search = params if isinstance(params, DirectorySearch) else parse_search(params)
     organisations, services, _ranking = _search(search)
@@ -373,7 +443,11 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
         position = {pk: rank for rank, pk in enumerate(ranking)}
         ids.sort(key=position.__getitem__)
     page = Paginator(ids, per_page).get_page(page_number)
-    rows = with_listing_prefetches(Organisation.objects.filter(pk__in=list(page.object_list)), services)
+    # The cards show the names of the listed services: those columns only, and no contact.
+    services = Service.objects.published() if services is None else services
+    rows = Organisation.objects.filter(pk__in=list(page.object_list)).select_related("commune").prefetch_related(
+        Prefetch("services", queryset=services.only("id", "organisation_id", "name").order_by("name"),
+                 to_attr="listed_services"))
     by_id = {organisation.pk: organisation for organisation in rows}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     for organisation in page.object_list:

@@ -60,6 +60,13 @@ def _area(organisation, territories) -> list[str]:
     return codes
 
 
+def _organisation_area(organisation, territories, services) -> list[str]:
+    """Its territories (else its commune) and its published services' areas: a partner serves a place through
+    either (directory.queries.serving_q)."""
+    zones = (str(code).strip() for service in services for code in service.zone_eligibilite or [])
+    return list(dict.fromkeys([*_area(organisation, territories), *(code for code in zones if code)]))
+
+
 def organisation_document(organisation: Organisation) -> SearchDoc | None:
     if organisation.status != Status.PUBLISHED:
         return None
@@ -82,8 +89,9 @@ def organisation_document(organisation: Organisation) -> SearchDoc | None:
         body=_join(organisation.description, " ".join(s.name for s in services),
                    " ".join(s.description for s in services)),
         themes=themes, publics=publics, typologie=organisation.typologie or "",
-        area=_area(organisation, territories), commune_code=commune_code, commune_name=commune_name,
-        age_min=age_min, age_max=age_max, latitude=organisation.latitude, longitude=organisation.longitude,
+        area=_organisation_area(organisation, territories, services), commune_code=commune_code,
+        commune_name=commune_name, age_min=age_min, age_max=age_max, latitude=organisation.latitude,
+        longitude=organisation.longitude,
         suggest=[],
     )
 

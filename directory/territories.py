@@ -4,6 +4,7 @@
     resolve_commune("62100")  # communes only (the search's "près de")
     suggest("cal")            # the guide's autocomplete
     serving_ids(territory)    # itself, its ancestors, its descendants: whose service area includes it
+    serving(territory)        # the same as ids, codes (EPCI included) and the rank of each code's area
     subtree_q(territory, "body__territory")  # rows attached to the territory or below it
 
 Search does not import the directory: ``place_finder`` gives it places (``search.registry.Place``), registered
@@ -13,6 +14,7 @@ in ``DirectoryConfig.ready``. The loader (INSEE's COG, ``directory.cog``) is cal
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 
@@ -185,20 +187,79 @@ def _descendants(territory: Territory) -> QuerySet[Territory]:
     return Territory.objects.filter(_below(territory))
 
 
-def serving_ids(territory: Territory) -> list[int]:
-    """Territories whose service area includes ``territory``: itself, its ancestors and its descendants.
+# The rank of a served area: the more local, the more likely the partner is the reader's own.
+AREA_RANKS = {Kind.COMMUNE: 0, Kind.TERRITOIRE: 1, Kind.DEPARTEMENT: 2}
+EPCI_RANK = 1  # an intercommunality (a service's zone_eligibilite may name one by its SIREN)
+
+
+@dataclass(frozen=True)
+class Serving:
+    """Whose service area includes a place, read once: territory ids (an organisation's territories), codes
+    (a service's ``zone_eligibilite``: communes, EPCI, départements, territoires) and each code's rank."""
+
+    ids: list[int]
+    codes: list[str]
+    ranks: dict[str, int]
+
+    def codes_of_rank(self, rank: int) -> list[str]:
+        return [code for code, found in self.ranks.items() if found == rank]
+
+
+def serving(territory: Territory) -> Serving:
+    """Itself, its ancestors and its descendants, with the EPCI of each commune among them.
 
     An organisation serving the département serves each commune of it; one serving a commune of an MDS
-    territory is relevant to someone searching that territory.
+    territory is relevant to someone searching that territory; a service whose area names Lens's EPCI serves
+    Lens. One query for a territoire or a département (its descendants), none for a commune.
     """
-    below = _descendants(territory).values_list("pk", flat=True)
-    return list(dict.fromkeys([territory.pk, *(node.pk for node in ancestors(territory)), *below]))
+    nodes = [(node.pk, node.code, node.kind, node.epci) for node in (territory, *ancestors(territory))]
+    nodes += list(_descendants(territory).values_list("pk", "code", "kind", "epci"))
+    ranks: dict[str, int] = {}
+    for _pk, code, kind, _epci in nodes:
+        ranks.setdefault(code, AREA_RANKS.get(kind, AREA_RANKS[Kind.DEPARTEMENT]))
+    for _pk, _code, kind, epci in nodes:
+        if epci and kind == Kind.COMMUNE:
+            ranks.setdefault(epci, EPCI_RANK)
+    return Serving(ids=list(dict.fromkeys(pk for pk, *_rest in nodes)), codes=list(ranks), ranks=ranks)
+
+
+def serving_ids(territory: Territory) -> list[int]:
+    """Territories whose service area includes ``territory``: itself, its ancestors and its descendants."""
+    return serving(territory).ids
 
 
 def serving_codes(territory: Territory) -> list[str]:
-    """The codes of ``serving_ids``: what search's documents carry as their area."""
-    below = _descendants(territory).values_list("code", flat=True)
-    return list(dict.fromkeys([territory.code, *(node.code for node in ancestors(territory)), *below]))
+    """The codes of ``serving_ids`` and the EPCI of its communes: what search's documents and services'
+    ``zone_eligibilite`` carry as their area."""
+    return serving(territory).codes
+
+
+_EPCI_RE = re.compile(r"^[0-9]{9}$")
+
+
+def departement_of_code(code: str) -> str:
+    """The département a COG code lies in, read from the code itself: a commune ("62498" → "62", "97411" →
+    "974", "2A004" → "2A"), a territoire ("62-ARR" → "62"), a département (itself). EPCI: ``departements_of``."""
+    code = str(code).strip()
+    if "-" in code:
+        return code.split("-", 1)[0]
+    if len(code) == 5:
+        return code[:3] if code.startswith("97") else code[:2]
+    return code
+
+
+def departements_of(codes) -> set[str]:
+    """The départements of these area codes (territories, communes, départements, EPCI SIRENs): what a
+    change to a partner serving them can change. One query when an EPCI is among them (its communes), else
+    none."""
+    codes = {str(code).strip() for code in codes if str(code).strip()}
+    epcis = {code for code in codes if _EPCI_RE.match(code)}
+    found = {departement_of_code(code) for code in codes - epcis}
+    if epcis:
+        communes = (Territory.objects.filter(kind=Kind.COMMUNE, epci__in=sorted(epcis)).order_by()
+                    .values_list("code", flat=True))
+        found.update(departement_of_code(code) for code in communes.distinct())
+    return found
 
 
 def subtree_q(territory: Territory, field: str) -> Q:

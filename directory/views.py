@@ -44,9 +44,14 @@ def directory_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     view = "carte" if request.GET.get("vue") == "carte" else "liste"
-    markers = [{"name": org.name, "url": org.get_absolute_url(), "lat": org.latitude, "lng": org.longitude,
+    # One reverse() for the page, not one per card: the slug is the only part that changes.
+    url_prefix = reverse("directory:organisation", kwargs={"slug": "-"})[:-2]
+    for org in page.object_list:
+        org.url = f"{url_prefix}{org.slug}/"
+    markers = [{"name": org.name, "url": org.url, "lat": org.latitude, "lng": org.longitude,
                 "commune": org.commune.name if org.commune else ""}
-               for org in page.object_list if org.latitude is not None and org.longitude is not None]
+               for org in page.object_list if org.latitude is not None and org.longitude is not None
+               ] if view == "carte" else []
     ignored: dict[str, list[str]] = {}  # the note /recherche/ gives for the same values → the values
     for key, value in search.ignored:
         ignored.setdefault(search.notes[key], []).append(value)

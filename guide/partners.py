@@ -7,23 +7,30 @@ same themes (directory.queries.nearest_partners). Without one, the site's own d�
 queries either way, whatever the number of partners, because a window function keeps the first ones of each
 group.
 
-Pages never store partner data. The small lists read here are cached for a few minutes under a version
-number that any change to an organisation, a service or a territory bumps (signals below), so an edit in the
-directory shows at once; the delay only bounds changes that bypass signals (bulk updates, raw SQL).
+Pages never store partner data. The small lists read here are cached for a few minutes under the versions
+of what each list reads: its département and its theme categories (``list_versions``). A change to an
+organisation or a service bumps only the versions of the départements it serves or stood in and of its
+themes, once the change is committed (signals below, ``forget_change``): an edit in the directory shows at
+once in the lists it can change, and every other list stays cached. A territory change (reference data)
+empties every list. The delay only bounds changes that bypass signals (bulk updates, raw SQL).
 """
 
+import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 PER_GROUP_WITHOUT_TERRITORY = 2
 CACHE_SECONDS = 300
-VERSION_KEY = "guide:partners:version"
+VERSION_KEY = "guide:partners:version"  # bumped by any directory change: the printed guide's source version
+EVERY_KEY = "guide:partners:every"  # bumped by forget_partners(): every list at once
+ANY_THEME = "*"  # the lists of blocks without a theme read every theme
 
 
 @dataclass(frozen=True)
@@ -103,14 +110,51 @@ def _query(*, territory, thematiques, publics, age, limit):
     return [], sorted(groups.items(), key=lambda item: (item[0] == "", item[0])), []
 
 
+# --- versions: what a cached list depends on ---------------------------------------------------------------
+def _departement_key(departement: str) -> str:
+    return f"guide:partners:dep:{departement}"
+
+
+def _theme_key(departement: str, category: str) -> str:
+    return f"guide:partners:dep:{departement}:theme:{category}"
+
+
+def _categories(thematiques) -> list[str]:
+    from directory.vocabulary import parent_theme
+
+    return sorted({parent_theme(code) for code in thematiques if code}) or [ANY_THEME]
+
+
+def list_versions(departement: str, thematiques) -> str:
+    """The versions a block's list reads, in one cache round trip: every list's, its département's, and its
+    département × each theme category's (a block without a theme reads ``ANY_THEME``'s). A missing version
+    starts at the current time, so that a list cached before an eviction is never read again."""
+    keys = [EVERY_KEY, _departement_key(departement),
+            *(_theme_key(departement, category) for category in _categories(thematiques))]
+    found = cache.get_many(keys)
+    missing = {key: time.time_ns() for key in keys if key not in found}
+    if missing:
+        cache.set_many(missing, None)
+        found.update(missing)
+    return ".".join(str(found[key]) for key in keys)
+
+
+def _bump(keys) -> None:
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, time.time_ns(), None)
+
+
 def partners_near(*, territory=None, thematiques=(), publics=(), age=None, limit=6) -> Nearby:
     url = directory_search_url(thematiques=thematiques, publics=publics, territory=territory, age=age)
     near = Nearby(territory=territory, directory_url=url)
-    version = cache.get_or_set(VERSION_KEY, 1, None)
+    departement = territory.departement_code if territory else settings.RELAIS_DEPARTEMENT_CODE
     where = territory.code if territory else f"dep-{settings.RELAIS_DEPARTEMENT_CODE}"
-    key = "guide:partners:v2:{}:{}:{}:{}:{}:{}".format(
-        version, where, ",".join(sorted(thematiques)), ",".join(sorted(publics)),
-        age or "-", limit)
+    key = "guide:partners:v3:{}:{}:{}:{}:{}:{}".format(
+        list_versions(departement, thematiques) if CACHE_SECONDS else "-", where, ",".join(sorted(thematiques)),
+        ",".join(sorted(publics)), age or "-", limit)
     found = cache.get(key) if CACHE_SECONDS else None
     if found is None:
         found = _query(territory=territory, thematiques=tuple(thematiques), publics=tuple(publics), age=age,
@@ -122,18 +166,116 @@ def partners_near(*, territory=None, thematiques=(), publics=(), age=None, limit
 
 
 def forget_partners(**_kwargs) -> None:
-    """Any directory change makes every cached partner list obsolete at once."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+    """Every cached partner list at once (a territory changed; tests and benchmarks)."""
+    _bump([EVERY_KEY, VERSION_KEY])
+
+
+# --- what a directory change can change ---------------------------------------------------------------------
+def footprint(*, organisation_ids=(), service_ids=()) -> tuple[set[str], set[str]]:
+    """(départements, theme categories) of the lists these organisations or services can appear in, as the
+    database holds them now. An organisation: the départements of its territories, its commune and its
+    services' areas, its services' theme categories. A service: its organisation's places and its own area,
+    its own themes (a list of another theme never shows it). ``ANY_THEME`` always. Four queries at most."""
+    from directory.models import Organisation, Service
+    from directory.territories import departements_of
+    from directory.vocabulary import parent_theme
+
+    if service_ids:
+        services = Service.objects.filter(pk__in=list(service_ids))
+        organisation_ids = set(services.values_list("organisation_id", flat=True))
+    else:
+        services = Service.objects.filter(organisation_id__in=list(organisation_ids))
+    codes: set[str] = set()
+    categories = {ANY_THEME}
+    for thematiques, zone in services.order_by().values_list("thematiques", "zone_eligibilite"):
+        categories.update(parent_theme(code) for code in thematiques or [])
+        codes.update(str(code) for code in zone or [])
+    if organisation_ids:
+        through = Organisation.territories.through
+        codes.update(through.objects.filter(organisation_id__in=list(organisation_ids))
+                     .values_list("territory__code", flat=True))
+        codes.update(code for code in Organisation.objects.filter(pk__in=list(organisation_ids))
+                     .values_list("commune__code", flat=True) if code)
+    return departements_of(codes), categories
+
+
+def forget_lists(departements, categories) -> None:
+    """Now: the lists of these départements × theme categories, and the directory's change counter."""
+    _bump([VERSION_KEY, *(_theme_key(dep, category) for dep in departements for category in categories)])
+
+
+def forget_change(departements, categories) -> None:
+    """``forget_lists`` once the change is committed (a reader in between would cache the old state under the
+    new versions)."""
+    departements, categories = set(departements), set(categories)
+    transaction.on_commit(lambda: forget_lists(departements, categories))
+
+
+def _before_save(sender, instance, raw=False, **_kwargs) -> None:
+    """The footprint of the row as it stands before the save: a service moved to another theme or place
+    leaves the lists it was in."""
+    if raw or instance.pk is None:
+        return
+    instance._partners_before = _footprint_of(sender, [instance.pk])
+
+
+def _footprint_of(sender, pks):
+    from directory.models import Organisation
+
+    if sender is Organisation:
+        return footprint(organisation_ids=pks)
+    return footprint(service_ids=pks)
+
+
+def _after_save(sender, instance, raw=False, **_kwargs) -> None:
+    if raw:
+        return
+    departements, categories = _footprint_of(sender, [instance.pk])
+    before_deps, before_categories = getattr(instance, "_partners_before", (set(), set()))
+    forget_change(departements | before_deps, categories | before_categories)
+
+
+def _before_delete(sender, instance, **_kwargs) -> None:
+    forget_change(*_footprint_of(sender, [instance.pk]))
+
+
+def _territories_changed(sender, instance, action, reverse, pk_set, **_kwargs) -> None:
+    """An organisation's served territories: the lists of the territories added or removed (before a clear:
+    all of them), for its themes. From a territory's side: every list of its département."""
+    from directory.models import Territory
+    from directory.territories import departements_of
+
+    if action not in ("pre_clear", "post_add", "post_remove"):
+        return
+    if reverse:  # territory.organisations_serving.add(...): rare (scripts)
+        _bump_departement(instance.departement_code)
+        return
+    departements, categories = footprint(organisation_ids=[instance.pk])
+    if action != "pre_clear":
+        departements |= departements_of(Territory.objects.filter(pk__in=list(pk_set or ())).values_list(
+            "code", flat=True))
+    forget_change(departements, categories)
+
+
+def _bump_departement(departement: str) -> None:
+    keys = [VERSION_KEY, _departement_key(departement)]
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def _territory_changed(**_kwargs) -> None:
+    """Territories are reference data (names, places, the tree): a change empties every list."""
+    transaction.on_commit(forget_partners)
 
 
 def connect_signals() -> None:
     from directory.models import Organisation, Service, Territory
 
-    for model in (Organisation, Service, Territory):
-        post_save.connect(forget_partners, sender=model, dispatch_uid=f"guide.partners.{model.__name__}.save")
-        post_delete.connect(forget_partners, sender=model, dispatch_uid=f"guide.partners.{model.__name__}.delete")
-    m2m_changed.connect(forget_partners, sender=Organisation.territories.through,
+    for model in (Organisation, Service):
+        name = model.__name__
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"guide.partners.{name}.pre_save")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"guide.partners.{name}.save")
+        pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"guide.partners.{name}.delete")
+    post_save.connect(_territory_changed, sender=Territory, dispatch_uid="guide.partners.Territory.save")
+    post_delete.connect(_territory_changed, sender=Territory, dispatch_uid="guide.partners.Territory.delete")
+    m2m_changed.connect(_territories_changed, sender=Organisation.territories.through,
                         dispatch_uid="guide.partners.territories")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0006_organisation_closure'),
+        ('directory', '0007_service_codes'),
     ]
 
     operations = [

@@ -146,3 +146,42 @@ def test_annuaire_radius_query_count_does_not_grow(client, world, django_assert_
         response = client.get(reverse("directory:list"), {"pres_de": "Arras", "rayon": "10", "tri": "distance",
                                                           "theme": HOUSING})
     assert response.content.decode().count('class="card directory-card"') == 20
+
+
+# --- a service's own area (data·inclusion's zone_eligibilite) -----------------------------------------------
+def zoned(name, zone, office, themes=(HOUSING,)):
+    """A partner serving no territory of its own: only its service's area says where it works."""
+    latitude, longitude = office
+    return builders.make_org(name, latitude=latitude, longitude=longitude, services=[
+        {"thematiques": list(themes), "publics": ["jeunes"], "zone_eligibilite": list(zone)}])
+
+
+@pytest.mark.parametrize("zone, rank, position", [(["62498"], 0, 1), (["200033579"], 1, 1), (["62"], 2, 2)],
+                         ids=["commune", "epci", "departement"])
+def test_a_service_area_naming_lens_its_epci_or_its_departement_serves_lens(world, zone, rank, position):
+    world["lens"].epci = "200033579"  # Communauté d'agglomération de Lens-Liévin
+    world["lens"].save()
+    zoned("Agence logement jeunes", zone, (50.4300, 2.8200))  # 1 km from Lens's centre
+    found = ranked(partners_for(thematiques=[HOUSING], territory=world["lens"]))
+    others = ["Foyer de jeunes travailleurs de Lens", "Maison du Département Solidarité de Lens-Hénin",
+              "CCAS de Liévin", "SIAO du Pas-de-Calais (115)", "CAF du Pas-de-Calais (Boulogne-sur-Mer)"]
+    # Serving first (commune, then EPCI or territoire, then département), then the nearest office: after the
+    # FJT in Lens itself (0.2 km); before the MDS (4 km) when the area is the commune or its EPCI.
+    assert [name for name, _rank, _km in found] == [*others[:position], "Agence logement jeunes", *others[position:]]
+    assert found[position][1:] == (rank, 1)
+
+
+def test_a_service_area_elsewhere_or_of_another_theme_does_not_serve_lens(world):
+    zoned("Agence logement d'Angers", ["49007"], ANGERS)
+    zoned("Agence emploi de Lens", ["62498"], (50.4300, 2.8200), themes=(JOBS,))
+    housing = [o.name for o in partners_for(thematiques=[HOUSING], territory=world["lens"])]
+    assert "Agence logement d'Angers" not in housing and "Agence emploi de Lens" not in housing
+    assert "Agence emploi de Lens" in [o.name for o in partners_for(thematiques=[JOBS], territory=world["lens"])]
+
+
+def test_the_directory_territory_filter_keeps_partners_serving_through_a_service_area(client, world):
+    zoned("Agence logement jeunes (zone du service)", ["62498"], (50.4300, 2.8200))
+    html = client.get(reverse("directory:list"), {"territoire": "62498", "theme": HOUSING}).content.decode()
+    assert "Agence logement jeunes (zone du service)" in html
+    html = client.get(reverse("directory:list"), {"territoire": "62193", "theme": HOUSING}).content.decode()
+    assert "Agence logement jeunes (zone du service)" not in html

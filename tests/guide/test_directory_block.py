@@ -76,9 +76,7 @@ def _add_partners(territories, count):
                      commune=territories["arras"] if i % 2 else territories["calais"]) for i in range(count))
     services = [Service(organisation=o, name="Hébergement", thematiques=["logement-hebergement"], publics=["jeunes"],
                         status="published") for o in orgs]
-    for service in services:
-        service.refresh_indexes()  # what Service.save() does, skipped by bulk_create
-    Service.objects.bulk_create(services)
+    Service.objects.bulk_create(services)  # writes the theme rows save() writes
     through = Organisation.territories.through
     through.objects.bulk_create(through(organisation_id=o.pk, territory_id=territories["62-ARR"].pk) for o in orgs)
 
@@ -113,15 +111,62 @@ def test_article_query_count_does_not_depend_on_the_number_of_partners(client, g
     assert len(partner_names(html)) <= 8  # bounded by the block's limit, whatever the directory's size
 
 
-def test_partner_lists_are_cached_until_the_directory_changes(client, guide_tree, partners, private_cache):
+def _reads_directory(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as captured:
+        client.get(URL)
+    return any("directory_organisation" in q["sql"] for q in captured.captured_queries)
+
+
+def test_partner_lists_are_cached_until_the_directory_changes(client, guide_tree, partners, private_cache,
+                                                              django_capture_on_commit_callbacks):
     client.get(URL)
-    with CaptureQueriesContext(connection) as cached:
-        client.get(URL)
-    assert not [q for q in cached.captured_queries if "directory_organisation" in q["sql"]]
-    partners["cllaj_calais"].services.first().save()  # any directory edit
-    with CaptureQueriesContext(connection) as fresh:
-        client.get(URL)
-    assert [q for q in fresh.captured_queries if "directory_organisation" in q["sql"]]
+    assert not _reads_directory(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        partners["cllaj_calais"].services.first().save()  # a housing service of the département
+    assert _reads_directory(client)
+    assert not _reads_directory(client)
+
+
+def test_a_directory_change_empties_only_the_lists_it_can_change(client, guide_tree, partners, territories,
+                                                                 private_cache, make_org,
+                                                                 django_capture_on_commit_callbacks):
+    """The article's block lists housing partners of the Pas-de-Calais: a health service there, or a housing
+    partner of another département, cannot change it; a housing partner there, an organisation's move or a
+    service turning to housing can."""
+    from directory.models import Territory
+
+    angers = Territory.objects.create(kind="commune", code="49007", name="Angers")
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere = make_org("Foyer d'Angers", commune=angers, serving=[angers])
+    client.get(URL)
+    assert not _reads_directory(client)
+
+    health = partners["sante_calais"].services.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        health.name = "Consultations sans rendez-vous"
+        health.save()
+        elsewhere.phone = "01 99 00 49 49"
+        elsewhere.save()
+    assert not _reads_directory(client), "a health service or another département's partner emptied the list"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere.territories.add(territories["62-CAL"])  # now serves the Calaisis too
+    assert _reads_directory(client)
+    assert "Foyer d&#x27;Angers" in client.get(URL).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        health.thematiques = ["logement-hebergement"]  # the health service turns to housing
+        health.save()
+    assert "Point santé jeunes de Calais" in client.get(URL).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        health.thematiques = ["sante"]  # and back: it leaves the housing list
+        health.save()
+    assert "Point santé jeunes de Calais" not in client.get(URL).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partners["cllaj_calais"].delete()
+    assert "CLLAJ du Calaisis" not in client.get(URL).content.decode()
