@@ -30,6 +30,17 @@ POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
 # means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
 TITLE_BONUS = 1.0
 BATCH = 1000
+# Counts this process's writes to the index: what cached readings of the index (facet labels) key on.
+_writes = 0
+
+
+def index_generation() -> int:
+    return _writes
+
+
+def _written() -> None:
+    global _writes
+    _writes += 1
 
 
 def _row(doc: SearchDoc) -> SearchDocument:
@@ -108,6 +119,7 @@ class DatabaseBackend(SearchBackend):
         with transaction.atomic():
             SearchDocument.objects.filter(key__in=[d.key for d in docs]).delete()
             self._insert(docs)
+        _written()
         return {}
 
     def count(self) -> int:
@@ -128,6 +140,7 @@ class DatabaseBackend(SearchBackend):
 
     def delete(self, keys: list[str]) -> None:
         SearchDocument.objects.filter(key__in=list(keys)).delete()
+        _written()
 
     def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one transaction: readers see the old index until it commits."""
@@ -149,6 +162,7 @@ class DatabaseBackend(SearchBackend):
                 count += len(batch)
                 if progress:
                     progress(count)
+        _written()
         return count
 
     # --- reading -----------------------------------------------------------------------------------------
