@@ -38,7 +38,11 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = "document indexé"
         verbose_name_plural = "documents indexés"
-        indexes = [models.Index(fields=["latitude", "longitude"], name="search_doc_latlon")]
+        # updated_at: the "did you mean" words are cached until the index changes, which each search checks
+        # (search.suggestions reads the latest change, not every row). An index, not db_index: altering
+        # the field would make SQLite rebuild the table and drop the full-text triggers of migration 0002.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="search_doc_latlon"),
+                   models.Index(fields=["updated_at"], name="search_doc_updated")]
 
     def __str__(self):
         return f"{self.key} {self.title}"

@@ -1,6 +1,6 @@
 """SearchTag.facet: the facet a tag counts in, filled for the tags already indexed, and a (document, facet, tag)
 index, so that facet counts read a matched document's facet tags from the index instead of scanning tags with
-LIKE 'prefix:%'."""
+LIKE 'prefix:%'; and an index on SearchDocument.updated_at, whose latest value each search checks."""
 
 from django.db import migrations, models
 
@@ -30,5 +30,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="searchtag",
             index=models.Index(fields=["document", "facet", "tag"], name="search_tag_doc_facet"),
+        ),
+        # An index only: altering the field would make SQLite rebuild the table without 0002's triggers.
+        migrations.AddIndex(
+            model_name="searchdocument",
+            index=models.Index(fields=["updated_at"], name="search_doc_updated"),
         ),
     ]
