@@ -38,20 +38,30 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = "document indexé"
         verbose_name_plural = "documents indexés"
-        indexes = [models.Index(fields=["latitude", "longitude"], name="search_doc_latlon")]
+        # updated_at: the "did you mean" words are cached until the index changes, which each search checks
+        # (search.suggestions reads the latest change, not every row). An index, not db_index: altering
+        # the field would make SQLite rebuild the table and drop the full-text triggers of migration 0002.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="search_doc_latlon"),
+                   models.Index(fields=["updated_at"], name="search_doc_updated")]
 
     def __str__(self):
         return f"{self.key} {self.title}"
 
 
 class SearchTag(models.Model):
-    """A filter/facet value of a document ('theme:logement-hebergement', 'area:62041'…)."""
+    """A filter/facet value of a document ('theme:logement-hebergement', 'area:62041'…).
+
+    ``facet`` names the facet a tag counts in ('theme'), empty for a filter-only tag ('area:…'): facet counts
+    read a document's facet tags from the (document, facet, tag) index alone, without scanning tags by prefix.
+    """
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="tags")
     tag = models.CharField(max_length=150)
+    facet = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
-        indexes = [models.Index(fields=["tag", "document"], name="search_tag_tag_doc")]
+        indexes = [models.Index(fields=["tag", "document"], name="search_tag_tag_doc"),
+                   models.Index(fields=["document", "facet", "tag"], name="search_tag_doc_facet")]
 
     def __str__(self):
         return self.tag

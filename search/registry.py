@@ -131,6 +131,7 @@ def register_documents(*types: DocumentType) -> None:
     for document_type in types:
         _documents[document_type.kind] = document_type
         indexing.connect_document_type(document_type)
+    _changed()
 
 
 def document_types() -> list[DocumentType]:
@@ -149,6 +150,17 @@ def kind_labels() -> dict[str, str]:
 # --- facet vocabularies ----------------------------------------------------------------------------------
 _facets: dict[str, Callable[[], Mapping[str, str]]] = {}
 _listed: dict[str, Callable[[], Iterable[str]]] = {}
+_generation = 0
+
+
+def generation() -> int:
+    """Changes whenever a document type or a facet vocabulary is registered: what a cached label map keys on."""
+    return _generation
+
+
+def _changed() -> None:
+    global _generation
+    _generation += 1
 
 
 def register_facet(name: str, labels: Callable[[], Mapping[str, str]],
@@ -157,6 +169,7 @@ def register_facet(name: str, labels: Callable[[], Mapping[str, str]],
     ``listed()``, when given, are the only codes shown as the facet's values (the theme facet lists the
     categories, not their many sub-themes); every registered code still filters."""
     _facets[name] = labels
+    _changed()
     if listed is None:
         _listed.pop(name, None)
     else:

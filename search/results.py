@@ -3,13 +3,14 @@ highlighted, and facet values with their labels (from search.registry)."""
 
 import html
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
 from search import registry
-from search.backends import Filters
+from search.backends import Filters, database
 from search.backends.base import RawResult, haversine_km
 from search.models import SearchDocument
 from search.vocabulary import ParsedQuery, fold, stem, words
@@ -152,32 +153,74 @@ def snippet(text: str, stems: set[str]) -> str:
     return ("… " if start else "") + piece + (" …" if start + SNIPPET_WORDS < len(tokens) else "")
 
 
+# Facet labels are read from maps kept in this process: code → (label, sort key), the sort key folded once.
+# A map is dropped when the registry changes (a vocabulary registered again) or, for communes, when this
+# process writes the index, and after LABELS_TTL seconds in any case (another process's write, a rename).
+LABELS_TTL = 300.0
+_label_maps: dict[str, tuple[tuple, float, dict[str, tuple[str, str]]]] = {}
+
+
+def _label_map(name: str, stamp: tuple, fill=None) -> dict[str, tuple[str, str]]:
+    entry = _label_maps.get(name)
+    now = time.monotonic()
+    if entry is None or entry[0] != stamp or entry[1] < now:
+        labels = {code: (label, fold(label)) for code, label in (fill() if fill else {}).items()}
+        entry = _label_maps[name] = (stamp, now + LABELS_TTL, labels)
+    return entry[2]
+
+
 def commune_labels(codes) -> dict[str, str]:
-    """Names of communes by code, read from the index itself (search reads no app's tables)."""
-    codes = [c for c in codes if c]
-    if not codes:
-        return {}
-    rows = (SearchDocument.objects.filter(commune_code__in=codes).exclude(commune_name="")
-            .values_list("commune_code", "commune_name").distinct())
-    return dict(rows)
+    """Names of communes by code, read from the index itself (search reads no app's tables); codes read once
+    are kept (see LABELS_TTL)."""
+    known = _commune_map(codes)
+    return {code: known[code][0] for code in codes if code in known}
+
+
+def _commune_map(codes) -> dict[str, tuple[str, str]]:
+    known = _label_map("commune", (database.index_generation(),))
+    missing = [c for c in codes if c and c not in known]
+    if missing:
+        rows = dict(SearchDocument.objects.filter(commune_code__in=missing).exclude(commune_name="")
+                    .values_list("commune_code", "commune_name").distinct())
+        for code in missing:  # a code without a name is remembered too, labelled with itself
+            label = rows.get(code, code)
+            known[code] = (label, fold(label))
+    return known
+
+
+def _labels(name: str, codes) -> dict[str, tuple[str, str]]:
+    if name == "commune":
+        return _commune_map(codes)
+    if name == "kind":
+        return _label_map(name, (registry.generation(),), registry.kind_labels)
+    return _label_map(name, (registry.generation(),), lambda: registry.facet_labels(name))
+
+
+def _listed(name: str) -> set[str] | None:
+    entry = _label_maps.get("listed:" + name)
+    stamp = (registry.generation(),)
+    if entry is None or entry[0] != stamp or entry[1] < time.monotonic():
+        entry = _label_maps["listed:" + name] = (stamp, time.monotonic() + LABELS_TTL, registry.facet_listed(name))
+    return entry[2]
 
 
 def facet_values(raw: dict[str, dict[str, int]], filters: Filters) -> dict[str, list[FacetValue]]:
+    """Each facet's values, most frequent first (then by label), labelled from the cached maps."""
     selected = {"kind": filters.kinds, "theme": filters.themes, "public": filters.publics, "type": filters.types}
     out: dict[str, list[FacetValue]] = {}
     for name, values in raw.items():
-        if name == "kind":
-            label_map = registry.kind_labels()
-        elif name == "commune":
-            label_map = commune_labels(values.keys())
-        else:
-            label_map = registry.facet_labels(name)
-        listed = registry.facet_listed(name)
+        listed = _listed(name)
         if listed is not None:  # e.g. categories only: sub-themes are too many to list
             values = {k: v for k, v in values.items() if k in listed}
-        items = [FacetValue(value=v, label=label_map.get(v, v), count=c, selected=v in selected.get(name, ()))
-                 for v, c in values.items()]
-        items.sort(key=lambda f: (-f.count, fold(f.label)))
+        labels = _labels(name, values.keys())
+        chosen = selected.get(name, ())
+        ranked = sorted(values.items(), key=lambda item: (-item[1], _sort_key(labels, item[0])))[:FACET_VALUES]
+        items = [FacetValue(value=v, label=labels[v][0] if v in labels else v, count=c, selected=v in chosen)
+                 for v, c in ranked]
         if items:
-            out[name] = items[:FACET_VALUES]
+            out[name] = items
     return out
+
+
+def _sort_key(labels: dict[str, tuple[str, str]], code: str) -> str:
+    return labels[code][1] if code in labels else fold(code)

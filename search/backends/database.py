@@ -5,7 +5,7 @@ migration 0002). Filters, facets and distances are plain SQL shared by both. Ran
 themes and places (B) above descriptions (C).
 """
 
-import json
+import sqlite3
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
@@ -19,7 +19,7 @@ from search.backends.base import (
     Suggestion,
     bounding_box,
 )
-from search.documents import SearchDoc
+from search.documents import FACETS, SearchDoc
 from search.models import SearchDocument, SearchTag
 from search.vocabulary import STOP_WORDS, ParsedQuery, fold, index_text, stem, words
 
@@ -29,9 +29,18 @@ POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
 # Full-text scores add up every matched synonym in every column; a match in the title is what a visitor
 # means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
 TITLE_BONUS = 1.0
-FACET_TAG_PREFIXES = ("kind:", "theme:", "public:", "type:", "commune:")
 BATCH = 1000
-FETCH_ALL_UP_TO = 3000
+# Counts this process's writes to the index: what cached readings of the index (facet labels) key on.
+_writes = 0
+
+
+def index_generation() -> int:
+    return _writes
+
+
+def _written() -> None:
+    global _writes
+    _writes += 1
 
 
 def _row(doc: SearchDoc) -> SearchDocument:
@@ -43,6 +52,12 @@ def _row(doc: SearchDoc) -> SearchDocument:
         commune_code=doc.commune_code, commune_name=doc.commune_name, age_min=doc.age_min, age_max=doc.age_max,
         latitude=doc.latitude, longitude=doc.longitude, suggest=doc.suggest,
     )
+
+
+def _facet(tag: str) -> str:
+    """The facet a tag counts in ('theme' for 'theme:sante'), or '' for a filter-only tag ('area:62')."""
+    name = tag.partition(":")[0]
+    return name if name in FACETS else ""
 
 
 def _kind_boost_sql() -> str:
@@ -63,6 +78,10 @@ def _fts5_expression(parsed: ParsedQuery, match_any: bool) -> str:
 
 def _title_factor(parsed: ParsedQuery, vendor: str) -> tuple[str, list]:
     """SQL multiplying the score by 1 + TITLE_BONUS × (share of query groups found in the title)."""
+    if vendor == "sqlite" and len(parsed.groups) == 1 and all(len(alt) == 1 for alt in parsed.groups[0]):
+        # One group of single words: the group is in the title when any of its words is, i.e. when bm25
+        # counting the title alone is not zero; FTS5 knows it from the match, without reading the row.
+        return f"(1.0 + {TITLE_BONUS} * (CASE WHEN bm25(search_fts, 1.0, 0.0, 0.0) < 0 THEN 1 ELSE 0 END))", []
     cases, params = [], []
     for group in parsed.groups:
         if vendor == "postgresql":
@@ -100,6 +119,7 @@ class DatabaseBackend(SearchBackend):
         with transaction.atomic():
             SearchDocument.objects.filter(key__in=[d.key for d in docs]).delete()
             self._insert(docs)
+        _written()
         return {}
 
     def count(self) -> int:
@@ -114,12 +134,13 @@ class DatabaseBackend(SearchBackend):
             ids = dict(SearchDocument.objects.filter(key__in=[d.key for d in docs]).values_list("key", "id"))
             for row in rows:
                 row.pk = ids[row.key]
-        tags = [SearchTag(document_id=row.pk, tag=tag[:150]) for row, doc in zip(rows, docs, strict=True)
-                for tag in doc.tags()]
+        tags = [SearchTag(document_id=row.pk, tag=tag[:150], facet=_facet(tag))
+                for row, doc in zip(rows, docs, strict=True) for tag in doc.tags()]
         SearchTag.objects.bulk_create(tags, batch_size=BATCH * 5)
 
     def delete(self, keys: list[str]) -> None:
         SearchDocument.objects.filter(key__in=list(keys)).delete()
+        _written()
 
     def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one transaction: readers see the old index until it commits."""
@@ -141,6 +162,7 @@ class DatabaseBackend(SearchBackend):
                 count += len(batch)
                 if progress:
                     progress(count)
+        _written()
         return count
 
     # --- reading -----------------------------------------------------------------------------------------
@@ -205,54 +227,58 @@ class DatabaseBackend(SearchBackend):
 
     def query(self, parsed: ParsedQuery, filters: Filters, *, offset: int = 0, limit: int = 20,
               match_any: bool = False, facets: bool = True) -> RawResult:
+        """One statement, one full-text evaluation: the matches and their scores are computed once into a
+        materialised set, from which come the page (ranked, ``limit`` rows from ``offset``), the total and the
+        facet counts (each match's facet tags read from the (document, facet, tag) index)."""
         from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params = self._base(
             parsed, filters, match_any)
         if filters.sort == "distance" and filters.near:
-            order = "distance ASC, score DESC, lower(d.title) ASC"
+            order = "distance ASC, score DESC, sort_title ASC, id ASC"
         elif filters.sort == "title" or parsed.is_empty:
-            order = ("distance ASC, lower(d.title) ASC" if filters.near else "lower(d.title) ASC")
+            order = "distance ASC, sort_title ASC, id ASC" if filters.near else "sort_title ASC, id ASC"
         else:
-            order = "score DESC, lower(d.title) ASC"
+            order = "score DESC, sort_title ASC, id ASC"
+        parts = [
+            # The page's position is numbered over its own rows only: the union keeps no order of its own.
+            f"SELECT 0 AS part, key, score, distance, ROW_NUMBER() OVER (ORDER BY {order}) AS n"  # noqa: S608
+            f" FROM (SELECT * FROM matches ORDER BY {order} LIMIT %s OFFSET %s) page",
+            "SELECT 1, NULL, NULL, NULL, COUNT(*) FROM matches",
+        ]
+        if facets and self.vendor == "postgresql":
+            # Each match's facet tags read from the (document, facet, tag) index: PostgreSQL would otherwise
+            # often hash every tag of the index to join a few hundred matches (OFFSET 0 keeps the lateral
+            # subquery from being merged into such a join).
+            parts.append("SELECT 2, t.tag, NULL, NULL, COUNT(*) FROM matches CROSS JOIN LATERAL (SELECT tag"
+                         " FROM search_searchtag WHERE document_id = matches.id AND facet > '' OFFSET 0) t"
+                         " GROUP BY t.tag")
+        elif facets:
+            parts.append("SELECT 2, t.tag, NULL, NULL, COUNT(*) FROM matches"
+                         " JOIN search_searchtag t ON t.document_id = matches.id WHERE t.facet > '' GROUP BY t.tag")
+        sql = (f"WITH matches AS {self._materialized()}(SELECT d.id, d.key, {score_sql} AS score,"  # noqa: S608
+               f" lower(d.title) AS sort_title, {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}) "
+               + " UNION ALL ".join(parts))
         result = RawResult()
-        select = (f"SELECT d.id, d.key, {score_sql} AS score, {distance_sql} AS distance"  # noqa: S608
-                  f" FROM {from_sql} WHERE {where_sql} ORDER BY {order}")
+        page = []
         with connection.cursor() as cursor:
-            # One full-text evaluation when the matches are few enough to take them all (the usual case):
-            # the page, the total and the facets all come from that list.
-            cursor.execute(f"{select} LIMIT %s", score_params + distance_params + params + [FETCH_ALL_UP_TO + 1])
-            rows = cursor.fetchall()
-            if len(rows) <= FETCH_ALL_UP_TO:
-                result.total = len(rows)
-                page = rows[offset:offset + limit]
-                matched_ids = [row[0] for row in rows]
-            else:
-                cursor.execute(f"{select} LIMIT %s OFFSET %s", score_params + distance_params + params
-                               + [limit, offset])
-                page = cursor.fetchall()
-                cursor.execute(f"SELECT COUNT(*) FROM {from_sql} WHERE {where_sql}", params)  # noqa: S608
-                result.total = cursor.fetchone()[0]
-                matched_ids = None
-            result.hits = [RawHit(key=key, score=float(score or 0),
-                                  distance_km=round(dist, 2) if dist is not None else None)
-                           for _id, key, score, dist in page]
-            if facets and result.total:
-                likes = " OR ".join(["t.tag LIKE %s"] * len(FACET_TAG_PREFIXES))
-                prefixes = [p + "%" for p in FACET_TAG_PREFIXES]
-                if matched_ids is None:
-                    cursor.execute(
-                        f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes}) AND t.document_id IN"  # noqa: S608
-                        f" (SELECT d.id FROM {from_sql} WHERE {where_sql}) GROUP BY t.tag", prefixes + params)
-                elif self.vendor == "postgresql":
-                    cursor.execute(f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes})"  # noqa: S608
-                                   " AND t.document_id = ANY(%s) GROUP BY t.tag", prefixes + [matched_ids])
+            cursor.execute(sql, score_params + distance_params + params + [limit, offset])
+            for part, key, score, distance, n in cursor.fetchall():
+                if part == 0:
+                    page.append((n, RawHit(key=key, score=float(score or 0),
+                                           distance_km=round(distance, 2) if distance is not None else None)))
+                elif part == 1:
+                    result.total = n
                 else:
-                    cursor.execute(f"SELECT t.tag, COUNT(*) FROM search_searchtag t WHERE ({likes})"  # noqa: S608
-                                   " AND t.document_id IN (SELECT value FROM json_each(%s)) GROUP BY t.tag",
-                                   prefixes + [json.dumps(matched_ids)])
-                for tag, count in cursor.fetchall():
-                    facet, _, value = tag.partition(":")
-                    result.facets.setdefault(facet, {})[value] = count
+                    facet, _, value = key.partition(":")
+                    result.facets.setdefault(facet, {})[value] = n
+        result.hits = [hit for _n, hit in sorted(page, key=lambda pair: pair[0])]
         return result
+
+    def _materialized(self) -> str:
+        """``MATERIALIZED``: the matches are computed once, whatever the number of parts reading them
+        (PostgreSQL 12+, SQLite 3.35+; an older SQLite gives the same answer, evaluating them per part)."""
+        if self.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+            return ""
+        return "MATERIALIZED "
 
     def autocomplete(self, text: str, *, limit: int = 8) -> list[Suggestion]:
         """Titles whose words start with what was typed (the last word as a prefix)."""
