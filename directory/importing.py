@@ -37,6 +37,7 @@ from relais import tabular
 SKIP, KEEP = "skip", "keep"  # what happens to a record outside the site's territories
 CSV_IMPORT_COLUMNS = [*CSV_COLUMNS, "source"]  # a CSV may name each row's source (else --source)
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.IGNORECASE)
+_TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
 _ZONE = re.compile(r"^(?:\w{2,3}|\w{5}|\d{9}|france)$", re.IGNORECASE)
 
 
@@ -163,6 +164,13 @@ class Checker:
         except ValidationError:
             self.warn(row, name, f"horaires en texte libre « {value[:80]} » gardés tels quels (affichés comme "
                                  "texte, sans « ouvert maintenant ») : à saisir au format OpenStreetMap")
+            return value[:500]
+        rules = [rule.strip() for rule in value.split(";") if rule.strip()]
+        overriding = next((rule for rule in rules[1:] if _TIME_ONLY.match(rule)), None)
+        if overriding:
+            # "Mo-Fr 08:30-12:00; 13:30-17:00" reads "every day 13:30-17:00" in OSM: a wrong "ouvert" on Sunday.
+            self.warn(row, name, f"la règle « {overriding[:40]} » sans jours vaut pour tous les jours et remplace "
+                                 "les précédentes : écrire les plages d'un même jour séparées par une virgule")
         return value[:500]
 
     def codes(self, row, name, value, valid, what, normalise=lambda code: code):
@@ -538,21 +546,24 @@ def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_are
                       dict(Territory.objects.values_list("code", "id")))
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        plan.errors.append(RowError("fichier", "-", f"lecture impossible : {exc}"))
+    except UnicodeDecodeError as exc:
+        plan.errors.append(RowError("fichier", "-", f"encodage UTF-8 attendu (octet {exc.start} illisible)"))
+        return plan
+    except OSError:
+        plan.errors.append(RowError("fichier", "-", f"lecture impossible : « {path} » absent ou illisible"))
         return plan
     if path.suffix.lower() == ".json":
         try:
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
-            plan.errors.append(RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé : {exc.msg}"))
+            plan.errors.append(RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé (colonne {exc.colno})"))
             return plan
         plan_json(payload, checker, default_source, clear_empty)
     elif path.suffix.lower() == ".csv":
         try:
             plan_csv(text, checker, default_source, clear_empty)
-        except csv.Error as exc:
-            plan.errors.append(RowError("fichier", "-", f"CSV mal formé : {exc}"))
+        except csv.Error:
+            plan.errors.append(RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)"))
     else:
         plan.errors.append(RowError("fichier", "-", "extension attendue : .json (data·inclusion) ou .csv"))
     _serve(plan, checker, out_of_area)

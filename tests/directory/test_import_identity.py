@@ -95,3 +95,26 @@ def test_schema_errors_are_french_and_reported_once(tmp_path, territories):
         "(réseaux porteurs data·inclusion v1)",
         "structures[1] (dora--8), champ « date_maj » : date AAAA-MM-JJ attendue",
     ])
+
+
+def test_hours_whose_later_rule_has_no_days_are_flagged(tmp_path, territories):
+    _out, err = run(tmp_path, "h.csv", "structure_id,nom,horaires_accueil\n"
+                                       "s1,CCAS,Mo-Fr 08:30-12:00; 13:30-17:00\n"
+                                       "s2,CIAS,\"Mo-Fr 08:30-12:00,13:30-17:00\"\n")
+    assert ("ligne 2 (s1), champ « horaires_accueil » : la règle « 13:30-17:00 » sans jours vaut pour tous les "
+            "jours") in err
+    assert "ligne 3" not in err
+    assert Organisation.objects.get(source_id="s1").opening_hours == "Mo-Fr 08:30-12:00; 13:30-17:00"
+
+
+@pytest.mark.parametrize("name, content, expected", [
+    ("x.json", "{not json", "ligne 1, champ « - » : JSON mal formé (colonne 2)"),
+    ("x.csv", b"structure_id,nom\ns1,Caf\xe9\n", "fichier, champ « - » : encodage UTF-8 attendu"),
+])
+def test_unreadable_files_are_one_french_line(tmp_path, territories, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_directory", str(path), stdout=StringIO(), stderr=err)
+    assert err.getvalue().startswith(expected) and len(err.getvalue().splitlines()) == 1
