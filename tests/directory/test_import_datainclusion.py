@@ -130,3 +130,28 @@ def test_v0_records_are_mapped_to_v1_and_what_v1_cannot_say_is_reported_once(tmp
         assert err.count(line) == 1, line
     assert not Contact.objects.exists() and "Prénom Nom" not in json.dumps(
         list(Service.objects.values("description", "conditions_acces", "mobilisation_precisions")))
+
+
+def test_the_editor_is_told_to_rewrite_imported_free_text_hours_and_can_save_the_rest(client_as, partner_editor,
+                                                                                       tmp_path, world):
+    from django.urls import reverse
+
+    from directory.permissions import assign_editor
+
+    run(copy(tmp_path, "v1_schema_examples.json"))
+    mjc = Organisation.objects.get(source_id=MJC)
+    assign_editor(mjc, partner_editor)
+    client = client_as(partner_editor)
+    edit = reverse("wagtailsnippets_directory_organisation:edit", args=[mjc.pk])
+    assert "Horaires importés en texte libre" in client.get(edit).content.decode()
+    data = {"name": mjc.name, "slug": mjc.slug, "status": "published", "typologie": "mjc", "commune": mjc.commune_id,
+            "territories": [t.pk for t in mjc.territories.all()], "opening_hours": mjc.opening_hours,
+            "description": "Maison des jeunes."}
+    assert client.post(edit, data).status_code == 302  # the hours as imported do not block other changes
+    mjc.refresh_from_db()
+    assert mjc.description == "Maison des jeunes." and mjc.opening_hours == "lundi au vendredi 9h-17h"
+    response = client.post(edit, dict(data, opening_hours="du lundi au samedi"))
+    assert response.status_code == 200 and "Horaires illisibles" in response.content.decode()
+    assert client.post(edit, dict(data, opening_hours="Mo-Fr 09:00-17:00")).status_code == 302
+    mjc.refresh_from_db()
+    assert mjc.opening_hours == "Mo-Fr 09:00-17:00"
