@@ -35,7 +35,6 @@ from directory.validators import parse_phone, validate_opening_hours
 from relais import tabular
 
 SKIP, KEEP = "skip", "keep"  # what happens to a record outside the site's territories
-CSV_IMPORT_COLUMNS = [*CSV_COLUMNS, "source"]  # a CSV may name each row's source (else --source)
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.IGNORECASE)
 _TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
 _ZONE = re.compile(r"^(?:\w{2,3}|\w{5}|\d{9}|france)$", re.IGNORECASE)
@@ -469,7 +468,7 @@ def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool
     if missing:
         checker.error("ligne 1", ", ".join(missing), "colonne(s) obligatoire(s) absente(s) de l'en-tête")
         return
-    unknown = [name for name in columns if name not in CSV_IMPORT_COLUMNS]
+    unknown = [name for name in columns if name not in CSV_COLUMNS]
     if unknown:
         checker.error("ligne 1", ", ".join(unknown), "colonne(s) inconnue(s) (colonnes de export_directory --format "
                                                      "csv)")

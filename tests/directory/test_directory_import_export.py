@@ -155,3 +155,12 @@ def test_stale_record_reminders_link_to_the_public_address(territories, make_org
     assert len(mail.outbox) == 2  # the editor's and the admins'
     for message in mail.outbox:
         assert assert_public_links(message.body) == [f"https://relais.exemple.org{stale.get_absolute_url()}"]
+
+
+def test_a_record_from_another_producer_comes_back_through_the_csv_export_unchanged(tmp_path, territories):
+    run("import_directory", write(tmp_path, "di.json", {"structures": [STRUCTURE], "services": [SERVICE]}))
+    csv_out, _ = run("export_directory", "--format", "csv")
+    assert csv_out.splitlines()[1].startswith("dora,dora--42,")
+    result, _ = run("import_directory", write(tmp_path, "export.csv", csv_out))
+    assert "0 organisation(s) créée(s), 0 mise(s) à jour, 1 inchangée(s)" in result
+    assert Organisation.objects.get().source == "dora"
