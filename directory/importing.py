@@ -584,6 +584,35 @@ def _existing(plan: Plan) -> dict[tuple, Organisation]:
     return found
 
 
+def _chunks(values, size=2000):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _served_by(organisations) -> dict[int, set[int]]:
+    """{organisation id: ids of the territories it serves}, one query per 2,000 organisations."""
+    through = Organisation.territories.through
+    out: dict[int, set[int]] = {}
+    for chunk in _chunks(o.pk for o in organisations):
+        for org_id, territory_id in through.objects.filter(organisation_id__in=chunk).values_list(
+                "organisation_id", "territory_id"):
+            out.setdefault(org_id, set()).add(territory_id)
+    return out
+
+
+def _services_of(organisations) -> dict[tuple, Service]:
+    """The services of these organisations by (organisation id, source id), and by (organisation id, "pk", pk)
+    for those made here (their exported id is ``relais--service-<pk>``)."""
+    out: dict[tuple, Service] = {}
+    for chunk in _chunks(o.pk for o in organisations):
+        for service in Service.objects.filter(organisation_id__in=chunk):
+            key = (service.organisation_id, service.source_id) if service.source_id else (
+                service.organisation_id, "pk", service.pk)
+            out[key] = service
+    return out
+
+
 def _changes(obj, fields: dict) -> list[str]:
     return [name for name, value in fields.items() if getattr(obj, name) != value]
 
@@ -607,6 +636,8 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
     with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
         organisations = {}
         skipped = set()
+        served = _served_by(existing.values())
+        services = _services_of(existing.values())
         for key, spec in plan.structures.items():
             fields = dict(spec["fields"])
             if spec.get("out_of_area") == SKIP:
@@ -625,7 +656,7 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
             else:
                 changed = _changes(organisation, fields)
                 wanted = spec["territories"]
-                moved = wanted is not None and set(wanted) != set(organisation.territories.values_list("pk", flat=True))
+                moved = wanted is not None and set(wanted) != served.get(organisation.pk, set())
                 if not changed and not moved:
                     result.unchanged_organisations += 1
                     organisations[key] = organisation
@@ -646,10 +677,10 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
                 continue
             organisation = organisations.get(spec["structure"]) or existing.get(spec["structure"])
             service = None
-            if organisation is not None:
+            if organisation is not None and organisation.pk is not None:
                 own_service = own_pk(spec["service_id"], "service")
-                match = {"pk": own_service, "source_id": ""} if own_service else {"source_id": spec["service_id"]}
-                service = Service.objects.filter(organisation=organisation, **match).first()
+                service = services.get((organisation.pk, "pk", own_service) if own_service else
+                                       (organisation.pk, spec["service_id"]))
             if service is None:
                 result.created_services += 1
                 if dry_run:
