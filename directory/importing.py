@@ -622,11 +622,14 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
     plan = build_plan(Path(path), source, clear_empty=clear_empty, out_of_area=out_of_area)
     result = ImportResult(errors=plan.errors, warnings=[*map(str, plan.warnings), *plan.once_lines()])
     existing = _existing(plan)
-    for spec in plan.services.values():
-        structure = plan.structures.get(spec["structure"])
-        if structure is None and spec["structure"] not in existing:
-            plan.errors.append(RowError(spec["row"], "structure_id", f"structure inconnue « {spec['structure'][1]} » "
-                                                                     f"(source {spec['structure'][0]})"))
+    orphans = set()
+    for key, spec in plan.services.items():
+        if spec["structure"] not in plan.structures and spec["structure"] not in existing:
+            # A services file after a structures file whose out-of-area records were skipped: skipped in turn.
+            orphans.add(key)
+            result.warnings.append(str(RowError(
+                spec["row"], "structure_id", f"structure « {spec['structure'][1]} » (source {spec['structure'][0]}) "
+                                             "absente de l'annuaire : service ignoré")))
     if plan.errors:
         return result
     from search.indexing import deferred_updates
@@ -671,8 +674,8 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
             if spec["territories"] is not None:
                 organisation.territories.set(spec["territories"])
             organisations[key] = organisation
-        for spec in plan.services.values():
-            if spec["structure"] in skipped:
+        for key, spec in plan.services.items():
+            if spec["structure"] in skipped or key in orphans:
                 result.skipped_services += 1
                 continue
             organisation = organisations.get(spec["structure"]) or existing.get(spec["structure"])

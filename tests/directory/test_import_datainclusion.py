@@ -155,3 +155,17 @@ def test_the_editor_is_told_to_rewrite_imported_free_text_hours_and_can_save_the
     assert client.post(edit, dict(data, opening_hours="Mo-Fr 09:00-17:00")).status_code == 302
     mjc.refresh_from_db()
     assert mjc.opening_hours == "Mo-Fr 09:00-17:00"
+
+
+def test_structures_then_services_files_as_the_national_dataset_publishes_them(tmp_path, world):
+    payload = json.loads((DATA / "v1_schema_examples.json").read_text(encoding="utf-8"))
+    structures, services = tmp_path / "structures.json", tmp_path / "services.json"
+    structures.write_text(json.dumps(payload["structures"]), encoding="utf-8")
+    services.write_text(json.dumps(payload["services"]), encoding="utf-8")
+    out, _err = run(structures)
+    assert "2 organisation(s) créée(s)" in out and "1 ignorée(s)" in out
+    out, err = run(services)
+    assert "2 service(s) créé(s), 0 mis à jour, 0 inchangé(s), 1 ignoré(s)" in out
+    assert (f"services[3] (france-travail--aide-mobilite), champ « structure_id » : structure « {CCAS} » (source "
+            "france-travail) absente de l'annuaire : service ignoré") in err
+    assert Organisation.objects.get(source_id=V1).services.get().name == "Atelier insertion et posture professionnelle"
