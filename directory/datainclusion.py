@@ -159,7 +159,7 @@ def validate_payload(payload: dict) -> list[str]:
 # --- Flat CSV: one row per service (or per organisation without service) ----------------------------
 
 CSV_COLUMNS = [
-    "structure_id", "nom", "typologie", "siret", "adresse", "complement_adresse", "code_postal", "code_insee",
+    "source", "structure_id", "nom", "typologie", "siret", "adresse", "complement_adresse", "code_postal", "code_insee",
     "latitude", "longitude", "telephone", "courriel", "site_web", "horaires_accueil", "description",
     "accessibilite", "territoires",
     "service_id", "service_nom", "service_description", "thematiques", "publics", "age_min", "age_max", "frais",
@@ -178,6 +178,8 @@ def _csv_rows():
     organisations = exportable_organisations().prefetch_related("territories")
     for organisation in organisations:
         base = {
+            # with the id, the record's identity: its producer's, or ours for records made here
+            "source": organisation.source if organisation.source_id else source_name(),
             "structure_id": structure_id(organisation), "nom": organisation.name, "typologie": organisation.typologie,
             "siret": organisation.siret, "adresse": organisation.address,
             "complement_adresse": organisation.address_complement, "code_postal": organisation.postal_code,

@@ -1,14 +1,23 @@
-"""Import of structures and services from data·inclusion JSON or the directory's CSV.
+"""Import of structures and services from data·inclusion JSON (v0 or v1 shape) or the directory's CSV.
 
-Two passes: every row is checked first (schema, vocabularies, INSEE codes, phones, opening hours) and every
-problem is reported with its row and field; only a file without any error is written, in one transaction.
-Records are keyed by (source, source id), so importing the same file again updates instead of duplicating.
+Two passes: every record is checked first (schema, vocabularies, INSEE codes, phones) and every problem is
+one French line naming the record, the field and what is allowed; a file with an error writes nothing, and
+a valid file is written in one transaction. Not errors, but warnings with their record: a record outside the
+site's territories (skipped, or kept without a commune with ``out_of_area="keep"``), opening hours in free
+text (kept and shown as text), a v0 code narrowed to v1; a field the directory cannot keep is reported once.
+
+Identity is (source, source id): a record from one source never overwrites another's. A key absent from a
+record (a column absent from a CSV) leaves the field as it is; an empty value clears it only with
+``clear_empty``. Served territories come from the services' ``zone_eligibilite`` and the structure's commune
+(directory.territories). Unchanged records are not saved, so a second run changes nothing.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,16 +26,24 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
-from directory import vocabulary
+from directory import datainclusion_v0 as v0
+from directory import territories, vocabulary
 from directory.datainclusion import CSV_COLUMNS, LIST_SEPARATOR, own_pk
 from directory.history import ChangeRecord, acting_as
 from directory.models import Organisation, Service, Territory
-from directory.validators import parse_phone, validate_opening_hours, validate_siret
+from directory.validators import parse_phone, validate_opening_hours
 from relais import tabular
+
+SKIP, KEEP = "skip", "keep"  # what happens to a record outside the site's territories
+_INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.IGNORECASE)
+_TIME_ONLY = re.compile(r"^\d{1,2}:\d{2}")
+_ZONE = re.compile(r"^(?:\w{2,3}|\w{5}|\d{9}|france)$", re.IGNORECASE)
 
 
 @dataclass
 class RowError:
+    """One line of the report: the record, the field, what is wrong or what was done."""
+
     row: str
     field: str
     message: str
@@ -37,101 +54,35 @@ class RowError:
 
 @dataclass
 class Plan:
-    """What a valid file would write: organisations and services as field dicts, keyed by source id."""
+    """What a valid file would write. Structures keyed by (source, source id), services by service id."""
 
-    structures: dict = field(default_factory=dict)   # source_id → {"fields": {...}, "territories": [codes]}
-    services: dict = field(default_factory=dict)     # source_id → {"structure": source_id, "fields": {...}}
+    structures: dict = field(default_factory=dict)
+    services: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    once: Counter = field(default_factory=Counter)  # (kind, field, message) → records concerned
+
+    def once_lines(self) -> list[str]:
+        return [f"{kind}, champ « {name} » : {message} ({count} fiche(s))"
+                for (kind, name, message), count in self.once.items()]
 
 
 @dataclass
 class ImportResult:
     created_organisations: int = 0
     updated_organisations: int = 0
+    unchanged_organisations: int = 0
+    skipped_organisations: int = 0
     created_services: int = 0
     updated_services: int = 0
+    unchanged_services: int = 0
+    skipped_services: int = 0
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
 
-class Checker:
-    """Field checks shared by both formats; each adds a RowError instead of raising."""
-
-    def __init__(self, plan: Plan, communes: dict[str, int], territories: dict[str, int]):
-        self.plan, self.communes, self.territories = plan, communes, territories
-
-    def error(self, row, name, message):
-        self.plan.errors.append(RowError(row, name, message))
-
-    def commune(self, row, name, code):
-        if not code:
-            return None
-        if code not in self.communes:
-            self.error(row, name, f"code INSEE inconnu « {code} »")
-            return None
-        return self.communes[code]
-
-    def phone(self, row, name, value):
-        if value and parse_phone(value) is None:
-            self.error(row, name, f"numéro de téléphone non reconnu « {value} »")
-            return ""
-        return value or ""
-
-    def _validated(self, row, name, value, validator, message):
-        """``value`` when ``validator`` accepts it (empty is accepted), else "" with a row/field error."""
-        if not value:
-            return ""
-        try:
-            validator(value)
-        except ValidationError:
-            self.error(row, name, f"{message} « {value} »")
-            return ""
-        return value
-
-    def hours(self, row, name, value):
-        return self._validated(row, name, value, validate_opening_hours,
-                               "horaires illisibles (format OpenStreetMap attendu)")
-
-    def email(self, row, name, value):
-        return self._validated(row, name, value, EmailValidator(), "courriel invalide")
-
-    def url(self, row, name, value):
-        return self._validated(row, name, value, URLValidator(), "adresse web invalide")
-
-    def codes(self, row, name, values, valid, normalise=lambda code: code):
-        bad = [code for code in values if not valid(code)]
-        if bad:
-            self.error(row, name, "code(s) inconnu(s) : " + ", ".join(bad))
-        return [normalise(code) for code in values if valid(code)]
-
-    def integer(self, row, name, value, low=0, high=130):
-        if value in (None, ""):
-            return None
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            self.error(row, name, f"nombre entier attendu, reçu « {value} »")
-            return None
-        if not low <= number <= high:
-            self.error(row, name, f"valeur hors limites ({low}–{high}) : {number}")
-            return None
-        return number
-
-    def number(self, row, name, value):
-        if value in (None, ""):
-            return None
-        try:
-            return float(value)
-        except (TypeError, ValueError):
-            self.error(row, name, f"nombre attendu, reçu « {value} »")
-            return None
-
-    def coordinate(self, row, name, value, limit):
-        """A latitude (limit 90) or longitude (limit 180) in decimal degrees."""
-        number = self.number(row, name, value)
-        if number is not None and not -limit <= number <= limit:
-            self.error(row, name, f"{name} hors limites (−{limit} à {limit}) : {value}")
-            return None
-        return number
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == [] or value == {}
 
 
 def _split(value) -> list[str]:
@@ -142,254 +93,615 @@ def _split(value) -> list[str]:
     return [part.strip() for part in str(value).split(LIST_SEPARATOR) if part.strip()]
 
 
-def _typologie(checker, row, name, codes):
-    codes = _split(codes)
-    if not codes:
-        return ""
-    bad = [code for code in codes if not vocabulary.is_valid_type(code)]
-    if bad:
-        checker.error(row, name, "type(s) de structure inconnu(s) : " + ", ".join(bad))
-        return ""
-    return codes[0]
+def _allowed(choices) -> str:
+    """What is allowed, in a few words: the values when they are few, else where to find them."""
+    values = [code for code, _label in choices]
+    return "valeurs permises : " + ", ".join(values) if len(values) <= 6 else ""
 
 
-def _service_fields(checker, row, data, *, csv_prefix=False) -> dict:
-    key = (lambda name: f"service_{name}") if csv_prefix else (lambda name: name)
-    return {
-        "thematiques": checker.codes(row, "thematiques", _split(data.get("thematiques")), vocabulary.is_valid_theme),
-        "publics": checker.codes(row, "publics", _split(data.get("publics")), vocabulary.is_valid_public,
-                                 vocabulary.normalise_public),
-        "age_min": checker.integer(row, "age_min", data.get("age_min")),
-        "age_max": checker.integer(row, "age_max", data.get("age_max")),
-        "frais": (checker.codes(row, "frais", _split(data.get("frais")), lambda c: c in dict(
-            vocabulary.frais_choices())) or [""])[0],
-        "frais_precisions": (data.get("frais_precisions") or "")[:300],
-        "modes_accueil": checker.codes(row, "modes_accueil", _split(data.get("modes_accueil")),
-                                       lambda c: c in dict(vocabulary.mode_accueil_choices())),
-        "modes_mobilisation": checker.codes(row, "modes_mobilisation", _split(data.get("modes_mobilisation")),
-                                            lambda c: c in dict(vocabulary.mode_mobilisation_choices())),
-        "mobilisable_par": checker.codes(row, "mobilisable_par", _split(data.get("mobilisable_par")),
-                                         lambda c: c in dict(vocabulary.mobilisable_par_choices())),
-        "zone_eligibilite": _split(data.get("zone_eligibilite")),
-        "opening_hours": checker.hours(row, key("horaires") if csv_prefix else "horaires_accueil",
-                                       data.get(key("horaires") if csv_prefix else "horaires_accueil")),
-    }
+class Checker:
+    """Field checks shared by both formats; each adds one RowError (one per record and field) instead of raising."""
+
+    def __init__(self, plan: Plan, communes: dict[str, int], known: dict[str, int]):
+        self.plan, self.communes, self.known = plan, communes, known
+        self._reported: set[tuple[str, str]] = set()
+
+    def error(self, row, name, message):
+        if (row, name) not in self._reported:
+            self._reported.add((row, name))
+            self.plan.errors.append(RowError(row, name, message))
+
+    def warn(self, row, name, message):
+        self.plan.warnings.append(RowError(row, name, message))
+
+    def reported(self, row, name) -> bool:
+        return (row, name) in self._reported
+
+    # --- converters: (row, name, raw value) → stored value ---
+    def text(self, row, name, value, limit=None):
+        text = str(value).strip()
+        return text[:limit] if limit else text
+
+    def name(self, row, name, value):
+        text = str(value).strip()
+        if len(text) < 3:
+            self.error(row, name, "au moins 3 caractères")
+        return text[:150]
+
+    def siret(self, row, name, value):
+        siret = str(value).replace(" ", "")
+        if not (len(siret) == 14 and siret.isdigit()):
+            self.error(row, name, f"un SIRET compte 14 chiffres, reçu « {value} »")
+        return siret
+
+    def phone(self, row, name, value):
+        value = str(value).strip()
+        if parse_phone(value) is None:
+            self.error(row, name, f"numéro de téléphone non reconnu « {value} »")
+        return value
+
+    def _validated(self, row, name, value, validator, message):
+        value = str(value).strip()
+        try:
+            validator(value)
+        except ValidationError:
+            self.error(row, name, f"{message} « {value} »")
+        return value
+
+    def email(self, row, name, value):
+        return self._validated(row, name, value, EmailValidator(), "courriel invalide")
+
+    def url(self, row, name, value):
+        return self._validated(row, name, value, URLValidator(), "adresse web invalide (https://… attendu)")
+
+    def hours(self, row, name, value):
+        """OSM opening hours; free text ("lundi au vendredi 9h-17h", allowed by the schema) is kept and shown as
+        text, never read as an opening status, with a note for the editor."""
+        value = str(value).strip()
+        try:
+            validate_opening_hours(value)
+        except ValidationError:
+            self.warn(row, name, f"horaires en texte libre « {value[:80]} » gardés tels quels (affichés comme "
+                                 "texte, sans « ouvert maintenant ») : à saisir au format OpenStreetMap")
+            return value[:500]
+        rules = [rule.strip() for rule in value.split(";") if rule.strip()]
+        overriding = next((rule for rule in rules[1:] if _TIME_ONLY.match(rule)), None)
+        if overriding:
+            # "Mo-Fr 08:30-12:00; 13:30-17:00" reads "every day 13:30-17:00" in OSM: a wrong "ouvert" on Sunday.
+            self.warn(row, name, f"la règle « {overriding[:40]} » sans jours vaut pour tous les jours et remplace "
+                                 "les précédentes : écrire les plages d'un même jour séparées par une virgule")
+        return value[:500]
+
+    def codes(self, row, name, value, valid, what, normalise=lambda code: code):
+        codes = _split(value)
+        bad = [code for code in codes if not valid(code)]
+        if bad:
+            self.error(row, name, f"code(s) inconnu(s) : {', '.join(bad)} ({what})")
+        return list(dict.fromkeys(normalise(code) for code in codes if valid(code)))
+
+    def choice(self, row, name, value, choices):
+        codes = self.codes(row, name, value, lambda c: c in dict(choices), _allowed(choices))
+        return codes[0] if codes else ""
+
+    def themes(self, row, name, value):
+        return self.codes(row, name, value, vocabulary.is_valid_theme, "thématiques data·inclusion v1")
+
+    def publics(self, row, name, value):
+        return self.codes(row, name, value, vocabulary.is_valid_public, "publics data·inclusion v1",
+                          vocabulary.normalise_public)
+
+    def frais(self, row, name, value):
+        return self.choice(row, name, value, vocabulary.frais_choices())
+
+    def modes_accueil(self, row, name, value):
+        return self.codes(row, name, value, lambda c: c in dict(vocabulary.mode_accueil_choices()),
+                          _allowed(vocabulary.mode_accueil_choices()))
+
+    def modes_mobilisation(self, row, name, value):
+        return self.codes(row, name, value, lambda c: c in dict(vocabulary.mode_mobilisation_choices()),
+                          _allowed(vocabulary.mode_mobilisation_choices()))
+
+    def mobilisable_par(self, row, name, value):
+        return self.codes(row, name, value, lambda c: c in dict(vocabulary.mobilisable_par_choices()),
+                          _allowed(vocabulary.mobilisable_par_choices()))
+
+    def zone(self, row, name, value):
+        return self.codes(row, name, value, lambda c: bool(_ZONE.match(c)),
+                          "codes COG : commune, département, EPCI ou « france »")
+
+    def typologie(self, row, name, value):
+        codes = _split(value)
+        bad = [code for code in codes if not vocabulary.is_valid_type(code)]
+        if bad:
+            self.error(row, name, f"type(s) de structure inconnu(s) : {', '.join(bad)} "
+                                  "(réseaux porteurs data·inclusion v1)")
+        good = [code for code in codes if vocabulary.is_valid_type(code)]
+        if len(good) > 1:
+            self.plan.once[("structures", name, "un seul réseau porteur est gardé par fiche, le premier")] += 1
+        return good[0] if good else ""
+
+    def integer(self, row, name, value, low=0, high=130):
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            self.error(row, name, f"nombre entier attendu, reçu « {value} »")
+            return None
+        if not low <= number <= high:
+            self.error(row, name, f"valeur hors limites ({low}–{high}) : {number}")
+            return None
+        return number
+
+    def coordinate(self, row, name, value, limit):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.error(row, name, f"nombre attendu, reçu « {value} »")
+            return None
+        if not -limit <= number <= limit:
+            self.error(row, name, f"{name} hors limites (−{limit} à {limit}) : {value}")
+            return None
+        return number
+
+    def latitude(self, row, name, value):
+        return self.coordinate(row, name, value, 90)
+
+    def longitude(self, row, name, value):
+        return self.coordinate(row, name, value, 180)
+
+    def commune(self, row, name, value):
+        """The commune's id; a well-formed code of a commune this site does not hold is out of area (None)."""
+        code = str(value).strip().upper()
+        if not _INSEE.match(code):
+            self.error(row, name, f"code INSEE de commune attendu (5 caractères), reçu « {value} »")
+            return None
+        return self.communes.get(code)
 
 
-def _schema_errors(checker, row, model, item):
+# (source key, model field, converter) of each shape; a key absent from a record leaves its field untouched.
+JSON_STRUCTURE = [
+    ("nom", "name", "name"), ("description", "description", "text"), ("siret", "siret", "siret"),
+    ("reseaux_porteurs", "typologie", "typologie"), ("adresse", "address", "text255"),
+    ("complement_adresse", "address_complement", "text255"), ("code_postal", "postal_code", "text5"),
+    ("code_insee", "commune_id", "commune"), ("latitude", "latitude", "latitude"),
+    ("longitude", "longitude", "longitude"), ("telephone", "phone", "phone"), ("courriel", "email", "email"),
+    ("site_web", "website", "url"), ("horaires_accueil", "opening_hours", "hours"),
+    ("accessibilite_lieu", "accessibility_url", "url"),
+]
+JSON_SERVICE = [
+    ("nom", "name", "name"), ("description", "description", "text"), ("thematiques", "thematiques", "themes"),
+    ("publics", "publics", "publics"), ("publics_precisions", "publics_precisions", "text500"),
+    ("frais", "frais", "frais"), ("frais_precisions", "frais_precisions", "text300"),
+    ("conditions_acces", "conditions_acces", "text"), ("modes_accueil", "modes_accueil", "modes_accueil"),
+    ("modes_mobilisation", "modes_mobilisation", "modes_mobilisation"),
+    ("mobilisable_par", "mobilisable_par", "mobilisable_par"),
+    ("mobilisation_precisions", "mobilisation_precisions", "text"), ("lien_mobilisation", "lien_mobilisation", "url"),
+    ("zone_eligibilite", "zone_eligibilite", "zone"), ("horaires_accueil", "opening_hours", "hours"),
+    ("telephone", "phone", "phone"), ("courriel", "email", "email"),
+]
+CSV_STRUCTURE = [
+    ("nom", "name", "name"), ("typologie", "typologie", "typologie"), ("siret", "siret", "siret"),
+    ("adresse", "address", "text255"), ("complement_adresse", "address_complement", "text255"),
+    ("code_postal", "postal_code", "text5"), ("code_insee", "commune_id", "commune"),
+    ("latitude", "latitude", "latitude"), ("longitude", "longitude", "longitude"), ("telephone", "phone", "phone"),
+    ("courriel", "email", "email"), ("site_web", "website", "url"), ("horaires_accueil", "opening_hours", "hours"),
+    ("description", "description", "text"), ("accessibilite", "accessibility", "text"),
+]
+CSV_SERVICE = [
+    ("service_nom", "name", "name"), ("service_description", "description", "text"),
+    ("thematiques", "thematiques", "themes"), ("publics", "publics", "publics"), ("age_min", "age_min", "integer"),
+    ("age_max", "age_max", "integer"), ("frais", "frais", "frais"), ("frais_precisions", "frais_precisions", "text300"),
+    ("modes_accueil", "modes_accueil", "modes_accueil"), ("modes_mobilisation", "modes_mobilisation",
+                                                          "modes_mobilisation"),
+    ("mobilisable_par", "mobilisable_par", "mobilisable_par"), ("zone_eligibilite", "zone_eligibilite", "zone"),
+    ("service_horaires", "opening_hours", "hours"),
+]
+# v1 keys read for identity or derived elsewhere, and those the directory has no field for (reported once).
+JSON_USED = {"source", "id", "structure_id", "commune"}
+NOT_KEPT = {"date_maj", "lien_source", "type", "adresse", "complement_adresse", "code_postal", "code_insee",
+            "latitude", "longitude", "contact_nom_prenom", "volume_horaire_hebdomadaire", "nombre_semaines"}
+
+
+def _convert(checker: Checker, row: str, name: str, kind: str, raw):
+    if kind.startswith("text") and kind != "text":
+        return checker.text(row, name, raw, int(kind[4:]))
+    return getattr(checker, kind)(row, name, raw)
+
+
+def _empty_value(model, name: str):
+    model_field = model._meta.get_field(name.removesuffix("_id"))
+    if model_field.null:
+        return None
+    return [] if model_field.get_internal_type() == "JSONField" else ""
+
+
+def _read_fields(checker, row, data, mapping, model, clear_empty) -> tuple[dict, set]:
+    """The fields a record sets: present and non-empty keys, and empty ones only with ``clear_empty``."""
+    fields, present = {}, set()
+    for key, name, kind in mapping:
+        if key not in data:
+            continue
+        present.add(key)
+        if _empty(data[key]):
+            if clear_empty:
+                fields[name] = _empty_value(model, name)
+            continue
+        fields[name] = _convert(checker, row, key, kind, data[key])
+    return fields, present
+
+
+_PYDANTIC = {
+    "missing": "valeur obligatoire", "string_too_short": "texte trop court", "string_too_long": "texte trop long",
+    "date_from_datetime_parsing": "date AAAA-MM-JJ attendue", "date_parsing": "date AAAA-MM-JJ attendue",
+    "date_from_datetime_inexact": "date AAAA-MM-JJ attendue", "url_parsing": "adresse web invalide",
+    "string_pattern_mismatch": "format invalide", "enum": "code inconnu", "bool_parsing": "vrai ou faux attendu",
+    "float_parsing": "nombre attendu", "int_parsing": "nombre entier attendu", "string_type": "texte attendu",
+    "list_type": "liste attendue", "set_type": "liste attendue", "too_short": "liste vide",
+}
+
+
+def _schema_errors(checker, row, model, item, handled: set[str]) -> None:
+    """The national schema's verdict on what the directory does not check itself, one French line per field
+    (never pydantic's English message)."""
     try:
         model.model_validate(item)
     except Exception as exc:  # pydantic.ValidationError
         for problem in getattr(exc, "errors", lambda: [])():
-            name = ".".join(str(part) for part in problem.get("loc", ())) or "?"
-            checker.error(row, name, problem.get("msg", "valeur invalide"))
-        return False
-    return True
+            name = str((problem.get("loc") or ("?",))[0])
+            if name in handled or checker.reported(row, name):
+                continue
+            kind = problem.get("type", "")
+            message = _PYDANTIC.get(kind)
+            if message is None and kind == "value_error":
+                message = "valeur refusée par le schéma data·inclusion"
+            checker.error(row, name, message or "valeur refusée par le schéma data·inclusion")
 
 
-def plan_json(payload, checker: Checker, default_source: str) -> None:
-    if isinstance(payload, list):
-        payload = {"structures": payload}
+def _row(kind: str, index: int, identifier) -> str:
+    return f"{kind}[{index}] ({identifier})" if identifier else f"{kind}[{index}]"
+
+
+def _report_unkept(plan: Plan, kind: str, item: dict, mapping) -> None:
+    read = {key for key, _name, _kind in mapping} | JSON_USED
+    for key, value in item.items():
+        if key in read or _empty(value):
+            continue
+        message = ("non conservé par l'annuaire" if key in NOT_KEPT else "champ inconnu du schéma v1, ignoré")
+        plan.once[(kind, key, message)] += 1
+
+
+def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool) -> None:
+    plan = checker.plan
+    if isinstance(payload, list):  # a structures file, or a services file, as the national dataset publishes them
+        is_services = bool(payload) and all(isinstance(item, dict) and "structure_id" in item for item in payload)
+        payload = {"services": payload} if is_services else {"structures": payload}
     if not isinstance(payload, dict):
         checker.error("fichier", "racine", "un objet {\"structures\": [...], \"services\": [...]} est attendu")
         return
     for index, item in enumerate(payload.get("structures") or [], start=1):
-        row = f"structures[{index}]"
         if not isinstance(item, dict):
-            checker.error(row, "-", "objet attendu")
+            checker.error(f"structures[{index}]", "-", "objet attendu")
             continue
-        _schema_errors(checker, row, di.Structure, item)
-        source_id = str(item.get("id") or "")
-        if source_id in checker.plan.structures:
+        row = _row("structures", index, item.get("id"))
+        if v0.is_v0(item, "structure"):
+            mapped = v0.structure_to_v1(item)
+            _carry_v0(plan, "structures", mapped)
+            data = mapped.data
+            _report_unkept(plan, "structures", data, JSON_STRUCTURE)
+        else:
+            data = item
+            _schema_errors(checker, row, di.Structure, item, handled={key for key, _n, _k in JSON_STRUCTURE})
+            _report_unkept(plan, "structures", item, JSON_STRUCTURE)
+        source_id = str(data.get("id") or "").strip()
+        if not source_id:
+            checker.error(row, "id", "valeur obligatoire")
+            continue
+        if _empty(data.get("nom")):
+            checker.error(row, "nom", "valeur obligatoire")
+        source = str(data.get("source") or default_source).strip()
+        key = (source, source_id)
+        if key in plan.structures:
             checker.error(row, "id", f"identifiant en double « {source_id} »")
-        checker.plan.structures[source_id] = {"row": row, "source": item.get("source") or default_source, "fields": {
-            "name": (item.get("nom") or "")[:150],
-            "description": item.get("description") or "",
-            "siret": item.get("siret") or "",
-            "typologie": _typologie(checker, row, "reseaux_porteurs", item.get("reseaux_porteurs")),
-            "address": (item.get("adresse") or "")[:255],
-            "address_complement": (item.get("complement_adresse") or "")[:255],
-            "postal_code": item.get("code_postal") or "",
-            "commune_id": checker.commune(row, "code_insee", item.get("code_insee")),
-            "latitude": checker.coordinate(row, "latitude", item.get("latitude"), 90),
-            "longitude": checker.coordinate(row, "longitude", item.get("longitude"), 180),
-            "phone": checker.phone(row, "telephone", item.get("telephone")),
-            "email": checker.email(row, "courriel", item.get("courriel")),
-            "website": checker.url(row, "site_web", item.get("site_web")),
-            "opening_hours": checker.hours(row, "horaires_accueil", item.get("horaires_accueil")),
-            "accessibility_url": checker.url(row, "accessibilite_lieu", item.get("accessibilite_lieu")),
-        }, "territories": []}
-    for index, item in enumerate(payload.get("services") or [], start=1):
-        row = f"services[{index}]"
-        if not isinstance(item, dict):
-            checker.error(row, "-", "objet attendu")
             continue
-        _schema_errors(checker, row, di.Service, item)
-        structure = str(item.get("structure_id") or "")
-        if structure not in checker.plan.structures and not Organisation.objects.filter(source_id=structure).exists():
-            checker.error(row, "structure_id", f"structure inconnue « {structure} »")
-        fields = _service_fields(checker, row, item)
-        fields.update({
-            "name": (item.get("nom") or "")[:150], "description": item.get("description") or "",
-            "publics_precisions": (item.get("publics_precisions") or "")[:500],
-            "conditions_acces": item.get("conditions_acces") or "",
-            "mobilisation_precisions": item.get("mobilisation_precisions") or "",
-            "lien_mobilisation": checker.url(row, "lien_mobilisation", item.get("lien_mobilisation")),
-            "phone": checker.phone(row, "telephone", item.get("telephone")),
-            "email": checker.email(row, "courriel", item.get("courriel")),
-        })
-        checker.plan.services[str(item.get("id") or "")] = {"row": row, "structure": structure, "fields": fields}
+        fields, present = _read_fields(checker, row, data, JSON_STRUCTURE, Organisation, clear_empty)
+        plan.structures[key] = {"row": row, "fields": fields, "territories": None,
+                                "foreign_commune": _foreign(checker, data, present)}
+    for index, item in enumerate(payload.get("services") or [], start=1):
+        if not isinstance(item, dict):
+            checker.error(f"services[{index}]", "-", "objet attendu")
+            continue
+        row = _row("services", index, item.get("id"))
+        if v0.is_v0(item, "service"):
+            mapped = v0.service_to_v1(item, vocabulary.is_valid_theme)
+            _carry_v0(plan, "services", mapped)
+            data = mapped.data
+            _report_unkept(plan, "services", data, JSON_SERVICE)
+        else:
+            data = item
+            _schema_errors(checker, row, di.Service, item, handled={key for key, _n, _k in JSON_SERVICE})
+            _report_unkept(plan, "services", item, JSON_SERVICE)
+        service_id = str(data.get("id") or "").strip()
+        structure_id = str(data.get("structure_id") or "").strip()
+        if not service_id:
+            checker.error(row, "id", "valeur obligatoire")
+            continue
+        if not structure_id:
+            checker.error(row, "structure_id", "valeur obligatoire")
+            continue
+        if _empty(data.get("nom")):
+            checker.error(row, "nom", "valeur obligatoire")
+        source = str(data.get("source") or default_source).strip()
+        fields, _present = _read_fields(checker, row, data, JSON_SERVICE, Service, clear_empty)
+        _add_service(checker, row, (source, structure_id), service_id, fields)
 
 
-def plan_csv(text: str, checker: Checker, default_source: str) -> None:
+def _carry_v0(plan: Plan, kind: str, mapped) -> None:
+    for name in mapped.dropped:
+        plan.once[(kind, name, "champ v0 sans équivalent v1 : non repris")] += 1
+    for name, message in mapped.notes:
+        plan.once[(kind, name, message)] += 1
+
+
+def _foreign(checker: Checker, data: dict, present: set) -> str:
+    """The INSEE code of a commune the site does not hold ("" when known, absent or malformed)."""
+    if "code_insee" not in present or _empty(data.get("code_insee")):
+        return ""
+    code = str(data["code_insee"]).strip().upper()
+    return code if _INSEE.match(code) and code not in checker.communes else ""
+
+
+def _add_service(checker, row, structure_key, service_id, fields) -> None:
+    key = (structure_key, service_id)
+    if key in checker.plan.services:
+        checker.error(row, "id", f"identifiant en double « {service_id} »")
+        return
+    low, high = fields.get("age_min"), fields.get("age_max")
+    if low is not None and high is not None and low > high:
+        checker.error(row, "age_max", "inférieur à age_min")
+    checker.plan.services[key] = {"row": row, "structure": structure_key, "service_id": service_id,
+                                  "fields": fields}
+
+
+def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool) -> None:
     reader = csv.DictReader(text.splitlines())
-    missing = [name for name in ("structure_id", "nom") if name not in (reader.fieldnames or [])]
+    columns = reader.fieldnames or []
+    missing = [name for name in ("structure_id", "nom") if name not in columns]
     if missing:
         checker.error("ligne 1", ", ".join(missing), "colonne(s) obligatoire(s) absente(s) de l'en-tête")
         return
-    unknown = [name for name in reader.fieldnames if name not in CSV_COLUMNS]
+    unknown = [name for name in columns if name not in CSV_COLUMNS]
     if unknown:
-        checker.error("ligne 1", ", ".join(unknown), "colonne(s) inconnue(s)")
+        checker.error("ligne 1", ", ".join(unknown), "colonne(s) inconnue(s) (colonnes de export_directory --format "
+                                                     "csv)")
     for line, data in enumerate(reader, start=2):
-        row = f"ligne {line}"
         if None in data:
-            checker.error(row, "-", "plus de valeurs que de colonnes")
+            checker.error(f"ligne {line}", "-", "plus de valeurs que de colonnes")
             continue
         # Our own export guards cells against spreadsheet formulas ("'+33…"): read them back unguarded.
         data = {name: tabular.unguard(value) if isinstance(value, str) else value for name, value in data.items()}
         source_id = (data.get("structure_id") or "").strip()
+        row = f"ligne {line} ({source_id})" if source_id else f"ligne {line}"
         if not source_id:
             checker.error(row, "structure_id", "valeur obligatoire")
             continue
-        name = (data.get("nom") or "").strip()
-        if not name:
-            checker.error(row, "nom", "valeur obligatoire")
-        siret = (data.get("siret") or "").strip()
-        try:
-            validate_siret(siret)
-        except ValidationError:
-            checker.error(row, "siret", f"un SIRET compte 14 chiffres, reçu « {siret} »")
-        territories = _split(data.get("territoires"))
-        for code in territories:
-            if code not in checker.territories:
-                checker.error(row, "territoires", f"territoire inconnu « {code} »")
-        if source_id not in checker.plan.structures:
-            checker.plan.structures[source_id] = {"row": row, "source": default_source, "fields": {
-                "name": name[:150], "description": data.get("description") or "", "siret": siret,
-                "typologie": _typologie(checker, row, "typologie", data.get("typologie")),
-                "address": (data.get("adresse") or "")[:255],
-                "address_complement": (data.get("complement_adresse") or "")[:255],
-                "postal_code": (data.get("code_postal") or "")[:5],
-                "commune_id": checker.commune(row, "code_insee", (data.get("code_insee") or "").strip()),
-                "latitude": checker.coordinate(row, "latitude", data.get("latitude"), 90),
-                "longitude": checker.coordinate(row, "longitude", data.get("longitude"), 180),
-                "phone": checker.phone(row, "telephone", data.get("telephone")),
-                "email": checker.email(row, "courriel", data.get("courriel")),
-                "website": checker.url(row, "site_web", data.get("site_web")),
-                "opening_hours": checker.hours(row, "horaires_accueil", data.get("horaires_accueil")),
-                "accessibility": data.get("accessibilite") or "",
-            }, "territories": [checker.territories[c] for c in territories if c in checker.territories]}
+        source = (data.get("source") or "").strip() or default_source
+        key = (source, source_id)
+        if key not in checker.plan.structures:
+            if not (data.get("nom") or "").strip():
+                checker.error(row, "nom", "valeur obligatoire")
+            fields, present = _read_fields(checker, row, data, CSV_STRUCTURE, Organisation, clear_empty)
+            spec = {"row": row, "fields": fields, "territories": None,
+                    "foreign_commune": _foreign(checker, data, present)}
+            if "territoires" in data and (clear_empty or not _empty(data["territoires"])):
+                codes = _split(data["territoires"])
+                for code in codes:
+                    if code not in checker.known:
+                        checker.error(row, "territoires", f"territoire inconnu « {code} » (codes de l'annuaire)")
+                spec["territories"] = sorted({checker.known[c] for c in codes if c in checker.known})
+                spec["explicit_territories"] = True
+            checker.plan.structures[key] = spec
         service_id = (data.get("service_id") or "").strip()
-        if not service_id and not data.get("service_nom"):
+        if not service_id and not (data.get("service_nom") or "").strip():
             continue
         if not service_id:
             checker.error(row, "service_id", "valeur obligatoire quand service_nom est rempli")
             continue
         if not (data.get("service_nom") or "").strip():
             checker.error(row, "service_nom", "valeur obligatoire quand service_id est rempli")
-        fields = _service_fields(checker, row, data, csv_prefix=True)
-        fields.update({"name": (data.get("service_nom") or "")[:150],
-                       "description": data.get("service_description") or ""})
-        if service_id in checker.plan.services:
-            checker.error(row, "service_id", f"identifiant en double « {service_id} »")
-        checker.plan.services[service_id] = {"row": row, "structure": source_id, "fields": fields}
+        fields, _present = _read_fields(checker, row, data, CSV_SERVICE, Service, clear_empty)
+        _add_service(checker, row, key, service_id, fields)
 
 
-def build_plan(path: Path, default_source: str) -> Plan:
+def _serve(plan: Plan, checker: Checker, out_of_area: str) -> None:
+    """Each structure's served territories (its services' zones and its commune) and the out-of-area verdict."""
+    zones: dict[tuple, list[str]] = {}
+    for spec in plan.services.values():
+        zones.setdefault(spec["structure"], []).extend(spec["fields"].get("zone_eligibilite") or [])
+    resolved = territories.ids_for_cog_codes({code for codes in zones.values() for code in codes})
+    for key, spec in plan.structures.items():
+        codes = zones.get(key, [])
+        ids = {pk for code in codes for pk in resolved.get(code, [])}
+        commune = spec["fields"].get("commune_id")
+        if commune:
+            ids.add(commune)
+        if not spec.get("explicit_territories") and ids:
+            spec["territories"] = sorted(ids)
+        if ids or spec.get("explicit_territories") or not (spec["foreign_commune"] or codes):
+            continue
+        where = f"commune {spec['foreign_commune']}" if spec["foreign_commune"] else "zone " + ", ".join(codes)
+        name = "code_insee" if spec["foreign_commune"] else "zone_eligibilite"
+        if out_of_area == KEEP:
+            spec["out_of_area"] = KEEP
+            checker.warn(spec["row"], name, f"hors des territoires du site ({where}) : fiche gardée sans commune "
+                                            "ni territoire desservi")
+        else:
+            spec["out_of_area"] = SKIP
+            checker.warn(spec["row"], name, f"hors des territoires du site ({where}) : fiche ignorée "
+                                            "(--out-of-area keep pour la garder)")
+
+
+def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_area=SKIP) -> Plan:
     plan = Plan()
     checker = Checker(plan, dict(Territory.objects.filter(kind=Territory.Kind.COMMUNE).values_list("code", "id")),
                       dict(Territory.objects.values_list("code", "id")))
     try:
         text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        plan.errors.append(RowError("fichier", "-", f"lecture impossible : {exc}"))
+    except UnicodeDecodeError as exc:
+        plan.errors.append(RowError("fichier", "-", f"encodage UTF-8 attendu (octet {exc.start} illisible)"))
+        return plan
+    except OSError:
+        plan.errors.append(RowError("fichier", "-", f"lecture impossible : « {path} » absent ou illisible"))
         return plan
     if path.suffix.lower() == ".json":
         try:
             payload = json.loads(text)
         except json.JSONDecodeError as exc:
-            plan.errors.append(RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé : {exc.msg}"))
+            plan.errors.append(RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé (colonne {exc.colno})"))
             return plan
-        plan_json(payload, checker, default_source)
+        plan_json(payload, checker, default_source, clear_empty)
     elif path.suffix.lower() == ".csv":
         try:
-            plan_csv(text, checker, default_source)
-        except csv.Error as exc:
-            plan.errors.append(RowError("fichier", "-", f"CSV mal formé : {exc}"))
+            plan_csv(text, checker, default_source, clear_empty)
+        except csv.Error:
+            plan.errors.append(RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)"))
     else:
         plan.errors.append(RowError("fichier", "-", "extension attendue : .json (data·inclusion) ou .csv"))
-    for service_id, spec in plan.services.items():
-        fields = spec["fields"]
-        if fields["age_min"] is not None and fields["age_max"] is not None and fields["age_min"] > fields["age_max"]:
-            plan.errors.append(RowError(spec["row"], "age_max", "inférieur à age_min"))
-        if not service_id:
-            plan.errors.append(RowError(spec["row"], "id", "valeur obligatoire"))
+    _serve(plan, checker, out_of_area)
     return plan
 
 
-def import_file(path, *, dry_run=False, source="import", status=Organisation.Status.PUBLISHED) -> ImportResult:
-    plan = build_plan(Path(path), source)
-    result = ImportResult(errors=plan.errors)
+def _existing(plan: Plan) -> dict[tuple, Organisation]:
+    """The directory's records for the file's (source, source id) keys, and its own records named by the ids it
+    minted (``relais--structure-12``), in two queries."""
+    keys = set(plan.structures) | {spec["structure"] for spec in plan.services.values()}
+    found = {}
+    if keys:
+        candidates = Organisation.objects.filter(source__in={s for s, _i in keys}, source_id__in={i for _s, i in keys})
+        found = {(o.source, o.source_id): o for o in candidates if (o.source, o.source_id) in keys}
+    own = {own_pk(source_id, "structure"): (source, source_id) for source, source_id in keys
+           if own_pk(source_id, "structure") and (source, source_id) not in found}
+    for organisation in Organisation.objects.filter(pk__in=list(own), source_id=""):
+        found[own[organisation.pk]] = organisation
+    return found
+
+
+def _chunks(values, size=2000):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _served_by(organisations) -> dict[int, set[int]]:
+    """{organisation id: ids of the territories it serves}, one query per 2,000 organisations."""
+    through = Organisation.territories.through
+    out: dict[int, set[int]] = {}
+    for chunk in _chunks(o.pk for o in organisations):
+        for org_id, territory_id in through.objects.filter(organisation_id__in=chunk).values_list(
+                "organisation_id", "territory_id"):
+            out.setdefault(org_id, set()).add(territory_id)
+    return out
+
+
+def _services_of(organisations) -> dict[tuple, Service]:
+    """The services of these organisations by (organisation id, source id), and by (organisation id, "pk", pk)
+    for those made here (their exported id is ``relais--service-<pk>``)."""
+    out: dict[tuple, Service] = {}
+    for chunk in _chunks(o.pk for o in organisations):
+        for service in Service.objects.filter(organisation_id__in=chunk):
+            key = (service.organisation_id, service.source_id) if service.source_id else (
+                service.organisation_id, "pk", service.pk)
+            out[key] = service
+    return out
+
+
+def _changes(obj, fields: dict) -> list[str]:
+    return [name for name, value in fields.items() if getattr(obj, name) != value]
+
+
+def import_file(path, *, dry_run=False, source="import", status=Organisation.Status.PUBLISHED, clear_empty=False,
+                out_of_area=SKIP) -> ImportResult:
+    plan = build_plan(Path(path), source, clear_empty=clear_empty, out_of_area=out_of_area)
+    result = ImportResult(errors=plan.errors, warnings=[*map(str, plan.warnings), *plan.once_lines()])
+    existing = _existing(plan)
+    orphans = set()
+    for key, spec in plan.services.items():
+        if spec["structure"] not in plan.structures and spec["structure"] not in existing:
+            # A services file after a structures file whose out-of-area records were skipped: skipped in turn.
+            orphans.add(key)
+            result.warnings.append(str(RowError(
+                spec["row"], "structure_id", f"structure « {spec['structure'][1]} » (source {spec['structure'][0]}) "
+                                             "absente de l'annuaire : service ignoré")))
     if plan.errors:
         return result
-    # Keyed by the source id alone: data·inclusion ids already carry their producer ("dora--42"), and an
-    # export of this directory re-imported elsewhere keeps matching its own records.
-    existing = {o.source_id: o for o in Organisation.objects.filter(source_id__in=list(plan.structures))}
-    own = {own_pk(key, "structure"): key for key in plan.structures if own_pk(key, "structure")}
-    for organisation in Organisation.objects.filter(pk__in=list(own), source_id=""):
-        existing[own[organisation.pk]] = organisation
     from search.indexing import deferred_updates
 
     # The index updates the import owes are recorded in the outbox in the same transaction as the rows: an
     # import stopped right after its commit still has them queued (search_index --sync indexes them).
     with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
         organisations = {}
-        for source_id, spec in plan.structures.items():
-            organisation = existing.get(source_id)
+        skipped = set()
+        served = _served_by(existing.values())
+        services = _services_of(existing.values())
+        for key, spec in plan.structures.items():
+            fields = dict(spec["fields"])
+            if spec.get("out_of_area") == SKIP:
+                result.skipped_organisations += 1
+                skipped.add(key)
+                continue
+            organisation = existing.get(key)
             if organisation is None:
                 result.created_organisations += 1
                 if dry_run:
                     continue
-                organisation = Organisation(source=spec["source"], source_id=source_id, status=status)
+                organisation = Organisation(source=key[0], source_id=key[1], status=status)
+                for name, value in fields.items():
+                    setattr(organisation, name, value)
+                organisation.save()
             else:
+                changed = _changes(organisation, fields)
+                wanted = spec["territories"]
+                moved = wanted is not None and set(wanted) != served.get(organisation.pk, set())
+                if not changed and not moved:
+                    result.unchanged_organisations += 1
+                    organisations[key] = organisation
+                    continue
                 result.updated_organisations += 1
                 if dry_run:
                     continue
-            for name, value in spec["fields"].items():
-                setattr(organisation, name, value)
-            organisation.save()
-            if spec["territories"]:
+                for name in changed:
+                    setattr(organisation, name, fields[name])
+                if changed:
+                    organisation.save()
+            if spec["territories"] is not None:
                 organisation.territories.set(spec["territories"])
-            organisations[source_id] = organisation
-        for service_id, spec in plan.services.items():
-            organisation = organisations.get(spec["structure"]) or existing.get(spec["structure"]) or \
-                Organisation.objects.filter(source_id=spec["structure"]).first()
+            organisations[key] = organisation
+        for key, spec in plan.services.items():
+            if spec["structure"] in skipped or key in orphans:
+                result.skipped_services += 1
+                continue
+            organisation = organisations.get(spec["structure"]) or existing.get(spec["structure"])
             service = None
-            if organisation is not None:
-                own_service = own_pk(service_id, "service")
-                match = {"pk": own_service, "source_id": ""} if own_service else {"source_id": service_id}
-                service = Service.objects.filter(organisation=organisation, **match).first()
+            if organisation is not None and organisation.pk is not None:
+                own_service = own_pk(spec["service_id"], "service")
+                service = services.get((organisation.pk, "pk", own_service) if own_service else
+                                       (organisation.pk, spec["service_id"]))
             if service is None:
                 result.created_services += 1
                 if dry_run:
                     continue
-                service = Service(organisation=organisation, source_id=service_id)
-            else:
-                result.updated_services += 1
-                if dry_run:
-                    continue
-            for name, value in spec["fields"].items():
-                setattr(service, name, value)
+                service = Service(organisation=organisation, source_id=spec["service_id"])
+                for name, value in spec["fields"].items():
+                    setattr(service, name, value)
+                service.save()
+                continue
+            changed = _changes(service, spec["fields"])
+            if not changed:
+                result.unchanged_services += 1
+                continue
+            result.updated_services += 1
+            if dry_run:
+                continue
+            for name in changed:
+                setattr(service, name, spec["fields"][name])
             service.save()
         if dry_run:
             transaction.set_rollback(True)

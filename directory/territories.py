@@ -276,6 +276,31 @@ def code_subtree_q(code: str, field: str) -> Q:
             | Q(**{f"{field}__parent__parent__code": code}))
 
 
+NATIONAL_CODES = ("france", "99100")  # data·inclusion's "the whole country" in zone_eligibilite
+
+
+def ids_for_cog_codes(codes) -> dict[str, list[int]]:
+    """{code: ids of the territories it names here} for data·inclusion's ``zone_eligibilite`` codes, in at most
+    three queries: a commune, département or territoire code names itself; an EPCI (SIREN) names its communes;
+    ``france``/``99100`` names every département. A code for a place this site does not hold maps to []."""
+    codes = [str(code).strip() for code in codes or () if str(code or "").strip()]
+    out: dict[str, list[int]] = {code: [] for code in codes}
+    if not codes:
+        return out
+    for pk, code in Territory.objects.filter(code__in=codes).values_list("pk", "code"):
+        out[code].append(pk)
+    sirens = [code for code in codes if len(code) == 9 and code.isdigit()]
+    if sirens:
+        for pk, epci in Territory.objects.filter(kind=Kind.COMMUNE, epci__in=sirens).values_list("pk", "epci"):
+            out[epci].append(pk)
+    if any(code.lower() in NATIONAL_CODES for code in codes):
+        everywhere = list(Territory.objects.filter(kind=Kind.DEPARTEMENT).values_list("pk", flat=True))
+        for code in codes:
+            if code.lower() in NATIONAL_CODES:
+                out[code] = everywhere
+    return out
+
+
 # --- places for search -----------------------------------------------------------------------------------
 def place(territory: Territory) -> Place:
     """The territory as search sees it: documents serving it are those of its serving codes, or everywhere."""

@@ -7,6 +7,7 @@ Writes are attributed in the history (directory.history) through ``acting_as``.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -23,6 +24,7 @@ from directory import admin_views, history, vocabulary
 from directory.history import acting_as
 from directory.models import Contact, Organisation, Service, Territory
 from directory.permissions import organisations_editable_by
+from directory.validators import validate_opening_hours
 from relais.admin_access import ScopedSnippetChooserViewSet
 from relais.permissions import can
 
@@ -110,6 +112,34 @@ class OwnOrganisationsForm(forms.ModelForm):
                     "organisation")
 
 
+class ImportedHoursForm(forms.ModelForm):
+    """Opening hours imported as free text ("lundi au vendredi 9h-17h", which data·inclusion allows) stay as they
+    are when the editor saves other changes, with a note asking for the OpenStreetMap form; a new or changed
+    value must be OpenStreetMap syntax."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("opening_hours")
+        if field is not None and self._free_text_hours():
+            field.help_text = _("Horaires importés en texte libre, affichés tels quels sans « ouvert maintenant ». "
+                                "Réécrivez-les au format OpenStreetMap, ex. « Mo-Fr 09:00-12:00,14:00-17:00; PH "
+                                "off », pour afficher l'ouverture en cours.")
+
+    def _free_text_hours(self) -> bool:
+        value = getattr(self.instance, "opening_hours", "") or ""
+        try:
+            validate_opening_hours(value)
+        except ValidationError:
+            return True
+        return False
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if "opening_hours" not in self.changed_data and self._free_text_hours():
+            exclusions.add("opening_hours")
+        return exclusions
+
+
 class ListOfCodesField(forms.MultipleChoiceField):
     """A JSON list of vocabulary codes edited as checkboxes."""
 
@@ -117,7 +147,7 @@ class ListOfCodesField(forms.MultipleChoiceField):
         return value or []
 
 
-class ServiceForm(OwnOrganisationsForm):
+class ServiceForm(ImportedHoursForm, OwnOrganisationsForm):
     thematiques = ListOfCodesField(label=_("Thématiques"), required=False, widget=forms.CheckboxSelectMultiple,
                                    choices=vocabulary.theme_choices)
     publics = ListOfCodesField(label=_("Publics"), required=False, widget=forms.CheckboxSelectMultiple,
@@ -174,6 +204,10 @@ class OrganisationViewSet(ScopedViewSet):
                         help_text=_("Pendant ces dates, la fiche affiche « Fermé jusqu'au … » et la prochaine "
                                     "ouverture après la fermeture.")),
     ]
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("OrganisationAdminForm", (ImportedHoursForm, form_class), {})
 
 
 class ServiceViewSet(ScopedViewSet):

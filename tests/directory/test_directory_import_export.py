@@ -46,7 +46,10 @@ def test_json_import_creates_then_updates_without_duplicates(tmp_path, territori
     assert "0 organisation(s) créée(s), 1 mise(s) à jour" in out
     assert Organisation.objects.count() == 1 and Service.objects.count() == 1
     assert Organisation.objects.get().name == "Habitat Jeunes d'Arras"
-    assert ChangeRecord.objects.filter(action="import", model="organisation").count() == 2
+    assert ChangeRecord.objects.filter(action="import", model="organisation", changes__has_key="name").count() == 2
+    records = ChangeRecord.objects.count()
+    out, _ = run("import_directory", path)
+    assert "0 mise(s) à jour, 1 inchangée(s)" in out and ChangeRecord.objects.count() == records
 
 
 def test_dry_run_writes_nothing(tmp_path, territories):
@@ -57,11 +60,11 @@ def test_dry_run_writes_nothing(tmp_path, territories):
 
 
 @pytest.mark.parametrize("broken, row, field", [
-    (dict(STRUCTURE, code_insee="99999"), "structures[1]", "code_insee"),
-    (dict(STRUCTURE, telephone="pas un numéro"), "structures[1]", "telephone"),
-    (dict(STRUCTURE, horaires_accueil="tous les jours"), "structures[1]", "horaires_accueil"),
-    (dict(STRUCTURE, reseaux_porteurs=["inconnu"]), "structures[1]", "reseaux_porteurs"),
-    (dict(STRUCTURE, latitude=95.5), "structures[1]", "latitude"),
+    (dict(STRUCTURE, code_insee="9999"), "structures[1] (dora--42)", "code_insee"),
+    (dict(STRUCTURE, telephone="pas un numéro"), "structures[1] (dora--42)", "telephone"),
+    (dict(STRUCTURE, reseaux_porteurs=["inconnu"]), "structures[1] (dora--42)", "reseaux_porteurs"),
+    (dict(STRUCTURE, latitude=95.5), "structures[1] (dora--42)", "latitude"),
+    (dict(STRUCTURE, date_maj="hier"), "structures[1] (dora--42)", "date_maj"),
 ])
 def test_json_errors_name_row_and_field_and_write_nothing(tmp_path, territories, broken, row, field):
     good = dict(STRUCTURE, id="dora--1", nom="Structure valide")
@@ -81,7 +84,7 @@ def test_unknown_service_vocabulary_is_reported(tmp_path, territories):
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_directory", path, stdout=StringIO(), stderr=err)
-    assert "services[1], champ « thematiques" in err.getvalue()
+    assert "services[1] (dora--s1), champ « thematiques » : code(s) inconnu(s) : pas-un-theme" in err.getvalue()
     assert not Organisation.objects.exists()
 
 
@@ -99,13 +102,13 @@ def test_malformed_json_and_csv(tmp_path, territories):
 def test_csv_errors_every_row_and_field(tmp_path, territories):
     content = ("structure_id,nom,code_insee,telephone,horaires_accueil,service_id,service_nom,thematiques,age_min\n"
                "a1,Valide,62041,01 99 00 00 01,Mo-Fr 09:00-12:00,s1,Service,sante,16\n"
-               "a2,Cassée,62999,abc,n'importe quand,s2,Autre,pas-un-theme,seize\n")
+               "a2,Cassée,6299,abc,Mo-Fr 09:00-12:00,s2,Autre,pas-un-theme,seize\n")
     err = StringIO()
     with pytest.raises(CommandError):
         call_command("import_directory", write(tmp_path, "x.csv", content), stdout=StringIO(), stderr=err)
     text = err.getvalue()
-    for field in ("code_insee", "telephone", "horaires_accueil", "thematiques", "age_min"):
-        assert f"ligne 3, champ « {field} »" in text
+    for field in ("code_insee", "telephone", "thematiques", "age_min"):
+        assert f"ligne 3 (a2), champ « {field} »" in text
     assert "ligne 2" not in text
     assert not Organisation.objects.exists()
 
@@ -123,7 +126,9 @@ def test_export_round_trip_through_csv_and_json(tmp_path, territories, make_org)
     assert "Personne Privée" not in csv_out and "Fiche brouillon" not in csv_out
     path = write(tmp_path, "export.csv", csv_out)
     result, _ = run("import_directory", path, "--dry-run")
-    assert "0 organisation(s) créée(s), 1 mise(s) à jour ; 0 service(s) créé(s), 1 mis à jour" in result
+    # Its own export read back is the same record: nothing to change.
+    assert ("0 organisation(s) créée(s), 0 mise(s) à jour, 1 inchangée(s), 0 ignorée(s) ; 0 service(s) créé(s), "
+            "0 mis à jour, 1 inchangé(s)") in result
 
 
 def test_remind_stale_records_once_per_period(territories, make_org, partner_editor, dept_admin):
@@ -150,3 +155,12 @@ def test_stale_record_reminders_link_to_the_public_address(territories, make_org
     assert len(mail.outbox) == 2  # the editor's and the admins'
     for message in mail.outbox:
         assert assert_public_links(message.body) == [f"https://relais.exemple.org{stale.get_absolute_url()}"]
+
+
+def test_a_record_from_another_producer_comes_back_through_the_csv_export_unchanged(tmp_path, territories):
+    run("import_directory", write(tmp_path, "di.json", {"structures": [STRUCTURE], "services": [SERVICE]}))
+    csv_out, _ = run("export_directory", "--format", "csv")
+    assert csv_out.splitlines()[1].startswith("dora,dora--42,")
+    result, _ = run("import_directory", write(tmp_path, "export.csv", csv_out))
+    assert "0 organisation(s) créée(s), 0 mise(s) à jour, 1 inchangée(s)" in result
+    assert Organisation.objects.get().source == "dora"
