@@ -17,6 +17,7 @@ All times are wall-clock times in Europe/Paris, whatever the time zone of ``now`
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from zoneinfo import ZoneInfo
 import opening_hours
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -54,7 +56,7 @@ class Closure:
         return start, end
 
 
-@dataclass
+@dataclass(frozen=True)
 class Status:
     """What a reader is told in one line: ``kind`` (one of the module's constants) drives the style."""
 
@@ -291,7 +293,13 @@ def _stretch_end(segments: list[_Segment], index: int) -> datetime | None:
 
 def status(value: str, now: datetime | None = None, *, closure: Closure | None = None) -> Status:
     """The one-line status of an opening_hours expression, the closure (if any) laid over it."""
-    now = _local(now)
+    return _status_at(value or "", _local(now), closure, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _status_at(value: str, now: datetime, closure: Closure | None, language: str | None) -> Status:
+    """Computed once per expression, minute, closure and language: twenty results sharing "Mo-Fr 09:00-17:00"
+    cost one reading of the hours, not twenty (a status is told to the minute, so this is exact)."""
     comment_only = _comment_only(value)
     parsed = _parse(value) if value and comment_only is None else None
     return _status(value or "", closure, now, parsed, comment_only)
