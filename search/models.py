@@ -97,3 +97,24 @@ class SearchOutbox(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.key}"
+
+
+class IndexVersion(models.Model):
+    """One row counting the writes to the database index, bumped in the writing transaction: what readings
+    cached across processes (the words "did you mean" proposes) key on, read by primary key instead of an
+    aggregate over every document on every search."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"index v{self.version}"
+
+    @classmethod
+    def bump(cls) -> None:
+        if not cls.objects.filter(pk=1).update(version=models.F("version") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+

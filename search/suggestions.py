@@ -11,9 +11,8 @@ import difflib
 import functools
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
-from search.models import SearchDocument
+from search.models import IndexVersion, SearchDocument
 from search.vocabulary import STOP_WORDS, ParsedQuery, stem, synonym_words, words
 
 # A word shorter than this is never corrected (acronyms: "psy", "cio", "aah", "115").
@@ -25,8 +24,10 @@ CORRECTION_CUTOFF = 0.8
 def _index_words() -> tuple[frozenset[str], frozenset[str]]:
     """(words "did you mean" may propose: titles and themes, longer than two letters; every word search can
     match: titles, themes and summaries), read in one pass and cached until the index changes."""
-    state = SearchDocument.objects.aggregate(last=Max("updated_at"), top=Max("id"), count=Count("id"))
-    cache_key = f"search:words:{state['top']}:{state['count']}:{state['last'] and state['last'].timestamp()}"
+    # The index's version (bumped by every write of the database backend) and its last id (rows added by
+    # other means): two primary-key reads, no aggregate over the documents.
+    top = SearchDocument.objects.order_by("-id").values_list("id", flat=True).first()
+    cache_key = f"search:words:{IndexVersion.current()}:{top}"
     cached = cache.get(cache_key)
     if cached is None:
         proposable, known = set(), set()

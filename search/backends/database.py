@@ -20,7 +20,7 @@ from search.backends.base import (
     bounding_box,
 )
 from search.documents import FACETS, SearchDoc
-from search.models import SearchDocument, SearchTag
+from search.models import IndexVersion, SearchDocument, SearchTag
 from search.vocabulary import STOP_WORDS, ParsedQuery, fold, index_text, stem, words
 
 # bm25 column weights of text_a, text_b, text_c (SQLite); ts_rank weights {D, C, B, A} (PostgreSQL).
@@ -41,6 +41,7 @@ def index_generation() -> int:
 def _written() -> None:
     global _writes
     _writes += 1
+    IndexVersion.bump()
 
 
 def _row(doc: SearchDoc) -> SearchDocument:
@@ -119,7 +120,7 @@ class DatabaseBackend(SearchBackend):
         with transaction.atomic():
             SearchDocument.objects.filter(key__in=[d.key for d in docs]).delete()
             self._insert(docs)
-        _written()
+            _written()
         return {}
 
     def count(self) -> int:
@@ -139,8 +140,9 @@ class DatabaseBackend(SearchBackend):
         SearchTag.objects.bulk_create(tags, batch_size=BATCH * 5)
 
     def delete(self, keys: list[str]) -> None:
-        SearchDocument.objects.filter(key__in=list(keys)).delete()
-        _written()
+        with transaction.atomic():
+            SearchDocument.objects.filter(key__in=list(keys)).delete()
+            _written()
 
     def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one transaction: readers see the old index until it commits."""
@@ -162,7 +164,7 @@ class DatabaseBackend(SearchBackend):
                 count += len(batch)
                 if progress:
                     progress(count)
-        _written()
+            _written()
         return count
 
     # --- reading -----------------------------------------------------------------------------------------
