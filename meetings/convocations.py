@@ -59,8 +59,10 @@ def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: byt
     html = render_to_string("meetings/email/convocation.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
+    # The iTIP method only (RFC 6047 §2.4): Django adds the charset of a text attachment itself, so naming it
+    # here wrote it twice in the header.
     method = "CANCEL" if kind == "cancel" else "REQUEST"
-    message.attach("invitation.ics", ics_bytes, f"text/calendar; charset=utf-8; method={method}")
+    message.attach("invitation.ics", ics_bytes, f"text/calendar; method={method}")
     return message
 
 
