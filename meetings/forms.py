@@ -187,8 +187,64 @@ class MeetingAdminForm(WagtailAdminModelForm):
         return data
 
 
+def secretary_candidates():
+    """Active accounts in the "secrétaire d'instance" group: the people a pilot may name on a body."""
+    from django.contrib.auth import get_user_model
+
+    from relais import roles
+
+    return (get_user_model().objects.filter(is_active=True, groups__name=roles.SECRETARY)
+            .order_by("last_name", "first_name", "username").distinct())
+
+
+def body_secretaries(body):
+    """The accounts named secretary of this body (guardian object permission ``meetings.manage_body``)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    if body.pk is None:
+        return secretary_candidates().none()
+    return get_users_with_perms(body, only_with_perms_in=["manage_body"], with_group_users=False)
+
+
+class SecretaryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
 class BodyAdminForm(WagtailAdminModelForm):
-    """The body form of the Wagtail admin: the RRULE and the series start are checked when saved."""
+    """The body form of the Wagtail admin: the RRULE and the series start are checked when saved, and the
+    pilot names or removes the body's secretaries (the object permission ``meetings.manage_body``)."""
+
+    secretaries = SecretaryChoiceField(
+        label=_("Secrétaires de l'instance"), queryset=secretary_candidates(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ils préparent les séances, envoient les convocations et tiennent la feuille d'émargement. "
+                    "Seuls les comptes du rôle « Secrétaire d'instance » sont proposés."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "secretaries" in self.fields:
+            self.fields["secretaries"].queryset = secretary_candidates()
+            self.initial.setdefault("secretaries", list(body_secretaries(self.instance).values_list("pk", flat=True)))
+
+    def save(self, commit=True):
+        body = super().save(commit=commit)
+        if commit and "secretaries" in self.cleaned_data:
+            self.save_secretaries(body)
+        return body
+
+    def save_secretaries(self, body):
+        from guardian.shortcuts import assign_perm, remove_perm
+
+        wanted = set(self.cleaned_data["secretaries"])
+        current = set(body_secretaries(body))
+        # Only accounts that could have been chosen are removed: a right given otherwise stays.
+        candidates = set(secretary_candidates())
+        for user in wanted - current:
+            assign_perm("meetings.manage_body", user, body)
+        for user in (current - wanted) & candidates:
+            remove_perm("meetings.manage_body", user, body)
 
     def clean(self):
         data = super().clean()

@@ -33,6 +33,7 @@ class BodyViewSet(SnippetViewSet):
             FieldPanel("default_place"), FieldPanel("default_video_link"), FieldPanel("reminder_hours"),
         ], heading=_("Séances")),
         MultiFieldPanel([FieldPanel("quorum"), FieldPanel("youth_seats")], heading=_("Composition")),
+        MultiFieldPanel([FieldPanel("secretaries")], heading=_("Secrétariat")),
         InlinePanel("members", heading=_("Membres (organisations de l'annuaire)"), label=_("Membre")),
     ], base_form_class=BodyAdminForm)
 
