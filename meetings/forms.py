@@ -4,6 +4,7 @@ from html import unescape
 from dateutil.rrule import DAILY, rrulestr
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +66,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "starts_at", "ends_at", "place", "video_link", "trainer_name"]
+        fields = ["title", "starts_at", "ends_at", "place", "video_link", "trainer_name", "checkin_people_per_phone"]
         widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
         help_texts = {"title": _("Laisser vide pour reprendre le nom de l'instance.")}
 
@@ -75,6 +76,14 @@ class MeetingForm(forms.ModelForm):
             self.fields[name].validators.append(validate_single_line)
         for name in ("starts_at", "ends_at"):
             self.fields[name].validators.append(validate_session_date)
+        per_phone = self.fields["checkin_people_per_phone"]
+        per_phone.required, per_phone.min_value, per_phone.max_value = False, 1, 50
+        per_phone.widget.attrs.update({"min": 1, "max": 50})
+        per_phone.validators += [MinValueValidator(1), MaxValueValidator(50)]
+
+    def clean_checkin_people_per_phone(self):
+        """Left empty: unchanged (1 for a new session)."""
+        return self.cleaned_data.get("checkin_people_per_phone") or self.instance.checkin_people_per_phone or 1
 
     def clean(self):
         data = super().clean()
@@ -169,6 +178,7 @@ class CheckinForm(forms.Form):
                            validators=ONE_LINE)
     youth_label = forms.CharField(label=_("Tu es un·e jeune accompagné·e : ton prénom et l'initiale de ton nom"),
                                   max_length=60, required=False, validators=ONE_LINE)
+    code = forms.CharField(label=_("Votre code personnel (sur votre convocation)"), max_length=20, required=False)
 
 
 class MeetingAdminForm(WagtailAdminModelForm):

@@ -85,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     post_only("directory:report-error", EVERYONE),
     post_only("directory:confirm", EVERYONE, "POST only; the organisation's editors (checked on POST)"),
     Rule("meetings:checkin", EVERYONE, "keyed by a QR token less than 3 minutes old"),
+    Rule("meetings:checkin-code", EVERYONE, "keyed by the invitee's personal code, during the session's window"),
     Rule("meetings:reply", EVERYONE, "keyed by the invitation's signed token"),
     Rule("meetings:feed", EVERYONE, "keyed by the body's calendar secret"),
     Rule("media", NOBODY, "uploaded media (image files checked); no such file here: 404", {ANON: DENIED}),
