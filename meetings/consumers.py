@@ -4,7 +4,13 @@ Only a user who runs the body (secretary with the object permission, départemen
 permission is checked again on every message, so a permission withdrawn mid-session takes effect on the
 next tap. A tap goes through the same call as the HTTP sheet (services.set_attendance: saved, then announced
 to the group once committed); a (re)connecting client receives the whole state first.
+
+A refused socket is accepted, told why, then closed with 4403 (or 4404): closing before accepting would
+reject the handshake, which browsers report as 1006 and retry. A frame that is not a JSON object gets an
+error message, never a traceback.
 """
+
+import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -23,11 +29,12 @@ class SheetConsumer(AsyncJsonWebsocketConsumer):
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["pk"])
         self.user = self.scope.get("user")
         allowed = await self._allowed()
-        if allowed is None:
-            await self.close(code=CLOSE_NOT_FOUND)
-            return
         if not allowed:
-            await self.close(code=CLOSE_FORBIDDEN)
+            await self.accept()
+            message = (_("Cette séance n'existe pas.") if allowed is None else
+                       _("Vous n'avez pas accès à cette feuille : reconnectez-vous avec un compte du secrétariat."))
+            await self.send_json({"type": "refused", "message": message})
+            await self.close(code=CLOSE_NOT_FOUND if allowed is None else CLOSE_FORBIDDEN)
             return
         self.group = live.group_name(self.meeting_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -38,6 +45,17 @@ class SheetConsumer(AsyncJsonWebsocketConsumer):
         group = getattr(self, "group", None)
         if group:
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        """Decode a frame; anything but a JSON object is answered with an error (the socket stays open)."""
+        try:
+            content = json.loads(text_data if text_data is not None else (bytes_data or b"").decode())
+        except (ValueError, UnicodeDecodeError):
+            content = None
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "message": _("Message illisible : rechargez la page.")})
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         if not await self._allowed():

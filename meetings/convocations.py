@@ -7,9 +7,12 @@ The expected list is frozen before the first convocation (``services.freeze_invi
 message goes to that frozen list, and its .ics carries the same UID with the current SEQUENCE.
 """
 
+import io
 from dataclasses import dataclass
 from datetime import timedelta
+from email.mime.image import MIMEImage
 
+import segno
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -18,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings import ics
+from meetings import checkin, ics
 from meetings.models import Invitation, Meeting
 from meetings.services import freeze_invitations
 from relais.links import absolute_url
@@ -45,9 +48,27 @@ def invitation_for_reply_token(token: str) -> Invitation | None:
     return Invitation.objects.select_related("meeting__body").filter(pk=pk).first()
 
 
+CHECKIN_CID = "pointage-personnel@relais"
+
+
+def _checkin_qr_png(url: str) -> MIMEImage:
+    """The personal check-in QR code, attached inline (Content-ID) for the HTML body."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="png", scale=6, border=2)
+    image = MIMEImage(out.getvalue(), "png")
+    image.add_header("Content-ID", f"<{CHECKIN_CID}>")
+    image.add_header("Content-Disposition", "inline", filename="code-pointage.png")
+    return image
+
+
 def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: bytes, agenda: list[str]):
     local = timezone.localtime(meeting.starts_at)
+    personal = kind != "cancel" and bool(invitation.checkin_code) and not invitation.is_youth_seat
+    checkin_url = (absolute_url(reverse("meetings:checkin-code", args=[invitation.checkin_code]))
+                   if personal else "")
     context = {
+        "checkin_code": checkin.display_code(invitation.checkin_code) if personal else "",
+        "checkin_url": checkin_url, "checkin_cid": CHECKIN_CID,
         "kind": kind, "meeting": meeting, "body": meeting.body, "invitation": invitation, "agenda": agenda,
         "starts": local, "ends": timezone.localtime(meeting.ends_at),
         "meeting_url": absolute_url(meeting.get_absolute_url()),
@@ -59,8 +80,12 @@ def _message(meeting: Meeting, invitation: Invitation, kind: str, ics_bytes: byt
     html = render_to_string("meetings/email/convocation.html", context)
     message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
     message.attach_alternative(html, "text/html")
+    # The iTIP method only (RFC 6047 §2.4): Django adds the charset of a text attachment itself, so naming it
+    # here wrote it twice in the header.
     method = "CANCEL" if kind == "cancel" else "REQUEST"
-    message.attach("invitation.ics", ics_bytes, f"text/calendar; charset=utf-8; method={method}")
+    message.attach("invitation.ics", ics_bytes, f"text/calendar; method={method}")
+    if personal:
+        message.attach(_checkin_qr_png(checkin_url))
     return message
 
 

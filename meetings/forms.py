@@ -1,9 +1,14 @@
 import re
 from html import unescape
 
+from dateutil.rrule import DAILY, rrulestr
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from directory.models import Organisation
 from meetings.models import Action, AgendaItem, Attendance, Meeting
@@ -11,6 +16,42 @@ from relais.forms import SafeModelChoiceField
 from relais.validators import validate_single_line
 
 ONE_LINE = [validate_single_line]
+
+
+# Sessions are dated within these years: a typo such as year 0001 or 20260 is refused with a French
+# message instead of overflowing the database's date range.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+# One click of "create the series" makes at most this many sessions (the message says so).
+MAX_GENERATED_SESSIONS = 200
+
+# Minutes are a text, not an archive: about 60 pages. The browser's request limit
+# (DATA_UPLOAD_MAX_MEMORY_SIZE) is larger, so the form answers with this French limit and keeps the text.
+MINUTES_MAX_CHARS = 200_000
+
+
+def validate_session_date(value):
+    """A date between 2000 and 2100 (local time), else a French message."""
+    if value is None:
+        return
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError(_("Indiquez une date entre %(min)d et %(max)d.") % {"min": YEAR_MIN, "max": YEAR_MAX},
+                              code="date_range")
+
+
+def validate_recurrence(text: str) -> None:
+    """An RRULE the series generator can honour: well formed, daily at most (no HOURLY/MINUTELY/SECONDLY)."""
+    text = (text or "").strip()
+    if not text:
+        return
+    try:
+        rule = rrulestr(text.removeprefix("RRULE:"), dtstart=timezone.now().replace(tzinfo=None))
+    except (ValueError, TypeError):
+        raise ValidationError(_("Cette règle de récurrence n'est pas valide. Exemple : FREQ=MONTHLY;INTERVAL=3 "
+                                "(tous les trois mois)."), code="rrule") from None
+    if getattr(rule, "_freq", DAILY) > DAILY:
+        raise ValidationError(_("Une séance par jour au plus : les fréquences HOURLY, MINUTELY et SECONDLY ne "
+                                "sont pas acceptées."), code="rrule_frequency")
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -25,7 +66,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["title", "starts_at", "ends_at", "place", "video_link", "trainer_name"]
+        fields = ["title", "starts_at", "ends_at", "place", "video_link", "trainer_name", "checkin_people_per_phone"]
         widgets = {"starts_at": DateTimeLocalInput(), "ends_at": DateTimeLocalInput()}
         help_texts = {"title": _("Laisser vide pour reprendre le nom de l'instance.")}
 
@@ -33,6 +74,16 @@ class MeetingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("title", "place", "trainer_name"):
             self.fields[name].validators.append(validate_single_line)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].validators.append(validate_session_date)
+        per_phone = self.fields["checkin_people_per_phone"]
+        per_phone.required, per_phone.min_value, per_phone.max_value = False, 1, 50
+        per_phone.widget.attrs.update({"min": 1, "max": 50})
+        per_phone.validators += [MinValueValidator(1), MaxValueValidator(50)]
+
+    def clean_checkin_people_per_phone(self):
+        """Left empty: unchanged (1 for a new session)."""
+        return self.cleaned_data.get("checkin_people_per_phone") or self.instance.checkin_people_per_phone or 1
 
     def clean(self):
         data = super().clean()
@@ -78,9 +129,13 @@ class YouthSeatForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 14}),
-                           help_text=_("Séparez les paragraphes par une ligne vide. Chaque enregistrement crée "
-                                       "une nouvelle version ; les précédentes restent consultables."))
+    text = forms.CharField(
+        label=_("Compte rendu"), widget=forms.Textarea(attrs={"rows": 14}), max_length=MINUTES_MAX_CHARS,
+        error_messages={"max_length": _("Le compte rendu dépasse la limite de %(limit_value)s caractères "
+                                        "(il en compte %(show_value)s). Raccourcissez-le ou joignez les annexes "
+                                        "à part : votre texte est conservé ci-dessous.")},
+        help_text=_("Séparez les paragraphes par une ligne vide. Chaque enregistrement crée une nouvelle version ; "
+                    "les précédentes restent consultables. 200 000 caractères au plus (environ 60 pages)."))
 
     def as_rich_text(self) -> str:
         """Plain paragraphs → the HTML a RichTextField stores (escaped: no markup injection)."""
@@ -123,3 +178,97 @@ class CheckinForm(forms.Form):
                            validators=ONE_LINE)
     youth_label = forms.CharField(label=_("Tu es un·e jeune accompagné·e : ton prénom et l'initiale de ton nom"),
                                   max_length=60, required=False, validators=ONE_LINE)
+    code = forms.CharField(label=_("Votre code personnel (sur votre convocation)"), max_length=20, required=False)
+
+
+class MeetingAdminForm(WagtailAdminModelForm):
+    """The session form of the Wagtail admin: the same date rules as the secretary's form."""
+
+    def clean(self):
+        data = super().clean()
+        for name in ("starts_at", "ends_at"):
+            try:
+                validate_session_date(data.get(name))
+            except ValidationError as exc:
+                self.add_error(name, exc)
+                data.pop(name, None)
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", _("La fin doit être après le début."))
+        return data
+
+
+def secretary_candidates():
+    """Active accounts in the "secrétaire d'instance" group: the people a pilot may name on a body."""
+    from django.contrib.auth import get_user_model
+
+    from relais import roles
+
+    return (get_user_model().objects.filter(is_active=True, groups__name=roles.SECRETARY)
+            .order_by("last_name", "first_name", "username").distinct())
+
+
+def body_secretaries(body):
+    """The accounts named secretary of this body (guardian object permission ``meetings.manage_body``)."""
+    from guardian.shortcuts import get_users_with_perms
+
+    if body.pk is None:
+        return secretary_candidates().none()
+    return get_users_with_perms(body, only_with_perms_in=["manage_body"], with_group_users=False)
+
+
+class SecretaryChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
+class BodyAdminForm(WagtailAdminModelForm):
+    """The body form of the Wagtail admin: the RRULE and the series start are checked when saved, and the
+    pilot names or removes the body's secretaries (the object permission ``meetings.manage_body``)."""
+
+    secretaries = SecretaryChoiceField(
+        label=_("Secrétaires de l'instance"), queryset=secretary_candidates(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ils préparent les séances, envoient les convocations et tiennent la feuille d'émargement. "
+                    "Seuls les comptes du rôle « Secrétaire d'instance » sont proposés."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "secretaries" in self.fields:
+            self.fields["secretaries"].queryset = secretary_candidates()
+            self.initial.setdefault("secretaries", list(body_secretaries(self.instance).values_list("pk", flat=True)))
+
+    def save(self, commit=True):
+        body = super().save(commit=commit)
+        if commit and "secretaries" in self.cleaned_data:
+            self.save_secretaries(body)
+        return body
+
+    def save_secretaries(self, body):
+        from guardian.shortcuts import assign_perm, remove_perm
+
+        wanted = set(self.cleaned_data["secretaries"])
+        current = set(body_secretaries(body))
+        # Only accounts that could have been chosen are removed: a right given otherwise stays.
+        candidates = set(secretary_candidates())
+        for user in wanted - current:
+            assign_perm("meetings.manage_body", user, body)
+        for user in (current - wanted) & candidates:
+            remove_perm("meetings.manage_body", user, body)
+
+    def clean(self):
+        data = super().clean()
+        if "recurrence" in self.fields:
+            try:
+                validate_recurrence(data.get("recurrence", ""))
+            except ValidationError as exc:
+                self.add_error("recurrence", exc)
+            has_rule = bool((data.get("recurrence") or "").strip())
+            if has_rule and not data.get("series_start") and "series_start" in self.fields:
+                self.add_error("series_start", _("Indiquez la date et l'heure de la première séance de la série."))
+        if "series_start" in self.fields and data.get("series_start"):
+            try:
+                validate_session_date(data["series_start"])
+            except ValidationError as exc:
+                self.add_error("series_start", exc)
+        return data

@@ -1,14 +1,17 @@
 """iCalendar (RFC 5545) for sessions: one stable UID per session, SEQUENCE bumped on every change.
 
 Calendar clients match an update to the event they already hold by UID and keep the highest SEQUENCE;
-a cancellation is the same UID with METHOD:CANCEL and STATUS:CANCELLED.
+a cancellation is the same UID with METHOD:CANCEL and STATUS:CANCELLED. A REQUEST or CANCEL (RFC 5546)
+names every invitee with an address as ATTENDEE and the body's secretary as ORGANIZER (the configured
+mailbox ``RELAIS_MEETINGS_ORGANIZER_EMAIL`` when no secretary has an address, never the no-reply sender
+unless nothing else is known); the PUBLISH feed carries no attendee.
 """
 
 from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from meetings.models import Meeting
+from meetings.models import Body, Invitation, Meeting, Seat
 from relais.links import absolute_url
 
 PRODID = "-//Relais//Instances//FR"
@@ -33,7 +36,35 @@ def _location(meeting: Meeting) -> str:
     return " – ".join(parts)
 
 
-def meeting_event(meeting: Meeting, *, agenda: list[str] | None = None) -> Event:
+def organizer(body: Body) -> tuple[str, str]:
+    """(address, name) of the body's organiser: its first secretary with an address, else the mailbox."""
+    from guardian.shortcuts import get_users_with_perms
+
+    secretaries = (get_users_with_perms(body, only_with_perms_in=["manage_body"], with_group_users=False)
+                   .filter(is_active=True).exclude(email="").order_by("last_name", "first_name", "pk"))
+    secretary = secretaries.first()
+    if secretary is not None:
+        return secretary.email, secretary.get_full_name() or body.name
+    mailbox = getattr(settings, "RELAIS_MEETINGS_ORGANIZER_EMAIL", "") or _from_address()
+    return mailbox, body.name
+
+
+PARTSTAT = {Invitation.Reply.YES: "ACCEPTED", Invitation.Reply.NO: "DECLINED"}
+
+
+def _attendee(invitation: Invitation, method: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{invitation.email}")
+    address.params["cn"] = vText(str(invitation.display_name) or invitation.email)
+    address.params["cutype"] = vText("INDIVIDUAL")
+    required = invitation.voting and invitation.seat == Seat.TITULAIRE
+    address.params["role"] = vText("REQ-PARTICIPANT" if required else "OPT-PARTICIPANT")
+    address.params["partstat"] = vText(PARTSTAT.get(invitation.reply, "NEEDS-ACTION"))
+    address.params["rsvp"] = vText("TRUE" if method == "REQUEST" else "FALSE")
+    return address
+
+
+def meeting_event(meeting: Meeting, *, agenda: list[str] | None = None, method: str | None = None,
+                  organiser: tuple[str, str] | None = None) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
@@ -54,9 +85,14 @@ def meeting_event(meeting: Meeting, *, agenda: list[str] | None = None) -> Event
     event.add("description", "\n".join(description))
     cancelled = meeting.status == Meeting.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{_from_address()}")
-    organizer.params["cn"] = vText(meeting.body.name)
-    event["organizer"] = organizer
+    address, name = organiser or organizer(meeting.body)
+    who = vCalAddress(f"mailto:{address}")
+    who.params["cn"] = vText(name)
+    event["organizer"] = who
+    if method in ("REQUEST", "CANCEL"):
+        invitations = meeting.invitations.exclude(email="").select_related("organisation").order_by("position", "pk")
+        for invitation in invitations:
+            event.add("attendee", _attendee(invitation, method), encode=0)
     return event
 
 
@@ -69,10 +105,10 @@ def _from_address() -> str:
 
 def meeting_ics(meeting: Meeting) -> bytes:
     """The invitation attached to a convocation: METHOD:REQUEST, or METHOD:CANCEL once cancelled."""
-    cancelled = meeting.status == Meeting.Status.CANCELLED
-    cal = _calendar("CANCEL" if cancelled else "REQUEST")
+    method = "CANCEL" if meeting.status == Meeting.Status.CANCELLED else "REQUEST"
+    cal = _calendar(method)
     agenda = [item.title for item in meeting.agenda_items.all()]
-    cal.add_component(meeting_event(meeting, agenda=agenda))
+    cal.add_component(meeting_event(meeting, agenda=agenda, method=method))
     return cal.to_ical()
 
 
@@ -80,6 +116,7 @@ def body_feed(body, meetings) -> bytes:
     """A subscribable feed of every session of a body (METHOD:PUBLISH)."""
     cal = _calendar("PUBLISH")
     cal.add("x-wr-calname", body.name)
+    organiser = organizer(body)
     for meeting in meetings:
-        cal.add_component(meeting_event(meeting))
+        cal.add_component(meeting_event(meeting, organiser=organiser))
     return cal.to_ical()

@@ -29,6 +29,16 @@ def _feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Personal check-in codes: no 0/O, 1/I/L, so that a code read aloud or typed from paper is typed right.
+CHECKIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CHECKIN_CODE_LENGTH = 8
+
+
+def new_checkin_code() -> str:
+    """8 characters from a 31-letter alphabet (about 8.5 × 10¹¹ codes), shown as ABCD-EFGH."""
+    return "".join(secrets.choice(CHECKIN_CODE_ALPHABET) for _ in range(CHECKIN_CODE_LENGTH))
+
+
 class Seat(models.TextChoices):
     TITULAIRE = "titulaire", _("Titulaire")
     SUPPLEANT = "suppleant", _("Suppléant")
@@ -153,6 +163,10 @@ class Meeting(ClusterableModel):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     trainer_name = models.CharField(_("formateur ou formatrice"), max_length=200, blank=True)
+    checkin_people_per_phone = models.PositiveSmallIntegerField(
+        _("personnes pouvant pointer depuis un même téléphone"), default=1,
+        help_text=_("1 : chacun pointe avec son téléphone. Augmentez si des personnes sans téléphone pointent "
+                    "avec celui d'un collègue."))
     updated_at = models.DateTimeField(auto_now=True)
 
     # A change of any of these reaches invitees' calendars: SEQUENCE goes up (RFC 5545 §3.8.7.4).
@@ -255,6 +269,12 @@ class Invitation(models.Model):
     reply = models.CharField(_("réponse à la convocation"), max_length=8, choices=Reply.choices, blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)
     convocation_sent_at = models.DateTimeField(null=True, blank=True)
+    # The personal self check-in code sent with the convocation (QR code and short code): it records this
+    # person only, during the session's window.
+    checkin_code = models.CharField(_("code de pointage"), max_length=16, unique=True, null=True, blank=True,
+                                    default=new_checkin_code, editable=False)
+    # A youth seat claimed from a phone: the secretary confirms it on the sheet (the claim records no presence).
+    self_claimed_at = models.DateTimeField(_("demande d'auto-pointage"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("invitation")

@@ -408,13 +408,23 @@ def check_in(meeting: Meeting, *, invitation: int | None = None, youth_label: st
         if expected is None:
             raise MeetingRuleError(_("Ce nom n'est pas sur la liste de cette séance."))
     elif youth_label:
-        label = " ".join(youth_label.split())
-        seats = meeting.invitations.filter(is_youth_seat=True)
+        # A youth seat claimed from a phone records no presence: the secretary confirms it on the sheet.
+        _check_open(meeting)
+        label = " ".join(youth_label.split())[:60]
+        seats = meeting.invitations.filter(is_youth_seat=True).select_related("attendance")
         expected = seats.filter(person_name__iexact=label).first() or seats.filter(person_name="").first()
         if expected is None:
             raise MeetingRuleError(_("Tous les sièges jeunes sont déjà pris : adresse-toi au secrétariat."))
+        attendance = getattr(expected, "attendance", None) if hasattr(expected, "attendance") else None
+        if attendance is not None and attendance.status in Attendance.PRESENT_STATUSES:
+            return _("Ta présence est déjà enregistrée.")
         if not expected.person_name:
             name_youth_seat(expected, label)
+        if expected.self_claimed_at is None:
+            expected.self_claimed_at = timezone.now()
+            expected.save(update_fields=["self_claimed_at"])
+        announce_change(meeting, expected, reload=True)
+        return _("Merci ! Le secrétariat va confirmer ta présence.")
     elif name:
         _attendance, created = add_walk_in(meeting, name, via=via)
         announce_change(meeting, reload=True)

@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", bodies.index, name="index"),
     path("pointage/<str:token>/", checkin.checkin_view, name="checkin"),
+    path("pointage/code/<str:code>/", checkin.checkin_code, name="checkin-code"),
     path("reponse/<str:token>/<str:answer>/", sessions.reply, name="reply"),
     path("actions/<int:pk>/etat/", minutes.action_status, name="action-status"),
     path("seances/<int:pk>/", sessions.meeting_detail, name="meeting"),

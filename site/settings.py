@@ -386,6 +386,9 @@ RELAIS_COG_PATH = env_str("RELAIS_COG_PATH", "")
 RELAIS_RGAA_STATUS = env_str("RELAIS_RGAA_STATUS", "partiellement conforme")
 # Hours before a session when `send_meeting_reminders` reminds the invited (a body can override it).
 RELAIS_MEETING_REMINDER_HOURS = env_int("RELAIS_MEETING_REMINDER_HOURS", 48)
+# The ORGANIZER of a session's .ics when no secretary of its body has an address (a mailbox people may
+# reply to); empty: the sender address.
+RELAIS_MEETINGS_ORGANIZER_EMAIL = env_str("RELAIS_MEETINGS_ORGANIZER_EMAIL", "")
 # RGPD: days after which the optional contact left with young people's feedback is erased.
 RELAIS_FEEDBACK_CONTACT_RETENTION_DAYS = env_int("RELAIS_FEEDBACK_CONTACT_RETENTION_DAYS", 90)
 

@@ -261,6 +261,7 @@ BY_NAME = {
     "directory_contact_account": {"pk": lambda w: w.contact.pk},
     "directory_organisation_confirm": {"pk": lambda w: w.org.pk},
     "meetings:checkin": {"token": lambda w: w.checkin_token},
+    "meetings:checkin-code": {"code": lambda w: w.invitation.checkin_code},
     "relais:email-confirm": {"token": lambda w: _email_token(w)},
     "relais:contact-link-confirm": {"token": lambda w: _contact_link_token(w)},
     "meetings:reply": {"token": lambda w: w.reply_token, "answer": "oui"},

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import ics, queries, services
-from meetings.forms import MeetingForm
+from meetings.forms import MAX_GENERATED_SESSIONS, MeetingForm, validate_recurrence
 from meetings.models import Body, Meeting
 from meetings.permissions import bodies_manageable_by, bodies_viewable_by, can_manage_body, can_view_body
 from meetings.services import MeetingRuleError
@@ -48,17 +48,36 @@ def body_detail(request, slug):
     })
 
 
+def _capped_until(body, until):
+    """The end of this generation: ``until``, or earlier so that at most MAX_GENERATED_SESSIONS are created
+    (a rule saved before it was validated could otherwise create thousands in one request)."""
+    validate_recurrence(body.recurrence)
+    existing = set(body.meetings.exclude(occurrence=None).values_list("occurrence", flat=True))
+    missing = [when for when in services.occurrences(body, until) if when not in existing]
+    if len(missing) > MAX_GENERATED_SESSIONS:
+        return missing[MAX_GENERATED_SESSIONS - 1], True
+    return until, False
+
+
 @login_required
 @require_POST
 def generate(request, slug):
     body = managed_body(request, slug)
+    if not body.recurrence or not body.series_start:
+        messages.error(request, _("Cette instance n'a pas de récurrence : renseignez-la dans l'administration."))
+        return redirect(body)
     try:
-        created = services.generate_sessions(body, timezone.now() + timedelta(days=GENERATION_HORIZON_DAYS))
+        until, capped = _capped_until(body, timezone.now() + timedelta(days=GENERATION_HORIZON_DAYS))
+        created = services.generate_sessions(body, until)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
     except MeetingRuleError as exc:
         messages.error(request, str(exc))
     else:
-        if not body.recurrence or not body.series_start:
-            messages.error(request, _("Cette instance n'a pas de récurrence : renseignez-la dans l'administration."))
+        if capped:
+            messages.warning(request, _("%(n)d séance(s) créée(s) : une génération en crée %(cap)d au plus. "
+                                        "Vérifiez la règle de récurrence avant de générer la suite.")
+                             % {"n": len(created), "cap": MAX_GENERATED_SESSIONS})
         else:
             messages.success(request, _("%(n)d séance(s) créée(s) jusqu'à un an.") % {"n": len(created)})
     return redirect(body)

@@ -1,10 +1,20 @@
-"""The QR code shown in the room and the self check-in page a phone opens from it (no account needed)."""
+"""The QR code shown in the room and the self check-in pages a phone opens (no account needed): the room's
+rotating code, and each invitee's personal code from the convocation.
+
+Every check-in goes through services.check_in. Limits key on the real client address (relais.ratelimit over
+relais.client.client_ip): a room's phones often share one address (the venue's Wi-Fi behind one NAT), so the
+count per address and session is sized on the room (at least CHECKIN_MIN_PER_WINDOW per CHECKIN_WINDOW:
+400 people in 5 minutes from one address all pass), and each phone checks in one person per session
+(checkin.phone_may_check_in) unless the secretary allows more.
+"""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetings import checkin, queries, services
 from meetings.forms import CheckinForm
@@ -13,7 +23,11 @@ from meetings.views.common import managed_meeting
 from relais import ratelimit
 from relais.links import absolute_url
 
-CHECKIN_MAX_PER_MINUTE = 10
+CHECKIN_WINDOW = 300
+CHECKIN_MIN_PER_WINDOW = 500
+# Wrong personal codes from one address: a typo or two, not a search through the codes.
+CODE_MISSES_PER_WINDOW = 30
+CODE_MISS_WINDOW = 600
 
 
 def _checkin_url(meeting):
@@ -25,37 +39,112 @@ def qr(request, pk):
     meeting = managed_meeting(request, pk)
     url = _checkin_url(meeting)
     if request.GET.get("svg"):
-        return HttpResponse(checkin.qr_svg(url), content_type="image/svg+xml")
+        response = HttpResponse(checkin.qr_svg(url), content_type="image/svg+xml")
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "meetings/qr.html", {"meeting": meeting, "svg": checkin.qr_svg(url), "url": url,
                                                 "rotation": checkin.ROTATION_SECONDS,
                                                 "counts": queries.sheet_counts(meeting)})
 
 
 def _rate_exceeded(request, meeting) -> bool:
-    """A phone checks one person in, maybe a colleague or two; dozens a minute is a script."""
-    return not ratelimit.hit(request, f"meetings:checkin:{meeting.pk}", CHECKIN_MAX_PER_MINUTE, 60)
+    """Scripts, not rooms: the allowance per address grows with the expected list (twice it, 500 at least)."""
+    limit = max(CHECKIN_MIN_PER_WINDOW, 2 * meeting.invitations.count())
+    return not ratelimit.hit(request, f"meetings:checkin:{meeting.pk}", limit, CHECKIN_WINDOW)
+
+
+def _code_missed(request) -> bool:
+    """Count a wrong personal code; True once this address has missed too often."""
+    return not ratelimit.hit(request, "meetings:checkin-code-miss", CODE_MISSES_PER_WINDOW, CODE_MISS_WINDOW)
+
+
+PHONE_USED = gettext_lazy("Ce téléphone a déjà servi à pointer une autre personne pour cette séance : chaque personne "
+               "pointe avec son propre téléphone (ou son code personnel), sinon adressez-vous au secrétariat.")
+
+
+def _person_key(meeting, data) -> tuple[str | None, dict]:
+    """Who this check-in is for (the key the phone remembers) and the arguments of services.check_in."""
+    if data.get("invitation"):
+        invitation = meeting.invitations.filter(pk=data["invitation"], is_youth_seat=False).first()
+        return (invitation.person_key if invitation else None), {"invitation": data["invitation"]}
+    if data.get("youth_label"):
+        return "youth:" + (slugify(data["youth_label"]) or "jeune"), {"youth_label": data["youth_label"]}
+    if data.get("name"):
+        return services.name_person_key(data["name"]), {"name": data["name"]}
+    return None, {}
+
+
+def _record(request, meeting, person_key, arguments, form):
+    """Run the check-in through services.check_in; the message to show, or None (error added to ``form``)."""
+    if not checkin.phone_may_check_in(request, meeting, person_key):
+        form.add_error(None, str(PHONE_USED))
+        return None
+    try:
+        return services.check_in(meeting, **arguments)
+    except MeetingRuleError as exc:
+        form.add_error(None, str(exc))
+        return None
 
 
 def checkin_view(request, token):
-    """The page a member's phone opens from the QR code: no account needed, the fresh token is the key."""
+    """The page a phone opens from the room's QR code: the fresh token is the key, during the session only."""
     try:
         meeting = checkin.meeting_for_token(token)
     except checkin.CheckinRefused as exc:
         return render(request, "meetings/checkin.html", {"refused": str(exc)}, status=403)
     invitations = queries.checkin_candidates(meeting)  # as the phone saw the list before this check-in
     form = CheckinForm(request.POST or None)
-    done = None
+    done = person_key = None
     if request.method == "POST" and _rate_exceeded(request, meeting):
-        form.add_error(None, _("Trop de pointages depuis ce téléphone : adressez-vous au secrétariat."))
+        form.add_error(None, _("Trop de pointages depuis cette connexion : adressez-vous au secrétariat."))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            done = services.check_in(meeting, invitation=data["invitation"], youth_label=data["youth_label"],
-                                     name=data["name"])
-        except MeetingRuleError as exc:
-            form.add_error(None, str(exc))
-    return render(request, "meetings/checkin.html", {
+        if data.get("code"):
+            invitation = checkin.invitation_for_code(data["code"], meeting=meeting)
+            if invitation is None or invitation.is_youth_seat:
+                if _code_missed(request):
+                    form.add_error(None, _("Trop de codes erronés : adressez-vous au secrétariat."))
+                else:
+                    form.add_error("code", _("Ce code ne correspond à aucune personne convoquée à cette séance. "
+                                             "Vérifiez-le sur votre convocation."))
+            else:
+                person_key = invitation.person_key
+                done = _record(request, meeting, person_key, {"invitation": invitation.pk}, form)
+        else:
+            person_key, arguments = _person_key(meeting, data)
+            done = _record(request, meeting, person_key, arguments, form)
+    response = render(request, "meetings/checkin.html", {
         "meeting": meeting, "form": form, "done": done,
         "invitations": invitations,
         "has_youth": meeting.invitations.filter(is_youth_seat=True).exists(),
     }, status=400 if (request.method == "POST" and done is None) else 200)
+    if done is not None and person_key:
+        checkin.remember_on_phone(request, response, meeting, person_key)
+    return response
+
+
+def checkin_code(request, code):
+    """The personal link of a convocation's QR code: it checks in its invitee only, during the session."""
+    invitation = checkin.invitation_for_code(code)
+    if invitation is None or invitation.is_youth_seat:
+        refused = (_("Trop de codes erronés : adressez-vous au secrétariat.") if _code_missed(request) else
+                   _("Ce code de pointage n'existe pas. Vérifiez-le sur votre convocation."))
+        return render(request, "meetings/checkin_code.html", {"refused": refused}, status=404)
+    meeting = invitation.meeting
+    try:
+        checkin.check_window(meeting)
+    except checkin.CheckinRefused as exc:
+        return render(request, "meetings/checkin_code.html", {"refused": str(exc), "meeting": meeting}, status=403)
+    form = CheckinForm(request.POST if request.method == "POST" else None)
+    done = None
+    if request.method == "POST" and form.is_valid():
+        if _rate_exceeded(request, meeting):
+            form.add_error(None, _("Trop de pointages depuis cette connexion : adressez-vous au secrétariat."))
+        else:
+            done = _record(request, meeting, invitation.person_key, {"invitation": invitation.pk}, form)
+    response = render(request, "meetings/checkin_code.html", {
+        "meeting": meeting, "invitation": invitation, "form": form, "done": done,
+    }, status=400 if (request.method == "POST" and done is None) else 200)
+    if done is not None:
+        checkin.remember_on_phone(request, response, meeting, invitation.person_key)
+    return response

@@ -1,10 +1,14 @@
 """Minutes (a new version at each save), decisions and actions of a session."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import QueryDict
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from meetings import queries, services
@@ -14,13 +18,44 @@ from meetings.permissions import can_manage_body
 from meetings.views.common import managed_meeting
 from relais.links import safe_next
 
+# A request body above Django's DATA_UPLOAD_MAX_MEMORY_SIZE is still read, up to this bound, so that the
+# form can refuse the text in French and give it back; beyond it the text cannot be kept.
+OVERSIZED_READ_LIMIT = 20 * 1024 * 1024
 
+
+def _oversized_post(request) -> QueryDict | None:
+    """The form of a POST larger than DATA_UPLOAD_MAX_MEMORY_SIZE (read up to OVERSIZED_READ_LIMIT)."""
+    length = int(request.META.get("CONTENT_LENGTH") or 0)
+    if length > OVERSIZED_READ_LIMIT or request.content_type != "application/x-www-form-urlencoded":
+        return None
+    return QueryDict(request.read(length), encoding=request.encoding or settings.DEFAULT_CHARSET)
+
+
+def _checked(request):
+    """Placeholder view for the CSRF check run after the body was read (see minutes_edit)."""
+
+
+@csrf_exempt  # checked below, once an oversized body has been read: the middleware would answer a bare 400
 @login_required
 def minutes_edit(request, pk):
     meeting = managed_meeting(request, pk)
     current = meeting.minutes_versions.first()
-    form = MinutesForm(request.POST or None,
-                       initial={"text": MinutesForm.as_plain_text(current.text) if current else ""})
+    data = None
+    if request.method == "POST":
+        try:
+            data = request.POST
+        except RequestDataTooBig:
+            data = _oversized_post(request)
+            if data is None:
+                messages.error(request, _("Le compte rendu envoyé est trop volumineux pour être lu (plus de "
+                                          "%(mb)d Mo) : il n'a pas été enregistré.") % {"mb": OVERSIZED_READ_LIMIT
+                                                                                      // (1024 * 1024)})
+                return redirect("meetings:minutes", meeting.pk)
+            request._post = data
+        refused = CsrfViewMiddleware(lambda r: None).process_view(request, _checked, (), {})
+        if refused is not None:
+            return refused
+    form = MinutesForm(data, initial={"text": MinutesForm.as_plain_text(current.text) if current else ""})
     if request.method == "POST" and form.is_valid():
         version = services.save_minutes(meeting, form.as_rich_text(), by=request.user)
         messages.success(request, _("Compte rendu enregistré (version %(v)d).") % {"v": version.version})

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -76,6 +77,9 @@ def agenda_add(request, pk):
 @require_POST
 def convene(request, pk):
     meeting = managed_meeting(request, pk)
+    if meeting.starts_at < timezone.now() and not meeting.is_frozen and not request.POST.get("confirm_past"):
+        # A session in the past is convened only on purpose (recording a meeting held without the tool).
+        return render(request, "meetings/convene_confirm.html", {"meeting": meeting})
     try:
         sending = convocations.convene(meeting)
     except MeetingRuleError as exc:

@@ -42,24 +42,31 @@ def communicator(meeting, user=None):
     return WebsocketCommunicator(app, f"/ws/instances/seances/{meeting.pk}/")
 
 
+async def refused_with(ws) -> tuple[dict, int]:
+    """A refused socket is accepted, told why, then closed with an application code (never 1006)."""
+    connected, _subprotocol = await ws.connect()
+    assert connected
+    message = await ws.receive_json_from()
+    close = await ws.receive_output(timeout=1)
+    assert close["type"] == "websocket.close"
+    return message, close["code"]
+
+
 async def test_anonymous_is_refused(meeting):
-    ws = communicator(meeting)
-    connected, code = await ws.connect()
-    assert not connected and code == 4403
+    message, code = await refused_with(communicator(meeting))
+    assert code == 4403 and message["type"] == "refused" and "accès" in message["message"]
 
 
 async def test_user_without_permission_is_refused(meeting, professional, secretary):
     for user in (professional, secretary):  # a secretary of no body, a professional
-        ws = communicator(meeting, user)
-        connected, code = await ws.connect()
-        assert not connected and code == 4403
+        message, code = await refused_with(communicator(meeting, user))
+        assert code == 4403 and message["type"] == "refused"
 
 
 async def test_unknown_session_is_refused(meeting, body_secretary):
     meeting.pk = 999_999
-    ws = communicator(meeting, body_secretary)
-    connected, code = await ws.connect()
-    assert not connected and code == 4404
+    message, code = await refused_with(communicator(meeting, body_secretary))
+    assert code == 4404 and "n'existe pas" in message["message"]
 
 
 async def test_change_from_one_sheet_reaches_the_other(meeting, body_secretary):

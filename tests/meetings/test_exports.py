@@ -116,36 +116,50 @@ def test_trainer_signs_and_self_checkin_signs_the_current_half_day(client_as, cl
     assert html.count("Signé") >= 2
 
 
-def test_checkin_is_rate_limited_per_phone(client, meeting):
+def _phone():
+    """A phone of its own (its own cookies): one phone checks in one person (tests/meetings/test_entry_checkin.py)."""
+    from django.test import Client
+
+    return Client()
+
+
+def test_checkin_is_rate_limited_per_address(meeting, monkeypatch):
+    """The limit per address and session is sized on the room (500 at least, patched to 10 here)."""
     from meetings import checkin
     from meetings.models import Attendance
+    from meetings.views import checkin as checkin_views
 
+    monkeypatch.setattr(checkin_views, "CHECKIN_MIN_PER_WINDOW", 10)
     url = reverse("meetings:checkin", args=[checkin.make_token(meeting)])
     for n in range(10):
-        client.post(url, {"name": f"Personne Extérieure {n}"})
-    refused = client.post(url, {"name": "Une de trop"})
+        _phone().post(url, {"name": f"Personne Extérieure {n}"})
+    refused = _phone().post(url, {"name": "Une de trop"})
     assert refused.status_code == 400 and "Trop de pointages" in refused.content.decode()
     assert Attendance.objects.filter(invitation=None).count() == 10
 
 
-def test_behind_a_proxy_each_phone_has_its_own_checkin_limit(client, meeting, via_proxy):
+def test_behind_a_proxy_each_phone_has_its_own_checkin_limit(meeting, via_proxy, monkeypatch):
     from meetings import checkin
     from meetings.models import Attendance
+    from meetings.views import checkin as checkin_views
 
+    monkeypatch.setattr(checkin_views, "CHECKIN_MIN_PER_WINDOW", 10)
     url = reverse("meetings:checkin", args=[checkin.make_token(meeting)])
     for n in range(10):
-        client.post(url, {"name": f"Personne Extérieure {n}"}, **via_proxy("198.51.100.1"))
-    refused = client.post(url, {"name": "Une de trop"}, **via_proxy("198.51.100.1"))
+        _phone().post(url, {"name": f"Personne Extérieure {n}"}, **via_proxy("198.51.100.1"))
+    refused = _phone().post(url, {"name": "Une de trop"}, **via_proxy("198.51.100.1"))
     assert refused.status_code == 400 and "Trop de pointages" in refused.content.decode()
-    assert client.post(url, {"name": "Autre Téléphone"}, **via_proxy("198.51.100.2")).status_code == 200
+    assert _phone().post(url, {"name": "Autre Téléphone"}, **via_proxy("198.51.100.2")).status_code == 200
     assert Attendance.objects.filter(invitation=None).count() == 11
 
 
-def test_a_made_up_forwarded_address_does_not_escape_the_checkin_limit(client, meeting, forged_forwarding):
+def test_a_made_up_forwarded_address_does_not_escape_the_checkin_limit(meeting, forged_forwarding, monkeypatch):
     from meetings import checkin
     from meetings.models import Attendance
+    from meetings.views import checkin as checkin_views
 
+    monkeypatch.setattr(checkin_views, "CHECKIN_MIN_PER_WINDOW", 10)
     url = reverse("meetings:checkin", args=[checkin.make_token(meeting)])
     for n in range(11):
-        client.post(url, {"name": f"Personne Extérieure {n}"}, **forged_forwarding(n))
+        _phone().post(url, {"name": f"Personne Extérieure {n}"}, **forged_forwarding(n))
     assert Attendance.objects.filter(invitation=None).count() == 10

@@ -85,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     post_only("directory:report-error", EVERYONE),
     post_only("directory:confirm", EVERYONE, "POST only; the organisation's editors (checked on POST)"),
     Rule("meetings:checkin", EVERYONE, "keyed by a QR token less than 3 minutes old"),
+    Rule("meetings:checkin-code", EVERYONE, "keyed by the invitee's personal code, during the session's window"),
     Rule("meetings:reply", EVERYONE, "keyed by the invitation's signed token"),
     Rule("meetings:feed", EVERYONE, "keyed by the body's calendar secret"),
     Rule("media", NOBODY, "uploaded media (image files checked); no such file here: 404", {ANON: DENIED}),
@@ -186,7 +187,10 @@ RULES: tuple[Rule, ...] = (
     # --- Wagtail admin: the directory (partner editors: their organisations' records) ------------
     Rule("wagtailsnippetchoosers_*:create", NOBODY, "no creation form in snippet choosers: 404"),
     Rule("wagtailsnippets_directory_organisation:add", PILOTS),
-    Rule("wagtailsnippets_directory_organisation:delete", PILOTS),
+    Rule("wagtailsnippets_directory_organisation:delete", NOBODY,
+         "the world's organisation was convened to a session: deleting it is refused to everyone and archiving "
+         "offered (meetings/wagtail_hooks.py); a pilot deletes one never convened "
+         "(tests/meetings/test_entry_bad_input.py)"),
     Rule("wagtailsnippets_directory_organisation:copy", PILOTS),
     Rule("wagtailsnippets_directory_organisation:*", ADMIN_USERS, "an editor: their organisations only"),
     Rule("wagtailsnippets_directory_service:*", ADMIN_USERS, "an editor: their organisations' services"),

@@ -9,6 +9,7 @@
   var notice = document.getElementById("live-status");
   var socket = null;
   var retry = 0;
+  var refusal = "";
   var fragmentTimer = null;
   // Bumped by every live change: a fragment fetched before the latest change is stale and is fetched again
   // rather than painted over the newer state.
@@ -104,11 +105,20 @@
     socket.onmessage = function (event) {
       var message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
+      if (message.type === "refused") { refusal = message.message; return; }
       applyMessage(message);
     };
     socket.onclose = function (event) {
+      if (event.code === 4403 || event.code === 4404) {
+        // Refused: retrying cannot help; say why (the server's words, else the page's).
+        sheet.dataset.live = "refused";
+        if (notice) {
+          notice.hidden = false;
+          notice.textContent = refusal || notice.dataset.refused;
+        }
+        return;
+      }
       showNotice(true);
-      if (event.code === 4403 || event.code === 4404) { return; }
       retry = Math.min(retry + 1, 6);
       setTimeout(connect, 500 * Math.pow(2, retry - 1));
     };
