@@ -2,10 +2,9 @@
 and the body's secretary (or the configured mailbox) as ORGANIZER, the attachment header is well formed, and
 convening a session in the past asks first.
 
-Each file is parsed by ``icalendar`` and checked by ``strict_rfc5545`` below, a second reading written from
-RFC 5545 (content lines, folding, parameters, escaping, component structure, VTIMEZONE for each TZID) and
-RFC 5546 (what REQUEST, CANCEL and PUBLISH require). No independent validator is installed in the project's
-environment; this one does not share a line with icalendar.
+Each file is parsed by ``icalendar``, by ``vobject`` (an independent parser, a dev dependency) and checked by
+``strict_rfc5545`` below, a reading written from RFC 5545 (content lines, folding, parameters, escaping,
+component structure, VTIMEZONE for each TZID) and RFC 5546 (what REQUEST, CANCEL and PUBLISH require).
 """
 
 import email
@@ -13,6 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import vobject
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -189,9 +189,18 @@ def _from_mail(part) -> bytes:
 
 
 def _both(data: bytes):
-    """Parsed by icalendar and by the strict checker; both must accept it."""
+    """Parsed by icalendar, by vobject and by the strict checker; all must accept it, and vobject must read the
+    same method, organiser and attendees as the strict checker."""
     cal = Calendar.from_ical(data)
-    return cal, strict_rfc5545(data)
+    checked = strict_rfc5545(data)
+    other = vobject.readOne(data.decode("utf-8"), validate=True)
+    assert other.method.value == checked["method"]
+    for event, read in zip(getattr(other, "vevent_list", []), checked["events"], strict=True):
+        attendees = sorted(a.value.lower() for a in getattr(event, "attendee_list", []))
+        assert attendees == sorted(value.lower() for _params, value in read.get("ATTENDEE", []))
+        if hasattr(event, "organizer"):
+            assert event.organizer.value.lower().startswith("mailto:")
+    return cal, checked
 
 
 def test_request_names_every_invitee_and_the_secretary(named_secretary, convened):
