@@ -65,7 +65,8 @@ class Body(ClusterableModel):
     default_video_link = models.URLField(_("lien de visioconférence habituel"), blank=True)
     quorum = models.PositiveIntegerField(
         _("quorum"), null=True, blank=True,
-        help_text=_("Nombre de membres votants présents requis (vide : pas de quorum)."))
+        help_text=_("Nombre d'organisations membres votantes présentes requis, chacune comptée une fois quels que "
+                    "soient ses sièges (vide : pas de quorum)."))
     youth_seats = models.PositiveSmallIntegerField(
         _("sièges de jeunes"), default=0,
         help_text=_("Sièges réservés à des jeunes accompagnés ou sortis de l'ASE."))
@@ -300,8 +301,19 @@ class Attendance(models.Model):
                                      related_name="meeting_attendances")
     person_name = models.CharField(_("personne"), max_length=200, blank=True)
     person_key = models.CharField(max_length=200, db_index=True)
-    represented_by = models.CharField(_("représenté·e ou suppléé·e par"), max_length=200, blank=True)
+    # A walk-in's organisation typed by hand when the directory does not have it yet.
+    organisation_name = models.CharField(_("organisation (saisie libre)"), max_length=200, blank=True)
+    # "Représenté·e par": an organisation of the directory (required for the status "represented") and,
+    # optionally, the person who came for it.
+    represented_by_organisation = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("représenté·e par l'organisation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="meeting_representations")
+    represented_by = models.CharField(_("représenté·e ou suppléé·e par (personne)"), max_length=200, blank=True)
+    # The arrival and departure as they happened (corrected by the secretary if need be), kept apart from
+    # when the row was recorded and by whom.
     arrived_at = models.DateTimeField(_("heure d'arrivée"), null=True, blank=True)
+    left_at = models.DateTimeField(_("heure de départ"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
     recorded_via = models.CharField(max_length=16, choices=Via.choices, default=Via.SECRETARY)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -323,6 +335,83 @@ class Attendance(models.Model):
     @property
     def is_present(self) -> bool:
         return self.status in self.PRESENT_STATUSES
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+    @property
+    def representation_label(self) -> str:
+        """"Organisation (person)", "Organisation", or the person alone (a suppléant·e named by hand)."""
+        org = self.represented_by_organisation.name if self.represented_by_organisation_id else ""
+        if org and self.represented_by:
+            return f"{org} ({self.represented_by})"
+        return org or self.represented_by
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a row of the attendance history."""
+
+
+class SheetEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the attendance history is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("the attendance history is append-only")
+
+
+class SheetEvent(models.Model):
+    """One line of a session's attendance history: who changed what, when, old → new (and why).
+
+    Append-only: a row is written once by meetings.services and never updated nor deleted (``save`` of an
+    existing row, ``delete`` and the queryset's ``update``/``delete`` raise). The author's name is copied
+    so the line still says who did it once the account is gone.
+    """
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", _("Présence")
+        TIMES = "times", _("Heures")
+        REPRESENTATION = "representation", _("Représentation")
+        WALK_IN = "walk_in", _("Sans convocation")
+        EXPECTED = "expected", _("Liste des personnes attendues")
+        SIGNATURE = "signature", _("Signature")
+        SHEET = "sheet", _("Feuille d'émargement")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="sheet_events")
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    by_name = models.CharField(_("par"), max_length=200, blank=True)
+    via = models.CharField(_("par le biais de"), max_length=16, choices=Attendance.Via.choices,
+                           default=Attendance.Via.SECRETARY)
+    kind = models.CharField(_("objet"), max_length=16, choices=Kind.choices)
+    person_key = models.CharField(max_length=200, blank=True)
+    person_name = models.CharField(_("personne"), max_length=200, blank=True)
+    field = models.CharField(_("champ"), max_length=100, blank=True)
+    old_value = models.TextField(_("avant"), blank=True)
+    new_value = models.TextField(_("après"), blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+
+    objects = SheetEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("historique de l'émargement")
+        verbose_name_plural = _("historique de l'émargement")
+        ordering = ["at", "pk"]
+        default_permissions = ("add", "view")
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.person_name} {self.field}: {self.old_value} → {self.new_value}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("update_fields"):
+            raise AppendOnlyError("the attendance history is append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the attendance history is append-only")
 
 
 class MinutesVersion(models.Model):

@@ -114,6 +114,17 @@
     };
   }
 
+  // A tick outside the session's hours: open the row's time field, suggest the session's start, focus it;
+  // the secretary confirms (or corrects) the time and taps the status again.
+  function askTime(form, suggested) {
+    var input = form.querySelector('input[name="arrived"]');
+    if (!input) { return; }
+    var details = input.closest("details");
+    if (details) { details.open = true; }
+    if (!input.value) { input.value = suggested || input.dataset.suggested || ""; }
+    input.focus();
+  }
+
   sheet.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-live") || !window.fetch || !window.FormData) { return; }
@@ -125,6 +136,7 @@
       .then(function (message) {
         if (!message.ok) {
           showError(message.message);
+          if (message.needs_time) { askTime(form, message.suggested); }
           return;
         }
         showError("");
