@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import Attendance, HalfDaySignature, Meeting
+from meetings.models import Attendance, DrawnSignature, HalfDaySignature, Meeting
 from meetings.queries import sheet_history
 from meetings.services import clock
 from relais import pdf, tabular
@@ -29,6 +29,9 @@ class SheetRow:
     reply: str
     expected: bool
     half_days: list[bool] = field(default_factory=list)
+    signature: str = ""  # the drawn signature as an SVG data: URI (PDF), "" when none
+    signed: str = ""  # "Signé à 14:05" / "Présence certifiée à 14:05"
+    half_day_signatures: list[tuple[str, str]] = field(default_factory=list)  # (svg data URI, label) per half-day
 
 
 def _recorder(att) -> str:
@@ -52,10 +55,28 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
     ).order_by("is_youth_seat", "organisation__name", "position", "pk")
     half_days = list(meeting.half_days.all()) if meeting.body.is_training else []
     signed = set(HalfDaySignature.objects.filter(half_day__meeting=meeting).values_list("half_day_id", "person_key"))
+    drawn = {(sig.half_day_id, sig.person_key): sig
+             for sig in DrawnSignature.objects.filter(meeting=meeting, voided_at__isnull=True)}
+
+    def signed_label(sig) -> str:
+        if sig is None:
+            return ""
+        when = clock(meeting, sig.signed_at)
+        return _("Présence certifiée à %(t)s") % {"t": when} if sig.certified else _("Signé à %(t)s") % {"t": when}
+
+    def drawing(sig) -> str:
+        return sig.svg_data_uri() if sig is not None and not sig.certified else ""
+
+    def signatures(key) -> dict:
+        session = drawn.get((None, key))
+        per_half_day = [drawn.get((hd.pk, key)) for hd in half_days]
+        return {"signature": drawing(session), "signed": signed_label(session),
+                "half_day_signatures": [(drawing(sig), signed_label(sig)) for sig in per_half_day]}
+
     rows = []
     for inv in invitations:
         att = getattr(inv, "attendance", None) if hasattr(inv, "attendance") else None
-        rows.append(SheetRow(
+        rows.append(SheetRow(**signatures(inv.person_key),
             organisation=inv.organisation.name if inv.organisation_id else _("Jeune accompagné·e"),
             person=str(inv.display_name), seat=inv.get_seat_display() if not inv.is_youth_seat else _("Siège jeune"),
             voting=_("délibérative") if inv.voting else _("consultative"), youth=inv.is_youth_seat,
@@ -66,7 +87,7 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
     walk_ins = Attendance.objects.filter(meeting=meeting, invitation=None).select_related(
         "organisation", "recorded_by", "represented_by_organisation")
     for att in walk_ins:
-        rows.append(SheetRow(
+        rows.append(SheetRow(**signatures(att.person_key),
             organisation=att.organisation_label, person=att.person_name,
             seat=_("Non convoqué·e"), voting="", youth=False, status=att.get_status_display(),
             represented_by=att.representation_label, **_times(meeting, att),

@@ -523,3 +523,81 @@ class HalfDaySignature(models.Model):
 
     def __str__(self):
         return f"{self.person_name} – {self.half_day}"
+
+
+class DrawnSignature(models.Model):
+    """A signature drawn with a finger, a stylus or a mouse on the sheet (vector strokes in a 300 × 100 box),
+    or, for someone who cannot draw, the keyboard statement "je certifie ma présence" (``certified``).
+
+    Bound to the person's attendance, and to a half-day for trainings. It is never edited: the only change
+    allowed is voiding it once, with a reason (meetings.services.void_signature); every step is in the
+    session's history. An absent person cannot sign (the service checks the attendance).
+    """
+
+    WIDTH, HEIGHT = 300, 100
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="drawn_signatures")
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="drawn_signatures")
+    attendance = models.ForeignKey(Attendance, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="drawn_signatures")
+    half_day = models.ForeignKey(HalfDay, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="drawn_signatures")
+    person_key = models.CharField(max_length=200)
+    person_name = models.CharField(_("personne"), max_length=200, blank=True)
+    strokes = models.JSONField(_("tracé"), default=list, blank=True)
+    certified = models.BooleanField(_("présence certifiée sans tracé"), default=False)
+    signed_at = models.DateTimeField(_("signé le"), default=timezone.now)
+    recorded_via = models.CharField(max_length=16, choices=Attendance.Via.choices, default=Attendance.Via.SECRETARY)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    voided_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    void_reason = models.TextField(_("motif de l'annulation"), blank=True)
+
+    class Meta:
+        verbose_name = _("signature manuscrite")
+        verbose_name_plural = _("signatures manuscrites")
+        ordering = ["signed_at", "pk"]
+        default_permissions = ("add", "view")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person_key"],
+                                    condition=Q(voided_at__isnull=True, half_day__isnull=True),
+                                    name="drawn_signature_one_per_session"),
+            models.UniqueConstraint(fields=["half_day", "person_key"],
+                                    condition=Q(voided_at__isnull=True, half_day__isnull=False),
+                                    name="drawn_signature_one_per_half_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name} – {self.signed_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not getattr(self, "_voiding", False):
+            raise AppendOnlyError("a signature is never edited, only voided with a reason")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("a signature is never deleted, only voided with a reason")
+
+    @property
+    def is_valid(self) -> bool:
+        return self.voided_at is None
+
+    def svg(self) -> str:
+        """The strokes as an SVG drawing (numbers only: nothing typed by anyone reaches the markup)."""
+        paths = []
+        for stroke in self.strokes or []:
+            points = [f"{float(x):.1f} {float(y):.1f}" for x, y in stroke]
+            if points:
+                paths.append("M" + " L".join(points))
+        body = "".join(f'<path d="{d}"/>' for d in paths)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.WIDTH} {self.HEIGHT}" '
+                f'width="{self.WIDTH}" height="{self.HEIGHT}" fill="none" stroke="#000" stroke-width="2.5" '
+                f'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">{body}</svg>')
+
+    def svg_data_uri(self) -> str:
+        from base64 import b64encode
+
+        return "data:image/svg+xml;base64," + b64encode(self.svg().encode()).decode()

@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from directory.models import Organisation
-from meetings.models import Action, Attendance, HalfDaySignature, Meeting, SheetEvent
+from meetings.models import Action, Attendance, DrawnSignature, HalfDaySignature, Meeting, SheetEvent
 
 # --- Counts ---------------------------------------------------------------------------------------
 
@@ -122,14 +122,27 @@ def sheet_data(meeting: Meeting) -> dict:
         signed = set(HalfDaySignature.objects.filter(half_day__meeting=meeting)
                      .values_list("half_day_id", "person_key"))
         trained = len(trained_person_keys(meeting)) if half_days else None
+    current = _current_half_day(half_days)
+    drawn = {sig.invitation_id: sig for sig in DrawnSignature.objects.filter(
+        meeting=meeting, voided_at__isnull=True, invitation__isnull=False,
+        half_day=current.pk if current else None)}
+    for inv in invitations:
+        inv.drawn_signature = drawn.get(inv.pk)
     return {
         "meeting": meeting, "body": meeting.body, "groups": groups,
         "youth": [inv for inv in invitations if inv.is_youth_seat],
         "walk_ins": walk_ins, "counts": sheet_counts(meeting),
         "statuses": Attendance.Status.choices, "half_days": half_days, "signed": signed, "trained": trained,
         "organisations": sorted({inv.organisation for inv in members if inv.organisation}, key=lambda o: o.name),
-        "now_in_session": start <= timezone.now() <= end,
+        "now_in_session": start <= timezone.now() <= end, "current_half_day": current,
     }
+
+
+def _current_half_day(half_days):
+    """The half-day a signature drawn now is for (a training's morning or afternoon of today), or None."""
+    now = timezone.localtime()
+    period = "am" if now.hour < 13 else "pm"
+    return next((hd for hd in half_days if hd.date == now.date() and hd.period == period), None)
 
 
 def checkin_candidates(meeting: Meeting) -> list:

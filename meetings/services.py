@@ -24,6 +24,7 @@ from meetings.models import (
     Attendance,
     Body,
     BodyMember,
+    DrawnSignature,
     HalfDay,
     HalfDaySignature,
     Invitation,
@@ -269,6 +270,9 @@ def record_attendance(invitation: Invitation, status: str, *, via: str = Attenda
     if not allow_closed:
         _check_not_closed(meeting)
     present = status in Attendance.PRESENT_STATUSES
+    if not present and DrawnSignature.objects.filter(invitation=invitation, voided_at__isnull=True).exists():
+        raise MeetingRuleError(_("%(name)s a signé : annulez d'abord sa signature (avec un motif) pour la noter "
+                                 "absente.") % {"name": invitation.display_name})
     if status == Attendance.Status.REPRESENTED and represented_by_organisation is None:
         raise MeetingRuleError(_("« Représenté·e » : indiquez l'organisation qui représente cette personne."))
     with_representative = status in (Attendance.Status.REPRESENTED, Attendance.Status.SUBSTITUTE)
@@ -313,6 +317,9 @@ def clear_attendance(invitation: Invitation, *, by=None) -> None:
     meeting = invitation.meeting
     _check_open(meeting)
     _check_not_closed(meeting)
+    if DrawnSignature.objects.filter(invitation=invitation, voided_at__isnull=True).exists():
+        raise MeetingRuleError(_("%(name)s a signé : annulez d'abord sa signature (avec un motif).") % {
+            "name": invitation.display_name})
     with transaction.atomic():
         attendance = Attendance.objects.select_for_update().filter(invitation=invitation).first()
         if attendance is None:
@@ -567,6 +574,102 @@ def current_half_day(meeting: Meeting, now: datetime | None = None) -> HalfDay |
     now = timezone.localtime(now or timezone.now())
     period = HalfDay.Period.AM if now.hour < 13 else HalfDay.Period.PM
     return meeting.half_days.filter(date=now.date(), period=period).first()
+
+
+# --- Drawn signatures -----------------------------------------------------------------------------
+
+MAX_STROKES, MAX_POINTS = 200, 6000
+
+
+def clean_strokes(data) -> list[list[list[float]]]:
+    """Strokes as the sheet's canvas sends them (a JSON list of lists of [x, y] in the 300 × 100 box),
+    checked and rounded; anything else is refused."""
+    import json
+    import math
+
+    if isinstance(data, str):
+        try:
+            data = json.loads(data or "[]")
+        except ValueError as exc:
+            raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez.")) from exc
+    if not isinstance(data, list) or len(data) > MAX_STROKES:
+        raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez."))
+    strokes, total = [], 0
+    for stroke in data:
+        if not isinstance(stroke, list):
+            raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez."))
+        points = []
+        for point in stroke:
+            if (not isinstance(point, list | tuple) or len(point) != 2
+                    or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                               for v in point)):
+                raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez."))
+            x = min(max(float(point[0]), 0.0), DrawnSignature.WIDTH)
+            y = min(max(float(point[1]), 0.0), DrawnSignature.HEIGHT)
+            points.append([round(x, 1), round(y, 1)])
+        total += len(points)
+        if points:
+            strokes.append(points)
+    if total > MAX_POINTS:
+        raise MeetingRuleError(_("Le tracé de la signature est trop long : recommencez plus simplement."))
+    return strokes
+
+
+def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, certified: bool = False,
+                   half_day: HalfDay | None = None, via: str = Attendance.Via.SECRETARY, by=None) -> DrawnSignature:
+    """A person signs on the sheet (drawn, or "je certifie ma présence"): only when recorded present, once
+    per session (per half-day for a training) until voided. Written to the history."""
+    if invitation.meeting_id != meeting.pk or (half_day is not None and half_day.meeting_id != meeting.pk):
+        raise MeetingRuleError(_("Cette personne n'est pas attendue à cette séance."))
+    _check_open(meeting)
+    _check_not_closed(meeting)
+    strokes = [] if certified else clean_strokes(strokes)
+    if not certified and sum(len(s) for s in strokes) < 2:
+        raise MeetingRuleError(_("Signez dans le cadre, ou cochez « je certifie ma présence »."))
+    attendance = Attendance.objects.filter(invitation=invitation).first()
+    if attendance is None or not attendance.is_present:
+        raise MeetingRuleError(_("%(name)s n'est pas noté·e présent·e : une personne absente ne signe pas.") % {
+            "name": invitation.display_name})
+    user = _author(by)[0]
+    try:
+        with transaction.atomic():
+            signature = DrawnSignature.objects.create(
+                meeting=meeting, invitation=invitation, attendance=attendance, half_day=half_day,
+                person_key=invitation.person_key, person_name=invitation.display_name, strokes=strokes,
+                certified=certified, recorded_via=via, recorded_by=user)
+            what = _("présence certifiée") if certified else _("signature manuscrite")
+            log_event(meeting, SheetEvent.Kind.SIGNATURE, by=by, via=via, person_key=invitation.person_key,
+                      person_name=invitation.display_name, field=str(half_day or _("séance")), old="",
+                      new=f"{what} {clock(meeting, signature.signed_at)}")
+            if half_day is not None:
+                sign_half_day(half_day, invitation, via=via, by=by)
+    except IntegrityError as exc:
+        raise MeetingRuleError(_("%(name)s a déjà signé : annulez d'abord cette signature, avec un motif.") % {
+            "name": invitation.display_name}) from exc
+    return signature
+
+
+def void_signature(signature: DrawnSignature, *, reason: str, by=None) -> DrawnSignature:
+    """A signature is never edited: it is voided, once, with a reason kept in the history."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise MeetingRuleError(_("Indiquez le motif de l'annulation de la signature."))
+    _check_not_closed(signature.meeting)
+    with transaction.atomic():
+        signature = DrawnSignature.objects.select_for_update().get(pk=signature.pk)
+        if signature.voided_at is not None:
+            return signature
+        signature.voided_at, signature.voided_by, signature.void_reason = timezone.now(), _author(by)[0], reason
+        signature._voiding = True
+        signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        log_event(signature.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=signature.person_key,
+                  person_name=signature.person_name, field=str(signature.half_day or _("séance")),
+                  old=_("signé à %(t)s") % {"t": clock(signature.meeting, signature.signed_at)},
+                  new=_("signature annulée"), reason=reason)
+        if signature.half_day_id and signature.invitation_id:
+            HalfDaySignature.objects.filter(half_day_id=signature.half_day_id,
+                                            person_key=signature.person_key).delete()
+    return signature
 
 
 # --- Changes announced to the open sheets ----------------------------------------------------------

@@ -20,6 +20,7 @@ urlpatterns = [
     path("seances/<int:pk>/feuille/sans-convocation/", sheet.walk_in, name="walk-in"),
     path("seances/<int:pk>/feuille/siege-jeune/", sheet.youth_seat, name="youth-seat"),
     path("seances/<int:pk>/feuille/signature/", sheet.sign, name="sign"),
+    path("seances/<int:pk>/feuille/signature-manuscrite/", sheet.draw_sign, name="draw-sign"),
     path("seances/<int:pk>/feuille/cloture/", sheet.close, name="close"),
     path("seances/<int:pk>/qr/", checkin.qr, name="qr"),
     path("seances/<int:pk>/emargement.<str:fmt>", exports.export, name="export"),

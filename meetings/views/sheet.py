@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from meetings import queries, services
 from meetings.forms import ReopenForm, StatusForm, WalkInForm, WalkInTimesForm, YouthSeatForm
-from meetings.models import Attendance, HalfDay
+from meetings.models import Attendance, DrawnSignature, HalfDay
 from meetings.services import KEEP, Change, MeetingRuleError, TimeNeeded
 from meetings.views.common import managed_meeting, wants_json
 from relais.filters import object_id
@@ -203,3 +203,34 @@ def sign(request, pk):
     except MeetingRuleError as exc:
         return _refuse(request, meeting, str(exc))
     return _answer(request, meeting, services.announce_change(meeting, invitation, reload=True), invitation)
+
+
+@login_required
+@require_POST
+def draw_sign(request, pk):
+    """A person signs on the sheet (strokes drawn on the canvas, or "je certifie ma présence"), or the
+    secretary voids a signature with a reason (``void``): a signature is never edited."""
+    meeting = managed_meeting(request, pk)
+    try:
+        if request.POST.get("void"):
+            signatures = DrawnSignature.objects.filter(meeting=meeting)
+            signature = signatures.filter(pk=object_id(request.POST.get("void")) or 0).first()
+            if signature is None:
+                return _refuse(request, meeting, _("Signature inconnue."), status=404)
+            services.void_signature(signature, reason=request.POST.get("reason", ""), by=request.user)
+            invitation, message = signature.invitation, _("Signature annulée.")
+        else:
+            invitation = meeting.invitations.filter(pk=object_id(request.POST.get("invitation")) or 0).first()
+            if invitation is None:
+                return _refuse(request, meeting, _("Cette personne n'est pas attendue à cette séance."), status=404)
+            half_day = None
+            if request.POST.get("half_day"):
+                half_day = HalfDay.objects.filter(meeting=meeting, pk=object_id(request.POST["half_day"]) or 0).first()
+            invitation.meeting = meeting
+            services.draw_signature(meeting, invitation, strokes=request.POST.get("strokes", ""),
+                                    certified=request.POST.get("certify") == "1", half_day=half_day, by=request.user)
+            message = _("Signature enregistrée.")
+    except MeetingRuleError as exc:
+        return _refuse(request, meeting, str(exc))
+    return _answer(request, meeting, services.announce_change(meeting, invitation, reload=True), invitation,
+                   message=message)

@@ -66,6 +66,9 @@
       if (active && sheet.contains(active) && active.tagName === "INPUT" && active.type === "text" && active.value) {
         return; // do not wipe what the secretary is typing; the next change or a reload will catch up
       }
+      if (sheet.querySelector("canvas.signature-canvas[data-dirty]")) {
+        return; // nor a signature being drawn
+      }
       var asked = changes;
       fetch(sheet.dataset.fragmentUrl, {credentials: "same-origin"}).then(function (response) {
         if (response.ok) { return response.text(); }
@@ -140,6 +143,8 @@
           return;
         }
         showError("");
+        var drawn = form.querySelector("canvas.signature-canvas");
+        if (drawn) { drawn.removeAttribute("data-dirty"); }
         applyMessage(message);
         if (message.live === false) { showNotice(true); }
         if (form.classList.contains("walk-in-form")) { form.reset(); }
