@@ -64,3 +64,23 @@ def pdf_text(meeting) -> str:
 
 def hhmm(when) -> str:
     return timezone.localtime(when).strftime("%H:%M")
+
+
+def pdf_drawings(content: bytes) -> str:
+    """The decompressed page content streams of a PDF: a drawn signature appears there as path operators
+    ("10 50 m" then "60 20 l"…), in the SVG box's coordinates."""
+    import zlib
+
+    found = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            found.append(zlib.decompress(match.group(1)).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "\n".join(found)
+
+
+def stroke_ops(stroke) -> str:
+    """The PDF path operators of one stroke, as WeasyPrint writes them."""
+    (x0, y0), *rest = stroke
+    return "\n".join([f"{x0:g} {y0:g} m", *(f"{x:g} {y:g} l" for x, y in rest)])

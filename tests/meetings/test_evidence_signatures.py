@@ -11,7 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from meetings import exports, services
 from meetings.models import AppendOnlyError, Attendance, Body, DrawnSignature, HalfDaySignature
-from tests.meetings.evidence_helpers import csv_rows, hhmm, page_text, pdf_text
+from tests.meetings.evidence_helpers import csv_rows, hhmm, page_text, pdf_drawings, pdf_text, stroke_ops
 
 STROKES = [[[10, 50], [60, 20], [110, 70], [160, 30]], [[200, 60], [260, 40]]]
 
@@ -45,6 +45,9 @@ def test_a_present_person_signs_and_the_signature_is_on_the_sheet_and_the_pdf(cl
     drawn = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert drawn and "M10.0 50.0 L60.0 20.0" in base64.b64decode(drawn.group(1)).decode()
     assert f"Signé à {hhmm(signature.signed_at)}" in pdf_text(meeting)
+    # The downloaded PDF draws the strokes themselves (vector path operators of its page).
+    downloaded = client.get(reverse("meetings:export", args=[meeting.pk, "pdf"])).content
+    assert all(stroke_ops(stroke) in pdf_drawings(downloaded) for stroke in STROKES)
 
 
 def test_keyboard_alternative_certifies_the_presence(client_as, body_secretary, meeting):

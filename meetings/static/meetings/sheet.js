@@ -75,7 +75,20 @@
         throw new Error(response.status);
       }).then(function (html) {
         if (asked !== changes) { refreshFragment(); return; }
+        // Keep open the panels (times, signature pad) the secretary had opened.
+        var open = [];
+        sheet.querySelectorAll("details[open]").forEach(function (details) {
+          var owner = details.closest("[id]");
+          if (owner) {
+            open.push([owner.id, Array.prototype.indexOf.call(owner.querySelectorAll("details"), details)]);
+          }
+        });
         sheet.innerHTML = html;
+        open.forEach(function (entry) {
+          var owner = document.getElementById(entry[0]);
+          var details = owner && owner.querySelectorAll("details")[entry[1]];
+          if (details) { details.open = true; }
+        });
       }).catch(function () { /* keep the current sheet */ });
     }, 50);
   }
