@@ -357,6 +357,14 @@ class SheetEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AppendOnlyError("the attendance history is append-only")
 
+    def erase_personal_data(self, **values) -> int:
+        """The one change the history accepts: a person's erasure (RGPD, meetings.personal_data) replaces
+        their name by a pseudonym, as it does in every other table."""
+        allowed = {"person_key", "person_name", "old_value", "new_value", "reason", "by_name"}
+        if not set(values) <= allowed:
+            raise AppendOnlyError("only names may be pseudonymised in the attendance history")
+        return super().update(**values)
+
     def delete(self):
         raise AppendOnlyError("the attendance history is append-only")
 
@@ -574,7 +582,9 @@ class DrawnSignature(models.Model):
         return f"{self.person_name} – {self.signed_at:%d/%m/%Y %H:%M}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None and not getattr(self, "_voiding", False):
+        # Voiding (meetings.services.void_signature) and a person's erasure (meetings.personal_data) are the
+        # only changes a signature accepts.
+        if self.pk is not None and not (getattr(self, "_voiding", False) or getattr(self, "_erasing", False)):
             raise AppendOnlyError("a signature is never edited, only voided with a reason")
         super().save(*args, **kwargs)
 

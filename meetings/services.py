@@ -270,7 +270,9 @@ def record_attendance(invitation: Invitation, status: str, *, via: str = Attenda
     if not allow_closed:
         _check_not_closed(meeting)
     present = status in Attendance.PRESENT_STATUSES
-    if not present and DrawnSignature.objects.filter(invitation=invitation, voided_at__isnull=True).exists():
+    if not present and (DrawnSignature.objects.filter(invitation=invitation, voided_at__isnull=True).exists()
+                        or HalfDaySignature.objects.filter(half_day__meeting=meeting,
+                                                           person_key=invitation.person_key).exists()):
         raise MeetingRuleError(_("%(name)s a signé : annulez d'abord sa signature (avec un motif) pour la noter "
                                  "absente.") % {"name": invitation.display_name})
     if status == Attendance.Status.REPRESENTED and represented_by_organisation is None:

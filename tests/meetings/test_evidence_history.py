@@ -93,6 +93,10 @@ def test_training_signatures_are_kept_and_an_absent_person_cannot_sign(client_as
     changes = [(r["Objet"], r["Personne"], r["Avant"], r["Après"]) for r in _history_csv(client, meeting)]
     assert changes.count(("Signature", present.person_name, "non signé", "signé")) == 1
     assert ("Signature", present.person_name, "signé", "non signé") in changes
+    # Signed, a person cannot be marked absent (the signature must be taken back first).
+    client.post(sign, {"half_day": half_day.pk, "invitation": present.pk, "signed": "1"})
+    assert _tap(client, meeting, present, status="absent").status_code == 400
+    assert Attendance.objects.get(invitation=present).status == "present"
 
 
 def test_history_rows_cannot_be_changed_nor_deleted(meeting):
