@@ -53,12 +53,12 @@ class AgendaItemForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
-    """A row of the sheet: a status tap, or (``action=times``) the correction of the arrival and departure."""
+    """A row of the sheet: a status tap, or (``change=times``) the correction of the arrival and departure."""
 
     invitation = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=[("", "—"), *Attendance.Status.choices], required=False,
                                error_messages={"invalid_choice": _("Statut de présence inconnu.")})
-    action = forms.CharField(required=False)
+    change = forms.CharField(required=False)
     represented_by = forms.CharField(label=_("Personne venue à sa place (facultatif)"), max_length=200,
                                      required=False, validators=ONE_LINE)
     represented_by_organisation = forms.CharField(label=_("Représenté·e par (organisation de l'annuaire)"),

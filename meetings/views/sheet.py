@@ -76,7 +76,7 @@ def set_status(request, pk):
     invitation.meeting = meeting
     current = getattr(invitation, "attendance", None) if hasattr(invitation, "attendance") else None
     arrived = services.session_time(meeting, data["arrived"]) if data["arrived"] else None
-    if data["action"] == "times":
+    if data["change"] == "times":
         if current is None or not current.is_present:
             return _refuse(request, meeting, _("Pointez d'abord la présence de cette personne."))
         status, left = current.status, services.session_time(meeting, data["left"]) if data["left"] else None

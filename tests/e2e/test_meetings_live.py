@@ -169,3 +169,34 @@ def test_a_signature_drawn_on_the_sheet_is_drawn_in_the_pdf(chromium, daphne_url
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
+
+
+def test_a_tick_before_the_start_asks_for_the_time_with_the_start_filled_in(chromium, daphne_url, live_meeting,
+                                                                            secretary):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Attendance
+
+    tomorrow = live_meeting.starts_at + timedelta(days=1)
+    live_meeting.__class__.objects.filter(pk=live_meeting.pk).update(starts_at=tomorrow,
+                                                                     ends_at=tomorrow + timedelta(hours=2))
+    start = timezone.localtime(tomorrow).strftime("%H:%M")
+    invitation = live_meeting.invitations.get(person_name="Camille Membre5")
+    context, page = _page(chromium, daphne_url, secretary, viewport={"width": 360, "height": 740})
+    try:
+        page.goto(f"/instances/seances/{live_meeting.pk}/feuille/")
+        expect(page.locator("#sheet")).to_have_attribute("data-live", "open")
+        page.wait_for_load_state("networkidle")
+        row = page.locator(f"#inv-{invitation.pk}")
+        row.get_by_role("button", name="Présent·e – Camille Membre5").click()
+        expect(page.locator("#sheet-error")).to_contain_text(f"début de la séance proposé : {start}")
+        arrival = row.get_by_label("Heure d'arrivée")
+        expect(arrival).to_be_focused()
+        expect(arrival).to_have_value(start)
+        row.get_by_role("button", name="Présent·e – Camille Membre5").click()
+        expect(row.locator("[data-role=state]")).to_contain_text(f"Présent·e à {start}")
+        assert timezone.localtime(Attendance.objects.get(invitation=invitation).arrived_at).strftime("%H:%M") == start
+    finally:
+        context.close()

@@ -68,7 +68,7 @@ def test_secretary_corrects_arrival_and_departure_shown_on_sheet_csv_and_pdf(cli
     client = client_as(body_secretary)
     inv = meeting.invitations.filter(is_youth_seat=False).first()
     _tap(client, meeting, inv, arrived="14:00")
-    answer = _tap(client, meeting, inv, status="", action="times", arrived="14:35", left="15:40")
+    answer = _tap(client, meeting, inv, status="", change="times", arrived="14:35", left="15:40")
     assert answer.status_code == 200, answer.content
     attendance = Attendance.objects.get(invitation=inv)
     assert (hhmm(attendance.arrived_at), hhmm(attendance.left_at)) == ("14:35", "15:40")
@@ -93,7 +93,7 @@ def test_departure_before_arrival_is_refused(client_as, body_secretary, body):
     client = client_as(body_secretary)
     inv = meeting.invitations.filter(is_youth_seat=False).first()
     _tap(client, meeting, inv, arrived="14:30")
-    answer = _tap(client, meeting, inv, status="", action="times", arrived="14:30", left="14:10")
+    answer = _tap(client, meeting, inv, status="", change="times", arrived="14:30", left="14:10")
     assert answer.status_code == 400
     assert answer.json()["message"] == "L'heure de départ doit être après l'heure d'arrivée."
     assert Attendance.objects.get(invitation=inv).left_at is None

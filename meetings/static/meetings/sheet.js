@@ -146,7 +146,7 @@
     if (!form.hasAttribute("data-live") || !window.fetch || !window.FormData) { return; }
     event.preventDefault();
     var data = new FormData(form, event.submitter || undefined);
-    fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
+    fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
                         headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (message) {
