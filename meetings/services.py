@@ -287,8 +287,9 @@ def record_attendance(invitation: Invitation, status: str, *, via: str = Attenda
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                attendance = (Attendance.objects.select_for_update().select_related("represented_by_organisation")
-                              .filter(invitation=invitation).first())
+                # Lock the attendance row only (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+                attendance = (Attendance.objects.select_for_update(of=("self",))
+                              .select_related("represented_by_organisation").filter(invitation=invitation).first())
                 before = _attendance_facts(meeting, attendance)
                 if attendance is None:
                     attendance = Attendance(invitation=invitation)
