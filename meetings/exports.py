@@ -6,7 +6,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import Attendance, HalfDaySignature, Meeting
+from meetings.models import Attendance, DrawnSignature, HalfDaySignature, Meeting
+from meetings.queries import sheet_history
+from meetings.services import clock
 from relais import pdf, tabular
 
 
@@ -20,35 +22,75 @@ class SheetRow:
     status: str
     represented_by: str
     arrived_at: str
+    left_at: str
+    recorded_at: str
+    recorded_by: str
     recorded_via: str
     reply: str
     expected: bool
     half_days: list[bool] = field(default_factory=list)
+    signature: str = ""  # the drawn signature as an SVG data: URI (PDF), "" when none
+    signed: str = ""  # "Signé à 14:05" / "Présence certifiée à 14:05"
+    half_day_signatures: list[tuple[str, str]] = field(default_factory=list)  # (svg data URI, label) per half-day
+
+
+def _recorder(att) -> str:
+    if att is None or att.recorded_by_id is None:
+        return ""
+    return att.recorded_by.get_full_name() or att.recorded_by.get_username()
+
+
+def _times(meeting: Meeting, att) -> dict:
+    """Arrival and departure (as they happened) apart from when the row was recorded and by whom."""
+    if att is None:
+        return {"arrived_at": "", "left_at": "", "recorded_at": "", "recorded_by": ""}
+    recorded = timezone.localtime(att.recorded_at).strftime("%d/%m/%Y %H:%M") if att.recorded_at else ""
+    return {"arrived_at": clock(meeting, att.arrived_at), "left_at": clock(meeting, att.left_at),
+            "recorded_at": recorded, "recorded_by": _recorder(att)}
 
 
 def sheet_rows(meeting: Meeting) -> list[SheetRow]:
-    invitations = meeting.invitations.select_related("organisation", "attendance").order_by(
-        "is_youth_seat", "organisation__name", "position", "pk")
+    invitations = meeting.invitations.select_related(
+        "organisation", "attendance", "attendance__recorded_by", "attendance__represented_by_organisation",
+    ).order_by("is_youth_seat", "organisation__name", "position", "pk")
     half_days = list(meeting.half_days.all()) if meeting.body.is_training else []
     signed = set(HalfDaySignature.objects.filter(half_day__meeting=meeting).values_list("half_day_id", "person_key"))
+    drawn = {(sig.half_day_id, sig.person_key): sig
+             for sig in DrawnSignature.objects.filter(meeting=meeting, voided_at__isnull=True)}
+
+    def signed_label(sig) -> str:
+        if sig is None:
+            return ""
+        when = clock(meeting, sig.signed_at)
+        return _("Présence certifiée à %(t)s") % {"t": when} if sig.certified else _("Signé à %(t)s") % {"t": when}
+
+    def drawing(sig) -> str:
+        return sig.svg_data_uri() if sig is not None and not sig.certified else ""
+
+    def signatures(key) -> dict:
+        session = drawn.get((None, key))
+        per_half_day = [drawn.get((hd.pk, key)) for hd in half_days]
+        return {"signature": drawing(session), "signed": signed_label(session),
+                "half_day_signatures": [(drawing(sig), signed_label(sig)) for sig in per_half_day]}
+
     rows = []
     for inv in invitations:
         att = getattr(inv, "attendance", None) if hasattr(inv, "attendance") else None
-        rows.append(SheetRow(
+        rows.append(SheetRow(**signatures(inv.person_key),
             organisation=inv.organisation.name if inv.organisation_id else _("Jeune accompagné·e"),
             person=str(inv.display_name), seat=inv.get_seat_display() if not inv.is_youth_seat else _("Siège jeune"),
             voting=_("délibérative") if inv.voting else _("consultative"), youth=inv.is_youth_seat,
             status=att.get_status_display() if att else _("Non pointé·e"),
-            represented_by=att.represented_by if att else "",
-            arrived_at=timezone.localtime(att.arrived_at).strftime("%H:%M") if att and att.arrived_at else "",
+            represented_by=att.representation_label if att else "", **_times(meeting, att),
             recorded_via=att.get_recorded_via_display() if att else "", reply=inv.get_reply_display(),
             expected=True, half_days=[(hd.pk, inv.person_key) in signed for hd in half_days]))
-    for att in Attendance.objects.filter(meeting=meeting, invitation=None).select_related("organisation"):
-        rows.append(SheetRow(
-            organisation=att.organisation.name if att.organisation_id else "", person=att.person_name,
+    walk_ins = Attendance.objects.filter(meeting=meeting, invitation=None).select_related(
+        "organisation", "recorded_by", "represented_by_organisation")
+    for att in walk_ins:
+        rows.append(SheetRow(**signatures(att.person_key),
+            organisation=att.organisation_label, person=att.person_name,
             seat=_("Non convoqué·e"), voting="", youth=False, status=att.get_status_display(),
-            represented_by=att.represented_by,
-            arrived_at=timezone.localtime(att.arrived_at).strftime("%H:%M") if att.arrived_at else "",
+            represented_by=att.representation_label, **_times(meeting, att),
             recorded_via=att.get_recorded_via_display(), reply="", expected=False,
             half_days=[(hd.pk, att.person_key) in signed for hd in half_days]))
     return rows
@@ -56,14 +98,16 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
 
 def _header(meeting: Meeting) -> list[str]:
     cols = [_("Organisation"), _("Personne"), _("Siège"), _("Voix"), _("Présence"), _("Représenté·e par"),
-            _("Arrivée"), _("Enregistré par"), _("Réponse à la convocation")]
+            _("Arrivée"), _("Départ"), _("Enregistré le"), _("Enregistré par"), _("Voie d'enregistrement"),
+            _("Réponse à la convocation")]
     cols += [str(hd) for hd in meeting.half_days.all()] if meeting.body.is_training else []
     return cols
 
 
 def _values(row: SheetRow) -> list[str]:
     return [row.organisation, row.person, row.seat, row.voting, row.status, row.represented_by, row.arrived_at,
-            row.recorded_via, row.reply, *[_("signé") if s else "" for s in row.half_days]]
+            row.left_at, row.recorded_at, row.recorded_by, row.recorded_via, row.reply,
+            *[_("signé") if s else "" for s in row.half_days]]
 
 
 def to_csv(rows: list[SheetRow], meeting: Meeting | None = None) -> bytes:
@@ -89,7 +133,7 @@ def to_xlsx(meeting: Meeting, rows: list[SheetRow]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         ws.append(_values(row))
-    for column, width in zip("ABCDEFGHI", (34, 26, 14, 14, 16, 24, 8, 16, 22), strict=True):
+    for column, width in zip("ABCDEFGHIJKL", (34, 26, 14, 14, 16, 24, 8, 8, 16, 18, 16, 22), strict=True):
         ws.column_dimensions[column].width = width
     return tabular.xlsx_bytes(wb)
 
@@ -107,3 +151,19 @@ def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:
 def to_pdf(meeting: Meeting, rows: list[SheetRow]) -> bytes:
     """Rendered by relais.pdf: names typed by members never make the server fetch a URL."""
     return pdf.render_pdf(render_pdf_html(meeting, rows))
+
+
+def history_header() -> list[str]:
+    return [_("Date et heure"), _("Par"), _("Voie"), _("Objet"), _("Personne"), _("Champ"), _("Avant"), _("Après"),
+            _("Motif")]
+
+
+def history_rows(meeting: Meeting) -> list[list[str]]:
+    """The session's append-only history, one line per change, as the auditor reads it."""
+    return [[timezone.localtime(event.at).strftime("%d/%m/%Y %H:%M:%S"), event.by_name,
+             event.get_via_display(), event.get_kind_display(), event.person_name, event.field, event.old_value,
+             event.new_value, event.reason] for event in sheet_history(meeting)]
+
+
+def history_csv(meeting: Meeting) -> bytes:
+    return tabular.csv_bytes(history_rows(meeting), header=history_header())

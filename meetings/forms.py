@@ -104,22 +104,66 @@ class AgendaItemForm(forms.ModelForm):
 
 
 class StatusForm(forms.Form):
+    """A row of the sheet: a status tap, or (``change=times``) the correction of the arrival and departure."""
+
     invitation = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(choices=[("", "—"), *Attendance.Status.choices], required=False,
                                error_messages={"invalid_choice": _("Statut de présence inconnu.")})
-    represented_by = forms.CharField(label=_("Représenté·e ou suppléé·e par"), max_length=200, required=False,
-                                     validators=ONE_LINE)
+    change = forms.CharField(required=False)
+    represented_by = forms.CharField(label=_("Personne venue à sa place (facultatif)"), max_length=200,
+                                     required=False, validators=ONE_LINE)
+    represented_by_organisation = forms.CharField(label=_("Représenté·e par (organisation de l'annuaire)"),
+                                                  max_length=200, required=False, validators=ONE_LINE)
+    arrived = forms.TimeField(label=_("Heure d'arrivée"), required=False,
+                              error_messages={"invalid": _("Heure d'arrivée invalide (HH:MM).")})
+    left = forms.TimeField(label=_("Heure de départ"), required=False,
+                           error_messages={"invalid": _("Heure de départ invalide (HH:MM).")})
+
+    def clean_represented_by_organisation(self):
+        """The name chosen from the directory's list, as an organisation (None when empty)."""
+        name = " ".join(self.cleaned_data["represented_by_organisation"].split())
+        if not name:
+            return None
+        organisation = directory_organisation(name)
+        if organisation is None:
+            raise forms.ValidationError(_("« %(name)s » n'est pas une organisation de l'annuaire : choisissez-la "
+                                          "dans la liste.") % {"name": name})
+        return organisation
+
+
+def directory_organisation(name: str):
+    """The directory organisation named ``name`` (archived ones aside), or None."""
+    return (Organisation.objects.exclude(status="archived").filter(name__iexact=" ".join(name.split()))
+            .order_by("pk").first())
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Nom de la personne"), max_length=200, validators=ONE_LINE)
-    organisation = SafeModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.none(),
-                                          required=False, empty_label=_("— Autre ou aucune —"))
+    """Someone who came without a convocation: from any organisation of the directory, or one typed by hand."""
 
-    def __init__(self, *args, organisations=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if organisations is not None:
-            self.fields["organisation"].queryset = organisations
+    name = forms.CharField(label=_("Nom de la personne"), max_length=200, validators=ONE_LINE)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False, validators=ONE_LINE,
+                                   help_text=_("Choisissez-la dans l'annuaire, ou écrivez son nom si elle n'y "
+                                               "est pas encore."))
+    arrived = forms.TimeField(label=_("Heure d'arrivée"), required=False,
+                              error_messages={"invalid": _("Heure d'arrivée invalide (HH:MM).")})
+
+    def organisation_choice(self):
+        """(directory organisation or None, the typed name when the directory does not have it)."""
+        name = " ".join(self.cleaned_data.get("organisation", "").split())
+        organisation = directory_organisation(name) if name else None
+        return organisation, "" if organisation else name
+
+
+class WalkInTimesForm(forms.Form):
+    attendance = forms.IntegerField(widget=forms.HiddenInput)
+    arrived = forms.TimeField(label=_("Heure d'arrivée"), required=False,
+                              error_messages={"invalid": _("Heure d'arrivée invalide (HH:MM).")})
+    left = forms.TimeField(label=_("Heure de départ"), required=False,
+                           error_messages={"invalid": _("Heure de départ invalide (HH:MM).")})
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Motif de la réouverture"), max_length=500, validators=ONE_LINE)
 
 
 class YouthSeatForm(forms.Form):

@@ -75,7 +75,8 @@ class Body(ClusterableModel):
     default_video_link = models.URLField(_("lien de visioconférence habituel"), blank=True)
     quorum = models.PositiveIntegerField(
         _("quorum"), null=True, blank=True,
-        help_text=_("Nombre de membres votants présents requis (vide : pas de quorum)."))
+        help_text=_("Nombre d'organisations membres votantes présentes requis, chacune comptée une fois quels que "
+                    "soient ses sièges (vide : pas de quorum)."))
     youth_seats = models.PositiveSmallIntegerField(
         _("sièges de jeunes"), default=0,
         help_text=_("Sièges réservés à des jeunes accompagnés ou sortis de l'ASE."))
@@ -320,8 +321,19 @@ class Attendance(models.Model):
                                      related_name="meeting_attendances")
     person_name = models.CharField(_("personne"), max_length=200, blank=True)
     person_key = models.CharField(max_length=200, db_index=True)
-    represented_by = models.CharField(_("représenté·e ou suppléé·e par"), max_length=200, blank=True)
+    # A walk-in's organisation typed by hand when the directory does not have it yet.
+    organisation_name = models.CharField(_("organisation (saisie libre)"), max_length=200, blank=True)
+    # "Représenté·e par": an organisation of the directory (required for the status "represented") and,
+    # optionally, the person who came for it.
+    represented_by_organisation = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("représenté·e par l'organisation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="meeting_representations")
+    represented_by = models.CharField(_("représenté·e ou suppléé·e par (personne)"), max_length=200, blank=True)
+    # The arrival and departure as they happened (corrected by the secretary if need be), kept apart from
+    # when the row was recorded and by whom.
     arrived_at = models.DateTimeField(_("heure d'arrivée"), null=True, blank=True)
+    left_at = models.DateTimeField(_("heure de départ"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("enregistré le"), default=timezone.now)
     recorded_via = models.CharField(max_length=16, choices=Via.choices, default=Via.SECRETARY)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -343,6 +355,91 @@ class Attendance(models.Model):
     @property
     def is_present(self) -> bool:
         return self.status in self.PRESENT_STATUSES
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation_id else self.organisation_name
+
+    @property
+    def representation_label(self) -> str:
+        """"Organisation (person)", "Organisation", or the person alone (a suppléant·e named by hand)."""
+        org = self.represented_by_organisation.name if self.represented_by_organisation_id else ""
+        if org and self.represented_by:
+            return f"{org} ({self.represented_by})"
+        return org or self.represented_by
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a row of the attendance history."""
+
+
+class SheetEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("the attendance history is append-only")
+
+    def erase_personal_data(self, **values) -> int:
+        """The one change the history accepts: a person's erasure (RGPD, meetings.personal_data) replaces
+        their name by a pseudonym, as it does in every other table."""
+        allowed = {"person_key", "person_name", "old_value", "new_value", "reason", "by_name"}
+        if not set(values) <= allowed:
+            raise AppendOnlyError("only names may be pseudonymised in the attendance history")
+        return super().update(**values)
+
+    def delete(self):
+        raise AppendOnlyError("the attendance history is append-only")
+
+
+class SheetEvent(models.Model):
+    """One line of a session's attendance history: who changed what, when, old → new (and why).
+
+    Append-only: a row is written once by meetings.services and never updated nor deleted (``save`` of an
+    existing row, ``delete`` and the queryset's ``update``/``delete`` raise). The author's name is copied
+    so the line still says who did it once the account is gone.
+    """
+
+    class Kind(models.TextChoices):
+        ATTENDANCE = "attendance", _("Présence")
+        TIMES = "times", _("Heures")
+        REPRESENTATION = "representation", _("Représentation")
+        WALK_IN = "walk_in", _("Sans convocation")
+        EXPECTED = "expected", _("Liste des personnes attendues")
+        SIGNATURE = "signature", _("Signature")
+        SHEET = "sheet", _("Feuille d'émargement")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="sheet_events")
+    at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    by_name = models.CharField(_("par"), max_length=200, blank=True)
+    via = models.CharField(_("par le biais de"), max_length=16, choices=Attendance.Via.choices,
+                           default=Attendance.Via.SECRETARY)
+    kind = models.CharField(_("objet"), max_length=16, choices=Kind.choices)
+    person_key = models.CharField(max_length=200, blank=True)
+    person_name = models.CharField(_("personne"), max_length=200, blank=True)
+    field = models.CharField(_("champ"), max_length=100, blank=True)
+    old_value = models.TextField(_("avant"), blank=True)
+    new_value = models.TextField(_("après"), blank=True)
+    reason = models.TextField(_("motif"), blank=True)
+
+    objects = SheetEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("historique de l'émargement")
+        verbose_name_plural = _("historique de l'émargement")
+        ordering = ["at", "pk"]
+        default_permissions = ("add", "view")
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.person_name} {self.field}: {self.old_value} → {self.new_value}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or kwargs.get("update_fields"):
+            raise AppendOnlyError("the attendance history is append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the attendance history is append-only")
 
 
 class MinutesVersion(models.Model):
@@ -454,3 +551,83 @@ class HalfDaySignature(models.Model):
 
     def __str__(self):
         return f"{self.person_name} – {self.half_day}"
+
+
+class DrawnSignature(models.Model):
+    """A signature drawn with a finger, a stylus or a mouse on the sheet (vector strokes in a 300 × 100 box),
+    or, for someone who cannot draw, the keyboard statement "je certifie ma présence" (``certified``).
+
+    Bound to the person's attendance, and to a half-day for trainings. It is never edited: the only change
+    allowed is voiding it once, with a reason (meetings.services.void_signature); every step is in the
+    session's history. An absent person cannot sign (the service checks the attendance).
+    """
+
+    WIDTH, HEIGHT = 300, 100
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="drawn_signatures")
+    invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="drawn_signatures")
+    attendance = models.ForeignKey(Attendance, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="drawn_signatures")
+    half_day = models.ForeignKey(HalfDay, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="drawn_signatures")
+    person_key = models.CharField(max_length=200)
+    person_name = models.CharField(_("personne"), max_length=200, blank=True)
+    strokes = models.JSONField(_("tracé"), default=list, blank=True)
+    certified = models.BooleanField(_("présence certifiée sans tracé"), default=False)
+    signed_at = models.DateTimeField(_("signé le"), default=timezone.now)
+    recorded_via = models.CharField(max_length=16, choices=Attendance.Via.choices, default=Attendance.Via.SECRETARY)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    voided_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    void_reason = models.TextField(_("motif de l'annulation"), blank=True)
+
+    class Meta:
+        verbose_name = _("signature manuscrite")
+        verbose_name_plural = _("signatures manuscrites")
+        ordering = ["signed_at", "pk"]
+        default_permissions = ("add", "view")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person_key"],
+                                    condition=Q(voided_at__isnull=True, half_day__isnull=True),
+                                    name="drawn_signature_one_per_session"),
+            models.UniqueConstraint(fields=["half_day", "person_key"],
+                                    condition=Q(voided_at__isnull=True, half_day__isnull=False),
+                                    name="drawn_signature_one_per_half_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_name} – {self.signed_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # Voiding (meetings.services.void_signature) and a person's erasure (meetings.personal_data) are the
+        # only changes a signature accepts.
+        if self.pk is not None and not (getattr(self, "_voiding", False) or getattr(self, "_erasing", False)):
+            raise AppendOnlyError("a signature is never edited, only voided with a reason")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("a signature is never deleted, only voided with a reason")
+
+    @property
+    def is_valid(self) -> bool:
+        return self.voided_at is None
+
+    def svg(self) -> str:
+        """The strokes as an SVG drawing (numbers only: nothing typed by anyone reaches the markup)."""
+        paths = []
+        for stroke in self.strokes or []:
+            points = [f"{float(x):.1f} {float(y):.1f}" for x, y in stroke]
+            if points:
+                paths.append("M" + " L".join(points))
+        body = "".join(f'<path d="{d}"/>' for d in paths)
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {self.WIDTH} {self.HEIGHT}" '
+                f'width="{self.WIDTH}" height="{self.HEIGHT}" fill="none" stroke="#000" stroke-width="2.5" '
+                f'stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" focusable="false">{body}</svg>')
+
+    def svg_data_uri(self) -> str:
+        from base64 import b64encode
+
+        return "data:image/svg+xml;base64," + b64encode(self.svg().encode()).decode()

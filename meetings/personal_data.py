@@ -1,11 +1,11 @@
-"""What the meetings hold about one person: invitations, attendance and half-day signatures.
+"""What the meetings hold about one person: invitations, attendance, signatures and the sheets' history.
 
 Erasure pseudonymises these rows rather than deleting them: the indicators count attendance, and an erased
 person's presence still counts, under a pseudonym that is the same on every row of that person."""
 
 from django.db.models import Q
 
-from meetings.models import Attendance, HalfDaySignature, Invitation
+from meetings.models import Attendance, DrawnSignature, HalfDaySignature, Invitation, SheetEvent
 from meetings.services import contact_person_key, name_person_key
 from relais.personal_data import Person, scrub
 
@@ -27,6 +27,9 @@ def _rows(model, person: Person):
             query |= Q(email__iexact=person.email)
     if model is Attendance and person.name:
         query |= Q(represented_by__icontains=person.name)
+    if model is SheetEvent and person.name:
+        query |= (Q(person_name__icontains=person.name) | Q(old_value__icontains=person.name)
+                  | Q(new_value__icontains=person.name) | Q(reason__icontains=person.name))
     return model.objects.filter(query)
 
 
@@ -42,7 +45,12 @@ class MeetingRecords:
                        _rows(Attendance, person).select_related("meeting__body")]
         signatures = [{"demi-journée": str(s.half_day), "nom": s.person_name, "signé le": str(s.signed_at)}
                       for s in _rows(HalfDaySignature, person).select_related("half_day")]
-        return [{"convocations": invitations, "présences": attendances, "signatures": signatures}]
+        drawn = [{"séance": str(s.meeting), "signé le": str(s.signed_at), "nom": s.person_name,
+                  "annulée": str(s.voided_at or "")} for s in _rows(DrawnSignature, person).select_related("meeting")]
+        history = [{"séance": str(e.meeting), "le": str(e.at), "champ": e.field, "avant": e.old_value,
+                    "après": e.new_value} for e in _rows(SheetEvent, person).select_related("meeting")]
+        return [{"convocations": invitations, "présences": attendances, "signatures": signatures,
+                 "signatures manuscrites": drawn, "historique des feuilles": history}]
 
     def erase(self, person: Person) -> int:
         pseudonym, needles = person.pseudonym, [n for n in (person.name, person.email) if n]
@@ -62,4 +70,18 @@ class MeetingRecords:
                     fields.append("represented_by")
                 row.save(update_fields=fields)
                 touched += 1
+        for signature in _rows(DrawnSignature, person):
+            # The drawing identifies the person as much as the name: it goes too.
+            signature.person_name, signature.strokes = pseudonym, []
+            if signature.person_key in _keys(person):
+                signature.person_key = new_key
+            signature._erasing = True
+            signature.save(update_fields=["person_name", "person_key", "strokes"])
+            touched += 1
+        for event in _rows(SheetEvent, person):
+            values = {name: scrub(getattr(event, name), needles, pseudonym)
+                      for name in ("person_name", "old_value", "new_value", "reason")}
+            if event.person_key in _keys(person):
+                values["person_key"] = new_key
+            touched += SheetEvent.objects.filter(pk=event.pk).erase_personal_data(**values)
         return touched

@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from itertools import groupby
 
 from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from directory.models import Organisation
-from meetings.models import Action, Attendance, HalfDaySignature, Meeting
+from meetings.models import Action, Attendance, DrawnSignature, HalfDaySignature, Meeting, SheetEvent
 
 # --- Counts ---------------------------------------------------------------------------------------
 
@@ -22,7 +23,7 @@ class SheetCounts:
     present: int
     recorded: int
     walk_ins: int
-    voting_present: int
+    voting_present: int  # voting member organisations with someone present (the quorum's unit)
     youth_expected: int
     youth_present: int
     quorum: int | None
@@ -39,19 +40,26 @@ class SheetCounts:
 
 
 def sheet_counts(meeting: Meeting) -> SheetCounts:
-    """Counts shown on the sheet, in two queries whatever the size of the session."""
+    """Counts shown on the sheet, in two queries whatever the size of the session.
+
+    The quorum counts member organisations, once each whatever its seats: a titulaire "suppléé·e" and the
+    suppléante ticked present are one organisation present. A voting seat without an organisation counts alone.
+    """
     present = Q(attendance__status__in=Attendance.PRESENT_STATUSES)
+    voting = present & Q(voting=True, is_youth_seat=False)
     inv = meeting.invitations.aggregate(
         expected=Count("pk"), present=Count("pk", filter=present),
         recorded=Count("attendance"),
-        voting_present=Count("pk", filter=present & Q(voting=True, is_youth_seat=False)),
+        voting_orgs=Count("organisation", distinct=True, filter=voting & Q(organisation__isnull=False)),
+        voting_alone=Count("pk", filter=voting & Q(organisation__isnull=True)),
         youth_expected=Count("pk", filter=Q(is_youth_seat=True)),
         youth_present=Count("pk", filter=present & Q(is_youth_seat=True)))
     walk_ins = Attendance.objects.filter(meeting=meeting, invitation=None,
                                          status__in=Attendance.PRESENT_STATUSES).count()
     return SheetCounts(expected=inv["expected"], present=inv["present"] + walk_ins, recorded=inv["recorded"],
-                       walk_ins=walk_ins, voting_present=inv["voting_present"], youth_expected=inv["youth_expected"],
-                       youth_present=inv["youth_present"], quorum=meeting.body.quorum)
+                       walk_ins=walk_ins, voting_present=inv["voting_orgs"] + inv["voting_alone"],
+                       youth_expected=inv["youth_expected"], youth_present=inv["youth_present"],
+                       quorum=meeting.body.quorum)
 
 
 # --- Trainings ------------------------------------------------------------------------------------
@@ -99,11 +107,13 @@ def open_actions_elsewhere(meeting: Meeting):
 
 def sheet_data(meeting: Meeting) -> dict:
     """Everything the sheet shows, in a constant number of queries whatever the number of members."""
-    invitations = list(meeting.invitations.select_related("organisation", "attendance")
+    invitations = list(meeting.invitations.select_related("organisation", "attendance",
+                                                          "attendance__represented_by_organisation")
                        .order_by("is_youth_seat", "organisation__name", "position", "pk"))
     members = [inv for inv in invitations if not inv.is_youth_seat]
     groups = [(org, list(rows)) for org, rows in groupby(members, key=lambda inv: inv.organisation)]
     walk_ins = list(Attendance.objects.filter(meeting=meeting, invitation=None).select_related("organisation"))
+    start, end = meeting.starts_at, meeting.ends_at
     half_days = []
     signed = set()
     trained = None
@@ -112,13 +122,27 @@ def sheet_data(meeting: Meeting) -> dict:
         signed = set(HalfDaySignature.objects.filter(half_day__meeting=meeting)
                      .values_list("half_day_id", "person_key"))
         trained = len(trained_person_keys(meeting)) if half_days else None
+    current = _current_half_day(half_days)
+    drawn = {sig.invitation_id: sig for sig in DrawnSignature.objects.filter(
+        meeting=meeting, voided_at__isnull=True, invitation__isnull=False,
+        half_day=current.pk if current else None)}
+    for inv in invitations:
+        inv.drawn_signature = drawn.get(inv.pk)
     return {
         "meeting": meeting, "body": meeting.body, "groups": groups,
         "youth": [inv for inv in invitations if inv.is_youth_seat],
         "walk_ins": walk_ins, "counts": sheet_counts(meeting),
         "statuses": Attendance.Status.choices, "half_days": half_days, "signed": signed, "trained": trained,
         "organisations": sorted({inv.organisation for inv in members if inv.organisation}, key=lambda o: o.name),
+        "now_in_session": start <= timezone.now() <= end, "current_half_day": current,
     }
+
+
+def _current_half_day(half_days):
+    """The half-day a signature drawn now is for (a training's morning or afternoon of today), or None."""
+    now = timezone.localtime()
+    period = "am" if now.hour < 13 else "pm"
+    return next((hd for hd in half_days if hd.date == now.date() and hd.period == period), None)
 
 
 def checkin_candidates(meeting: Meeting) -> list:
@@ -127,3 +151,15 @@ def checkin_candidates(meeting: Meeting) -> list:
                    .order_by("person_name", "pk"))
     return [inv for inv in invitations
             if not (hasattr(inv, "attendance") and inv.attendance.status in Attendance.PRESENT_STATUSES)]
+
+
+def directory_organisation_names() -> list[str]:
+    """The names offered for "représenté·e par" and a walk-in's organisation: the whole directory, archived
+    organisations aside (one query, names only)."""
+    return list(Organisation.objects.exclude(status="archived").order_by("name")
+                .values_list("name", flat=True).distinct())
+
+
+def sheet_history(meeting: Meeting) -> QuerySet:
+    """The session's attendance history, oldest first (what the session page shows and the CSV exports)."""
+    return SheetEvent.objects.filter(meeting=meeting).select_related("by").order_by("at", "pk")

@@ -24,11 +24,13 @@ from meetings.models import (
     Attendance,
     Body,
     BodyMember,
+    DrawnSignature,
     HalfDay,
     HalfDaySignature,
     Invitation,
     Meeting,
     MinutesVersion,
+    SheetEvent,
 )
 
 
@@ -91,7 +93,7 @@ def expected_members(body: Body):
 
 
 @transaction.atomic
-def freeze_invitations(meeting: Meeting, *, people=None) -> list[Invitation]:
+def freeze_invitations(meeting: Meeting, *, people=None, by=None) -> list[Invitation]:
     """Copy the body's current members (and youth seats) into the session's invitations, once.
 
     Called when convocations are sent. Calling it again returns the frozen list unchanged: later
@@ -130,6 +132,8 @@ def freeze_invitations(meeting: Meeting, *, people=None) -> list[Invitation]:
                                seat=Invitation._meta.get_field("seat").default, voting=True,
                                position=10_000 + n))
     Invitation.objects.bulk_create(rows)
+    log_event(meeting, SheetEvent.Kind.EXPECTED, by=by, field=_("liste des personnes attendues"),
+              old="", new=_("arrêtée : %(n)d personne(s) attendue(s)") % {"n": len(rows)})
     meeting.convened_at = timezone.now()
     if meeting.status == Meeting.Status.PLANNED:
         meeting.status = Meeting.Status.CONVENED
@@ -159,6 +163,19 @@ def roll_over_open_actions(meeting: Meeting) -> int:
 
 # --- Attendance -----------------------------------------------------------------------------------
 
+KEEP = object()  # "leave this value as it is" (a departure time not given is not a departure cleared)
+
+
+class TimeNeeded(MeetingRuleError):
+    """A tick before the session starts or after it ends: the arrival time must be given (start suggested)."""
+
+    def __init__(self, meeting: Meeting):
+        self.suggested = timezone.localtime(meeting.starts_at).strftime("%H:%M")
+        super().__init__(_("La séance se tient de %(start)s à %(end)s : indiquez l'heure d'arrivée "
+                           "(début de la séance proposé : %(start)s).") % {
+            "start": self.suggested, "end": timezone.localtime(meeting.ends_at).strftime("%H:%M")})
+
+
 def _check_open(meeting: Meeting):
     if meeting.status == Meeting.Status.CANCELLED:
         raise MeetingRuleError(_("Cette séance est annulée : aucune présence ne peut être enregistrée."))
@@ -167,78 +184,231 @@ def _check_open(meeting: Meeting):
                                  "envoyez d'abord les convocations."))
 
 
+def _check_not_closed(meeting: Meeting):
+    if meeting.closed_at:
+        raise MeetingRuleError(_("L'émargement de cette séance est clos : rouvrez-le (avec un motif) pour "
+                                 "modifier une présence."))
+
+
+def during_session(meeting: Meeting, when: datetime) -> bool:
+    return meeting.starts_at <= when <= meeting.ends_at
+
+
+def session_time(meeting: Meeting, value: time) -> datetime:
+    """A clock time typed on the sheet, on the session's day (its first day when it spans several)."""
+    local = timezone.localtime(meeting.starts_at)
+    return datetime.combine(local.date(), value, tzinfo=local.tzinfo)
+
+
+def clock(meeting: Meeting, when: datetime | None) -> str:
+    """A time as the sheet, the exports and the history show it: "14:05", with the date when it is not the
+    session's first day."""
+    if when is None:
+        return ""
+    local = timezone.localtime(when)
+    if local.date() != timezone.localtime(meeting.starts_at).date():
+        return local.strftime("%d/%m/%Y %H:%M")
+    return local.strftime("%H:%M")
+
+
+def _author(by) -> tuple:
+    if getattr(by, "is_authenticated", False):
+        return by, (by.get_full_name() or by.get_username())[:200]
+    return None, ""
+
+
+def log_event(meeting: Meeting, kind: str, *, by=None, via: str = Attendance.Via.SECRETARY, person_key: str = "",
+              person_name: str = "", field: str = "", old: str = "", new: str = "", reason: str = "",
+              save: bool = True) -> SheetEvent:
+    """Add one line to the session's history (append-only). ``save=False`` returns it for a bulk insert."""
+    user, name = _author(by)
+    event = SheetEvent(meeting=meeting, kind=kind, by=user, by_name=name, via=via, person_key=person_key,
+                       person_name=str(person_name)[:200], field=str(field)[:100], old_value=str(old),
+                       new_value=str(new), reason=reason)
+    if save:
+        event.save()
+    return event
+
+
+def _attendance_facts(meeting: Meeting, attendance: Attendance | None) -> dict:
+    """What the history compares before and after a change, as shown to people."""
+    if attendance is None:
+        return {_("présence"): str(_("Non pointé·e"))}
+    return {_("présence"): str(attendance.get_status_display()),
+            _("représenté·e par"): attendance.representation_label,
+            _("arrivée"): clock(meeting, attendance.arrived_at), _("départ"): clock(meeting, attendance.left_at)}
+
+
+def _log_difference(meeting, before: dict, after: dict, *, by, via, person_key, person_name, reason=""):
+    kinds = {_("présence"): SheetEvent.Kind.ATTENDANCE, _("représenté·e par"): SheetEvent.Kind.REPRESENTATION,
+             _("arrivée"): SheetEvent.Kind.TIMES, _("départ"): SheetEvent.Kind.TIMES}
+    for field in after.keys() | before.keys():
+        old, new = before.get(field, ""), after.get(field, "")
+        if old != new:
+            log_event(meeting, kinds[field], by=by, via=via, person_key=person_key, person_name=person_name,
+                      field=field, old=old, new=new, reason=reason)
+
+
+def _check_times(arrived: datetime | None, left: datetime | None):
+    if arrived is not None and left is not None and left < arrived:
+        raise MeetingRuleError(_("L'heure de départ doit être après l'heure d'arrivée."))
+
+
 def record_attendance(invitation: Invitation, status: str, *, via: str = Attendance.Via.SECRETARY, by=None,
-                      represented_by: str = "", allow_closed: bool = True) -> Attendance:
-    """Set the status of one expected person. Idempotent; concurrent calls end in one row (the last wins)."""
+                      represented_by: str = "", represented_by_organisation=None, arrived_at: datetime | None = None,
+                      left_at=KEEP, allow_closed: bool = False) -> Attendance:
+    """Set the status (and times, representation) of one expected person, and write the change to the history.
+
+    Idempotent; concurrent calls end in one row (the last wins). The arrival is ``arrived_at`` when given,
+    else the one already recorded, else now during the session (or the session's start outside it: the
+    secretary's tap asks for the time first, see ``set_attendance``). "Représenté·e" needs an organisation.
+    """
     if status not in Attendance.Status.values:
         raise MeetingRuleError(_("Statut de présence inconnu."))
     meeting = invitation.meeting
     _check_open(meeting)
-    if meeting.closed_at and not allow_closed:
-        raise MeetingRuleError(_("L'émargement de cette séance est clos."))
+    if not allow_closed:
+        _check_not_closed(meeting)
+    present = status in Attendance.PRESENT_STATUSES
+    if not present and (DrawnSignature.objects.filter(invitation=invitation, voided_at__isnull=True).exists()
+                        or HalfDaySignature.objects.filter(half_day__meeting=meeting,
+                                                           person_key=invitation.person_key).exists()):
+        raise MeetingRuleError(_("%(name)s a signé : annulez d'abord sa signature (avec un motif) pour la noter "
+                                 "absente.") % {"name": invitation.display_name})
+    if status == Attendance.Status.REPRESENTED and represented_by_organisation is None:
+        raise MeetingRuleError(_("« Représenté·e » : indiquez l'organisation qui représente cette personne."))
+    with_representative = status in (Attendance.Status.REPRESENTED, Attendance.Status.SUBSTITUTE)
     now = timezone.now()
-    defaults = {"status": status, "meeting": meeting, "organisation_id": invitation.organisation_id,
-                "person_name": invitation.person_name, "person_key": invitation.person_key,
-                "represented_by": represented_by.strip()[:200] if status in ("represented", "substitute") else "",
-                "recorded_via": via, "recorded_by": by if getattr(by, "is_authenticated", False) else None}
+    values = {"status": status, "meeting": meeting, "organisation_id": invitation.organisation_id,
+              "person_name": invitation.person_name, "person_key": invitation.person_key,
+              "represented_by": " ".join(represented_by.split())[:200] if with_representative else "",
+              "represented_by_organisation": represented_by_organisation if with_representative else None,
+              "recorded_via": via, "recorded_by": _author(by)[0], "recorded_at": now}
     for _attempt in range(3):
         try:
             with transaction.atomic():
-                arrived = now if status in Attendance.PRESENT_STATUSES else None
-                attendance, created = Attendance.objects.select_for_update().get_or_create(
-                    invitation=invitation, defaults={**defaults, "arrived_at": arrived})
-                if not created:
-                    for field, value in defaults.items():
-                        setattr(attendance, field, value)
-                    if status in Attendance.PRESENT_STATUSES and attendance.arrived_at is None:
-                        attendance.arrived_at = now
-                    if status not in Attendance.PRESENT_STATUSES:
-                        attendance.arrived_at = None
-                    attendance.save()
+                # Lock the attendance row only (PostgreSQL refuses FOR UPDATE on the nullable side of a join).
+                attendance = (Attendance.objects.select_for_update(of=("self",))
+                              .select_related("represented_by_organisation").filter(invitation=invitation).first())
+                before = _attendance_facts(meeting, attendance)
+                if attendance is None:
+                    attendance = Attendance(invitation=invitation)
+                was_present = attendance.pk is not None and attendance.is_present
+                for field, value in values.items():
+                    setattr(attendance, field, value)
+                if not present:
+                    attendance.arrived_at = attendance.left_at = None
+                else:
+                    if arrived_at is not None:
+                        attendance.arrived_at = arrived_at
+                    elif not (was_present and attendance.arrived_at):
+                        attendance.arrived_at = now if during_session(meeting, now) else meeting.starts_at
+                    if left_at is not KEEP:
+                        attendance.left_at = left_at
+                    _check_times(attendance.arrived_at, attendance.left_at)
+                attendance.save()
+                _log_difference(meeting, before, _attendance_facts(meeting, attendance), by=by, via=via,
+                                person_key=invitation.person_key, person_name=invitation.display_name)
                 return attendance
         except IntegrityError:  # the other secretary created it between our read and our insert
             continue
     raise MeetingRuleError(_("La présence n'a pas pu être enregistrée, réessayez."))
 
 
-def clear_attendance(invitation: Invitation) -> None:
-    """Back to "not recorded yet" (a mistaken tap)."""
-    _check_open(invitation.meeting)
-    Attendance.objects.filter(invitation=invitation).delete()
-
-
-def add_walk_in(meeting: Meeting, name: str, *, organisation=None, status: str = Attendance.Status.PRESENT,
-                via: str = Attendance.Via.SECRETARY, by=None) -> tuple[Attendance, bool]:
-    """Record someone who came without being expected; never counted in the expected list."""
+def clear_attendance(invitation: Invitation, *, by=None) -> None:
+    """Back to "not recorded yet" (a mistaken tap); the history keeps what it was."""
+    meeting = invitation.meeting
     _check_open(meeting)
+    _check_not_closed(meeting)
+    if DrawnSignature.objects.filter(invitation=invitation, voided_at__isnull=True).exists():
+        raise MeetingRuleError(_("%(name)s a signé : annulez d'abord sa signature (avec un motif).") % {
+            "name": invitation.display_name})
+    with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().filter(invitation=invitation).first()
+        if attendance is None:
+            return
+        before = _attendance_facts(meeting, attendance)
+        attendance.delete()
+        log_event(meeting, SheetEvent.Kind.ATTENDANCE, by=by, person_key=invitation.person_key,
+                  person_name=invitation.display_name, field=_("présence"), old=before[_("présence")],
+                  new=str(_("Non pointé·e")))
+
+
+def add_walk_in(meeting: Meeting, name: str, *, organisation=None, organisation_name: str = "",
+                status: str = Attendance.Status.PRESENT, via: str = Attendance.Via.SECRETARY, by=None,
+                arrived_at: datetime | None = None) -> tuple[Attendance, bool]:
+    """Record someone who came without being expected; never counted in the expected list.
+
+    The organisation is one of the directory (``organisation``) or typed (``organisation_name``) when the
+    directory does not have it yet.
+    """
+    _check_open(meeting)
+    _check_not_closed(meeting)
     name = " ".join((name or "").split())[:200]
     if not name:
         raise MeetingRuleError(_("Indiquez le nom de la personne."))
     key = name_person_key(name)
     if Invitation.objects.filter(meeting=meeting, person_key=key).exists():
         raise MeetingRuleError(_("Cette personne est déjà sur la liste des personnes attendues."))
+    now = timezone.now()
+    if arrived_at is None:
+        arrived_at = now if during_session(meeting, now) or via == Attendance.Via.SELF_CHECKIN else meeting.starts_at
+    typed = "" if organisation is not None else " ".join((organisation_name or "").split())[:200]
     try:
         with transaction.atomic():
             attendance, created = Attendance.objects.get_or_create(
                 meeting=meeting, invitation=None, person_key=key,
                 defaults={"status": status, "person_name": name, "organisation": organisation,
-                          "arrived_at": timezone.now(), "recorded_via": via,
-                          "recorded_by": by if getattr(by, "is_authenticated", False) else None})
+                          "organisation_name": typed, "arrived_at": arrived_at, "recorded_via": via,
+                          "recorded_at": now, "recorded_by": _author(by)[0]})
+            if created:
+                who = f"{name} ({attendance.organisation_label})" if attendance.organisation_label else name
+                log_event(meeting, SheetEvent.Kind.WALK_IN, by=by, via=via, person_key=key, person_name=who,
+                          field=_("présence"), old="", new=f"{attendance.get_status_display()} · "
+                          f"{_('arrivée')} {clock(meeting, arrived_at)}")
     except IntegrityError:
         attendance, created = Attendance.objects.get(meeting=meeting, invitation=None, person_key=key), False
     return attendance, created
 
 
-def name_youth_seat(invitation: Invitation, label: str) -> Invitation:
+def correct_walk_in_times(attendance: Attendance, *, arrived_at: datetime | None, left_at=KEEP, by=None) -> Attendance:
+    """The secretary corrects a walk-in's arrival or departure; the history keeps the old times."""
+    meeting = attendance.meeting
+    _check_open(meeting)
+    _check_not_closed(meeting)
+    with transaction.atomic():
+        attendance = Attendance.objects.select_for_update().get(pk=attendance.pk)
+        before = _attendance_facts(meeting, attendance)
+        if arrived_at is not None:
+            attendance.arrived_at = arrived_at
+        if left_at is not KEEP:
+            attendance.left_at = left_at
+        _check_times(attendance.arrived_at, attendance.left_at)
+        attendance.recorded_by, attendance.recorded_at = _author(by)[0], timezone.now()
+        attendance.save()
+        _log_difference(meeting, before, _attendance_facts(meeting, attendance), by=by,
+                        via=Attendance.Via.SECRETARY, person_key=attendance.person_key,
+                        person_name=attendance.person_name)
+    return attendance
+
+
+def name_youth_seat(invitation: Invitation, label: str, *, by=None) -> Invitation:
     """Give a youth seat the first name and initial (or pseudonym) the secretary chose; nothing more (RGPD)."""
     if not invitation.is_youth_seat:
         raise MeetingRuleError(_("Seuls les sièges jeunes se nomment ainsi."))
     label = " ".join((label or "").split())[:60]
     if not label:
         raise MeetingRuleError(_("Indiquez un prénom et une initiale, ou un pseudonyme."))
-    invitation.person_name = label
-    invitation.save(update_fields=["person_name"])
-    Attendance.objects.filter(invitation=invitation).update(person_name=label)
+    old = invitation.person_name
+    if old == label:
+        return invitation
+    with transaction.atomic():
+        invitation.person_name = label
+        invitation.save(update_fields=["person_name"])
+        Attendance.objects.filter(invitation=invitation).update(person_name=label)
+        log_event(invitation.meeting, SheetEvent.Kind.EXPECTED, by=by, person_key=invitation.person_key,
+                  person_name=label, field=_("siège jeune"), old=old or str(_("Siège jeune (à compléter)")),
+                  new=label)
     return invitation
 
 
@@ -246,30 +416,48 @@ def name_youth_seat(invitation: Invitation, label: str) -> Invitation:
 def close_sheet(meeting: Meeting, *, by=None) -> Meeting:
     """Close the attendance sheet: self check-in is refused from now on, the session counts as held.
 
-    Expected people with nothing recorded are marked absent, so the frozen list has one attendance each.
+    Expected people with nothing recorded are marked absent, so the frozen list has one attendance each;
+    the history says so for each of them.
     """
     original, meeting = meeting, Meeting.objects.select_for_update().get(pk=meeting.pk)
     _check_open(meeting)
     if meeting.closed_at is None:
-        missing = meeting.invitations.filter(attendance__isnull=True)
+        missing = list(meeting.invitations.filter(attendance__isnull=True))
+        user = _author(by)[0]
         Attendance.objects.bulk_create([
             Attendance(meeting=meeting, invitation=inv, status=Attendance.Status.ABSENT,
                        organisation_id=inv.organisation_id, person_name=inv.person_name, person_key=inv.person_key,
-                       recorded_via=Attendance.Via.SECRETARY, recorded_by=by if getattr(by, "is_authenticated", False)
-                       else None)
+                       recorded_via=Attendance.Via.SECRETARY, recorded_by=user)
             for inv in missing
         ], ignore_conflicts=True)
+        absent = str(Attendance.Status.ABSENT.label)
+        SheetEvent.objects.bulk_create([
+            log_event(meeting, SheetEvent.Kind.ATTENDANCE, by=by, person_key=inv.person_key,
+                      person_name=inv.display_name, field=_("présence"), old=str(_("Non pointé·e")), new=absent,
+                      reason=_("clôture de l'émargement"), save=False)
+            for inv in missing])
         meeting.closed_at = timezone.now()
         meeting.status = Meeting.Status.HELD
         meeting.save()
+        log_event(meeting, SheetEvent.Kind.SHEET, by=by, field=_("émargement"), old=str(_("ouvert")),
+                  new=str(_("clos")))
         original.closed_at, original.status, original.sequence = meeting.closed_at, meeting.status, meeting.sequence
         original._calendar_snapshot = meeting._calendar_snapshot
     return meeting
 
 
-def reopen_sheet(meeting: Meeting) -> Meeting:
+@transaction.atomic
+def reopen_sheet(meeting: Meeting, *, reason: str = "", by=None) -> Meeting:
+    """Reopen a closed sheet: only with a reason, written to the history with who and when."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise MeetingRuleError(_("Indiquez le motif de la réouverture de l'émargement."))
+    if meeting.closed_at is None:
+        return meeting
     meeting.closed_at = None
     meeting.save(update_fields=["closed_at", "updated_at"])
+    log_event(meeting, SheetEvent.Kind.SHEET, by=by, field=_("émargement"), old=str(_("clos")),
+              new=str(_("rouvert")), reason=reason)
     return meeting
 
 
@@ -329,39 +517,162 @@ def ensure_half_days(meeting: Meeting) -> list[HalfDay]:
     return list(meeting.half_days.all())
 
 
+def _refuse_if_not_present(invitation: Invitation):
+    attendance = Attendance.objects.filter(invitation=invitation).first()
+    if attendance is not None and not attendance.is_present:
+        raise MeetingRuleError(_("%(name)s est noté·e %(status)s : une personne absente ne signe pas.") % {
+            "name": invitation.display_name, "status": attendance.get_status_display().lower()})
+
+
 def sign_half_day(half_day: HalfDay, invitation: Invitation, *,
-                  via: str = Attendance.Via.SECRETARY) -> HalfDaySignature:
-    """One signature per person and half-day; signing twice changes nothing."""
+                  via: str = Attendance.Via.SECRETARY, by=None) -> HalfDaySignature:
+    """One signature per person and half-day; signing twice changes nothing. An absent person cannot sign."""
     if invitation.meeting_id != half_day.meeting_id:
         raise MeetingRuleError(_("Cette personne n'est pas inscrite à cette formation."))
     _check_open(half_day.meeting)
+    _check_not_closed(half_day.meeting)
+    _refuse_if_not_present(invitation)
     try:
         with transaction.atomic():
-            signature, _created = HalfDaySignature.objects.get_or_create(
+            signature, created = HalfDaySignature.objects.get_or_create(
                 half_day=half_day, person_key=invitation.person_key,
                 defaults={"invitation": invitation, "person_name": invitation.person_name,
                           "organisation_id": invitation.organisation_id, "recorded_via": via})
+            if created:
+                log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, via=via,
+                          person_key=invitation.person_key, person_name=invitation.display_name,
+                          field=str(half_day), old=str(_("non signé")), new=str(_("signé")))
     except IntegrityError:
         signature = HalfDaySignature.objects.get(half_day=half_day, person_key=invitation.person_key)
     return signature
 
 
-def sign_as_trainer(half_day: HalfDay, *, signed: bool = True) -> HalfDay:
-    """The trainer signs a half-day (or takes the signature back)."""
-    half_day.trainer_signed_at = timezone.now() if signed else None
-    half_day.save(update_fields=["trainer_signed_at"])
+def sign_as_trainer(half_day: HalfDay, *, signed: bool = True, by=None) -> HalfDay:
+    """The trainer signs a half-day (or takes the signature back); the history keeps both."""
+    _check_not_closed(half_day.meeting)
+    if bool(half_day.trainer_signed_at) == signed:
+        return half_day
+    with transaction.atomic():
+        half_day.trainer_signed_at = timezone.now() if signed else None
+        half_day.save(update_fields=["trainer_signed_at"])
+        states = (str(_("non signé")), str(_("signé")))
+        log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key="trainer",
+                  person_name=half_day.trainer_name or half_day.meeting.trainer_name or _("Formateur ou formatrice"),
+                  field=str(half_day), old=states[not signed], new=states[signed])
     return half_day
 
 
-def unsign_half_day(half_day: HalfDay, invitation: Invitation) -> None:
+def unsign_half_day(half_day: HalfDay, invitation: Invitation, *, by=None) -> None:
     _check_open(half_day.meeting)
-    HalfDaySignature.objects.filter(half_day=half_day, person_key=invitation.person_key).delete()
+    _check_not_closed(half_day.meeting)
+    with transaction.atomic():
+        if HalfDaySignature.objects.filter(half_day=half_day, person_key=invitation.person_key).exists():
+            HalfDaySignature.objects.filter(half_day=half_day, person_key=invitation.person_key).delete()
+            log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=invitation.person_key,
+                      person_name=invitation.display_name, field=str(half_day), old=str(_("signé")),
+                      new=str(_("non signé")))
 
 
 def current_half_day(meeting: Meeting, now: datetime | None = None) -> HalfDay | None:
     now = timezone.localtime(now or timezone.now())
     period = HalfDay.Period.AM if now.hour < 13 else HalfDay.Period.PM
     return meeting.half_days.filter(date=now.date(), period=period).first()
+
+
+# --- Drawn signatures -----------------------------------------------------------------------------
+
+MAX_STROKES, MAX_POINTS = 200, 6000
+
+
+def clean_strokes(data) -> list[list[list[float]]]:
+    """Strokes as the sheet's canvas sends them (a JSON list of lists of [x, y] in the 300 × 100 box),
+    checked and rounded; anything else is refused."""
+    import json
+    import math
+
+    if isinstance(data, str):
+        try:
+            data = json.loads(data or "[]")
+        except ValueError as exc:
+            raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez.")) from exc
+    if not isinstance(data, list) or len(data) > MAX_STROKES:
+        raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez."))
+    strokes, total = [], 0
+    for stroke in data:
+        if not isinstance(stroke, list):
+            raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez."))
+        points = []
+        for point in stroke:
+            if (not isinstance(point, list | tuple) or len(point) != 2
+                    or not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                               for v in point)):
+                raise MeetingRuleError(_("Le tracé de la signature est illisible : recommencez."))
+            x = min(max(float(point[0]), 0.0), DrawnSignature.WIDTH)
+            y = min(max(float(point[1]), 0.0), DrawnSignature.HEIGHT)
+            points.append([round(x, 1), round(y, 1)])
+        total += len(points)
+        if points:
+            strokes.append(points)
+    if total > MAX_POINTS:
+        raise MeetingRuleError(_("Le tracé de la signature est trop long : recommencez plus simplement."))
+    return strokes
+
+
+def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, certified: bool = False,
+                   half_day: HalfDay | None = None, via: str = Attendance.Via.SECRETARY, by=None) -> DrawnSignature:
+    """A person signs on the sheet (drawn, or "je certifie ma présence"): only when recorded present, once
+    per session (per half-day for a training) until voided. Written to the history."""
+    if invitation.meeting_id != meeting.pk or (half_day is not None and half_day.meeting_id != meeting.pk):
+        raise MeetingRuleError(_("Cette personne n'est pas attendue à cette séance."))
+    _check_open(meeting)
+    _check_not_closed(meeting)
+    strokes = [] if certified else clean_strokes(strokes)
+    if not certified and sum(len(s) for s in strokes) < 2:
+        raise MeetingRuleError(_("Signez dans le cadre, ou cochez « je certifie ma présence »."))
+    attendance = Attendance.objects.filter(invitation=invitation).first()
+    if attendance is None or not attendance.is_present:
+        raise MeetingRuleError(_("%(name)s n'est pas noté·e présent·e : une personne absente ne signe pas.") % {
+            "name": invitation.display_name})
+    user = _author(by)[0]
+    try:
+        with transaction.atomic():
+            signature = DrawnSignature.objects.create(
+                meeting=meeting, invitation=invitation, attendance=attendance, half_day=half_day,
+                person_key=invitation.person_key, person_name=invitation.display_name, strokes=strokes,
+                certified=certified, recorded_via=via, recorded_by=user)
+            what = _("présence certifiée") if certified else _("signature manuscrite")
+            log_event(meeting, SheetEvent.Kind.SIGNATURE, by=by, via=via, person_key=invitation.person_key,
+                      person_name=invitation.display_name, field=str(half_day or _("séance")), old="",
+                      new=f"{what} {clock(meeting, signature.signed_at)}")
+            if half_day is not None:
+                sign_half_day(half_day, invitation, via=via, by=by)
+    except IntegrityError as exc:
+        raise MeetingRuleError(_("%(name)s a déjà signé : annulez d'abord cette signature, avec un motif.") % {
+            "name": invitation.display_name}) from exc
+    return signature
+
+
+def void_signature(signature: DrawnSignature, *, reason: str, by=None) -> DrawnSignature:
+    """A signature is never edited: it is voided, once, with a reason kept in the history."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise MeetingRuleError(_("Indiquez le motif de l'annulation de la signature."))
+    _check_not_closed(signature.meeting)
+    with transaction.atomic():
+        signature = DrawnSignature.objects.select_for_update().get(pk=signature.pk)
+        if signature.voided_at is not None:
+            return signature
+        signature.voided_at, signature.voided_by, signature.void_reason = timezone.now(), _author(by)[0], reason
+        signature._voiding = True
+        signature.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        log_event(signature.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=signature.person_key,
+                  person_name=signature.person_name, field=str(signature.half_day or _("séance")),
+                  old=_("signé à %(t)s") % {"t": clock(signature.meeting, signature.signed_at)},
+                  new=_("signature annulée"), reason=reason)
+        if signature.half_day_id and signature.invitation_id:
+            HalfDaySignature.objects.filter(half_day_id=signature.half_day_id,
+                                            person_key=signature.person_key).delete()
+    return signature
 
 
 # --- Changes announced to the open sheets ----------------------------------------------------------
@@ -390,13 +701,28 @@ def announce_change(meeting: Meeting, invitation: Invitation | None = None, *, r
     return change
 
 
-def set_attendance(invitation: Invitation, status: str, *, by=None, represented_by: str = "") -> Change:
-    """A secretary's tap, from the sheet page or its websocket: record the status (clear it when empty)."""
+def set_attendance(invitation: Invitation, status: str, *, by=None, represented_by: str = "",
+                   represented_by_organisation=None, arrived_at: datetime | None = None, left_at=KEEP) -> Change:
+    """A secretary's tap or correction, from the sheet page or its websocket: record the status (clear it when
+    empty), its times and representation, write the history, announce.
+
+    A tick before the session starts or after it ends gives no arrival time by itself: ``TimeNeeded`` asks
+    for it (the session's start suggested), unless the person already has one.
+    """
+    meeting = invitation.meeting
     if status:
-        record_attendance(invitation, status, by=by, represented_by=represented_by)
+        if status in Attendance.PRESENT_STATUSES and arrived_at is None and not during_session(meeting, timezone.now()):
+            current = Attendance.objects.filter(invitation=invitation).first()
+            if current is None or not (current.is_present and current.arrived_at):
+                raise TimeNeeded(meeting)
+        record_attendance(invitation, status, by=by, represented_by=represented_by,
+                          represented_by_organisation=represented_by_organisation, arrived_at=arrived_at,
+                          left_at=left_at)
     else:
-        clear_attendance(invitation)
-    return announce_change(invitation.meeting, invitation)
+        clear_attendance(invitation, by=by)
+    # Times and representation are not in the live row: the other sheets fetch the row again.
+    details = left_at is not KEEP or represented_by_organisation is not None or bool(represented_by)
+    return announce_change(meeting, invitation, reload=details)
 
 
 def check_in(meeting: Meeting, *, invitation: int | None = None, youth_label: str = "", name: str = "") -> str:
@@ -435,7 +761,8 @@ def check_in(meeting: Meeting, *, invitation: int | None = None, youth_label: st
     already = existing is not None and existing.status in Attendance.PRESENT_STATUSES
     expected.meeting = meeting
     if not already:
-        record_attendance(expected, Attendance.Status.PRESENT, via=via, allow_closed=False)
+        # A phone checks in as the person arrives: its time is the arrival, before the start included.
+        record_attendance(expected, Attendance.Status.PRESENT, via=via, arrived_at=timezone.now())
     if meeting.body.is_training:
         half_day = current_half_day(meeting)
         if half_day is not None:

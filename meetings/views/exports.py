@@ -1,4 +1,4 @@
-"""The attendance sheet as a download (CSV, XLSX, PDF), built by meetings.exports."""
+"""The attendance sheet as a download (CSV, XLSX, PDF) and its history (CSV), built by meetings.exports."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -23,3 +23,11 @@ def export(request, pk, fmt):
     response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@login_required
+def history(request, pk):
+    """The session's attendance history (append-only) as CSV, for the auditor; the secretaries' only."""
+    meeting = managed_meeting(request, pk)
+    name = f"historique-emargement-{meeting.body.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}"
+    return tabular.download(exports.history_csv(meeting), f"{name}.csv")

@@ -36,6 +36,7 @@ def meeting_detail(request, pk):
             "agenda_form": AgendaItemForm(), "decision_form": DecisionForm(),
             "action_form": ActionForm(organisations=queries.member_organisations(meeting)),
             "action_status_form": ActionStatusForm(),
+            "history": queries.sheet_history(meeting),
         })
     return render(request, "meetings/meeting.html", context)
 

@@ -131,3 +131,72 @@ def test_sheet_works_without_javascript(chromium, daphne_url, live_meeting, secr
         assert live_meeting.attendances.get().status == "remote"
     finally:
         context.close()
+
+
+def test_a_signature_drawn_on_the_sheet_is_drawn_in_the_pdf(chromium, daphne_url, live_meeting, secretary,
+                                                           axe_check):
+    """A person signs with the pointer on the phone-sized sheet; the strokes are what the PDF draws."""
+    from meetings import services
+    from meetings.models import DrawnSignature
+    from tests.meetings.evidence_helpers import pdf_drawings, stroke_ops
+
+    invitation = live_meeting.invitations.get(person_name="Camille Membre3")
+    services.record_attendance(invitation, "present")
+    context, page = _page(chromium, daphne_url, secretary, viewport={"width": 360, "height": 740}, has_touch=True)
+    try:
+        page.goto(f"/instances/seances/{live_meeting.pk}/feuille/")
+        expect(page.locator("#sheet")).to_have_attribute("data-live", "open")
+        page.wait_for_load_state("networkidle")  # the sheet fetched again on connecting
+        row = page.locator(f"#inv-{invitation.pk}")
+        row.locator("summary", has_text="Signer sur l'écran").click()
+        expect(row.locator("canvas.signature-canvas")).to_be_visible()
+        canvas = row.locator("canvas.signature-canvas")
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + 10, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        for n in range(1, 11):
+            page.mouse.move(box["x"] + 10 + n * box["width"] * 0.08,
+                            box["y"] + box["height"] * (0.25 if n % 2 else 0.75), steps=3)
+        page.mouse.up()
+        axe_check(page)
+        row.get_by_role("button", name="Valider la signature – Camille Membre3").click()
+        expect(row.locator('[data-role="signature"]')).to_contain_text("Signé à")
+        signature = DrawnSignature.objects.get(invitation=invitation)
+        assert len(signature.strokes) == 1 and len(signature.strokes[0]) >= 10
+        pdf = context.request.get(f"/instances/seances/{live_meeting.pk}/emargement.pdf")
+        assert pdf.ok and pdf.body().startswith(b"%PDF")
+        assert stroke_ops(signature.strokes[0]) in pdf_drawings(pdf.body())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    finally:
+        context.close()
+
+
+def test_a_tick_before_the_start_asks_for_the_time_with_the_start_filled_in(chromium, daphne_url, live_meeting,
+                                                                            secretary):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from meetings.models import Attendance
+
+    tomorrow = live_meeting.starts_at + timedelta(days=1)
+    live_meeting.__class__.objects.filter(pk=live_meeting.pk).update(starts_at=tomorrow,
+                                                                     ends_at=tomorrow + timedelta(hours=2))
+    start = timezone.localtime(tomorrow).strftime("%H:%M")
+    invitation = live_meeting.invitations.get(person_name="Camille Membre5")
+    context, page = _page(chromium, daphne_url, secretary, viewport={"width": 360, "height": 740})
+    try:
+        page.goto(f"/instances/seances/{live_meeting.pk}/feuille/")
+        expect(page.locator("#sheet")).to_have_attribute("data-live", "open")
+        page.wait_for_load_state("networkidle")
+        row = page.locator(f"#inv-{invitation.pk}")
+        row.get_by_role("button", name="Présent·e – Camille Membre5").click()
+        expect(page.locator("#sheet-error")).to_contain_text(f"début de la séance proposé : {start}")
+        arrival = row.get_by_label("Heure d'arrivée")
+        expect(arrival).to_be_focused()
+        expect(arrival).to_have_value(start)
+        row.get_by_role("button", name="Présent·e – Camille Membre5").click()
+        expect(row.locator("[data-role=state]")).to_contain_text(f"Présent·e à {start}")
+        assert timezone.localtime(Attendance.objects.get(invitation=invitation).arrived_at).strftime("%H:%M") == start
+    finally:
+        context.close()

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from meetings import exports, queries, services
 from meetings.models import Body, Meeting
+from tests import builders
 
 
 def _export(client, meeting, fmt):
@@ -22,7 +23,9 @@ def _export(client, meeting, fmt):
 def _prepare(meeting):
     invs = list(meeting.invitations.filter(is_youth_seat=False).order_by("position"))
     services.record_attendance(invs[0], "present")
-    services.record_attendance(invs[1], "represented", represented_by="=HYPERLINK(\"x\")")
+    # "Représenté·e par" names a directory organisation; a name typed as a formula comes out inert.
+    services.record_attendance(invs[1], "represented",
+                               represented_by_organisation=builders.make_org("=HYPERLINK(\"x\")", slug="formule"))
     services.add_walk_in(meeting, "Camille Invitée")
     return invs
 

@@ -62,8 +62,10 @@ def test_arrival_time_kept_across_present_statuses_and_cleared_when_absent(meeti
 
 def test_represented_keeps_who_represents(meeting):
     inv = meeting.invitations.first()
-    att = services.record_attendance(inv, "represented", represented_by="  Mission locale voisine ")
-    assert att.represented_by == "Mission locale voisine"
+    other = meeting.invitations.exclude(pk=inv.pk).exclude(organisation=None).first().organisation
+    att = services.record_attendance(inv, "represented", represented_by="  Camille   Martin ",
+                                     represented_by_organisation=other)
+    assert att.represented_by == "Camille Martin" and att.represented_by_organisation == other
     assert services.record_attendance(inv, "present").represented_by == ""
 
 

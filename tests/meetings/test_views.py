@@ -129,10 +129,14 @@ def test_walk_in_and_youth_seat_and_close(client_as, body_secretary, meeting):
 
 
 def test_represented_by_is_recorded(client_as, body_secretary, meeting):
+    # "Représenté·e par" names an organisation of the directory (tests/meetings/test_evidence_representation.py).
+    from tests import builders
+
+    ccas = builders.make_org("CCAS d'Arras", slug="ccas-arras")
     inv = meeting.invitations.first()
     client_as(body_secretary).post(status_url(meeting), {"invitation": inv.pk, "status": "represented",
-                                                         "represented_by": "CCAS d'Arras"})
-    assert Attendance.objects.get(invitation=inv).represented_by == "CCAS d'Arras"
+                                                         "represented_by_organisation": "CCAS d'Arras"})
+    assert Attendance.objects.get(invitation=inv).represented_by_organisation == ccas
 
 
 def test_sheet_of_120_members_has_constant_queries(client_as, secretary, make_body, make_meeting,

@@ -111,6 +111,7 @@ RULES: tuple[Rule, ...] = (
     post_only("meetings:walk-in", PROFESSIONALS),
     post_only("meetings:youth-seat", PROFESSIONALS),
     post_only("meetings:sign", PROFESSIONALS),
+    post_only("meetings:draw-sign", PROFESSIONALS),
     post_only("meetings:close", PROFESSIONALS),
     post_only("meetings:decision-add", PROFESSIONALS),
     post_only("meetings:action-add", PROFESSIONALS),

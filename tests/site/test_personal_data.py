@@ -37,9 +37,11 @@ def person_everywhere(make_body, make_meeting):  # noqa: F811
     invitation = meeting.invitations.get(contact=contact)
     services.record_attendance(invitation, "present")
     other = meeting.invitations.exclude(pk=invitation.pk).filter(is_youth_seat=False).first()
-    services.record_attendance(other, "represented", represented_by=f"{NAME} (intérim)")
+    services.record_attendance(other, "represented", represented_by=f"{NAME} (intérim)",
+                               represented_by_organisation=member.organisation)
     half_day = HalfDay.objects.create(meeting=meeting, date=meeting.starts_at.date(), period="am")
     services.sign_half_day(half_day, invitation)
+    services.draw_signature(meeting, invitation, strokes=[[[10, 10], [40, 30]]])
     Feedback.objects.create(kind="idee", comment="Ajouter le FJT", contact=EMAIL)
     get_user_model().objects.create_user("dexemplaire", email=EMAIL, first_name="Dominique", last_name="Exemplaire",
                                          password="un-mot-de-passe-assez-long")

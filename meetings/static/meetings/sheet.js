@@ -67,13 +67,29 @@
       if (active && sheet.contains(active) && active.tagName === "INPUT" && active.type === "text" && active.value) {
         return; // do not wipe what the secretary is typing; the next change or a reload will catch up
       }
+      if (sheet.querySelector("canvas.signature-canvas[data-dirty]")) {
+        return; // nor a signature being drawn
+      }
       var asked = changes;
       fetch(sheet.dataset.fragmentUrl, {credentials: "same-origin"}).then(function (response) {
         if (response.ok) { return response.text(); }
         throw new Error(response.status);
       }).then(function (html) {
         if (asked !== changes) { refreshFragment(); return; }
+        // Keep open the panels (times, signature pad) the secretary had opened.
+        var open = [];
+        sheet.querySelectorAll("details[open]").forEach(function (details) {
+          var owner = details.closest("[id]");
+          if (owner) {
+            open.push([owner.id, Array.prototype.indexOf.call(owner.querySelectorAll("details"), details)]);
+          }
+        });
         sheet.innerHTML = html;
+        open.forEach(function (entry) {
+          var owner = document.getElementById(entry[0]);
+          var details = owner && owner.querySelectorAll("details")[entry[1]];
+          if (details) { details.open = true; }
+        });
       }).catch(function () { /* keep the current sheet */ });
     }, 50);
   }
@@ -124,20 +140,34 @@
     };
   }
 
+  // A tick outside the session's hours: open the row's time field, suggest the session's start, focus it;
+  // the secretary confirms (or corrects) the time and taps the status again.
+  function askTime(form, suggested) {
+    var input = form.querySelector('input[name="arrived"]');
+    if (!input) { return; }
+    var details = input.closest("details");
+    if (details) { details.open = true; }
+    if (!input.value) { input.value = suggested || input.dataset.suggested || ""; }
+    input.focus();
+  }
+
   sheet.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-live") || !window.fetch || !window.FormData) { return; }
     event.preventDefault();
     var data = new FormData(form, event.submitter || undefined);
-    fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
+    fetch(form.getAttribute("action"), {method: "POST", body: data, credentials: "same-origin",
                         headers: {"Accept": "application/json"}})
       .then(function (response) { return response.json(); })
       .then(function (message) {
         if (!message.ok) {
           showError(message.message);
+          if (message.needs_time) { askTime(form, message.suggested); }
           return;
         }
         showError("");
+        var drawn = form.querySelector("canvas.signature-canvas");
+        if (drawn) { drawn.removeAttribute("data-dirty"); }
         applyMessage(message);
         if (message.live === false) { showNotice(true); }
         if (form.classList.contains("walk-in-form")) { form.reset(); }
