@@ -22,7 +22,7 @@ def fill_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0001_initial")]
+    dependencies = [("meetings", "0003_drawn_signatures")]
 
     operations = [
         migrations.AddField(
