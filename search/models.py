@@ -115,6 +115,9 @@ class IndexVersion(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
 
     @classmethod
-    def current(cls) -> int:
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-
+    def state(cls) -> tuple[int, int | None]:
+        """(the version, the last document id: rows added by other means), in one statement of two primary-key
+        reads."""
+        top = SearchDocument.objects.order_by("-id").values("id")[:1]
+        row = cls.objects.filter(pk=1).annotate(top=models.Subquery(top)).values_list("version", "top").first()
+        return row or (0, SearchDocument.objects.order_by("-id").values_list("id", flat=True).first())

@@ -26,8 +26,8 @@ def _index_words() -> tuple[frozenset[str], frozenset[str]]:
     match: titles, themes and summaries), read in one pass and cached until the index changes."""
     # The index's version (bumped by every write of the database backend) and its last id (rows added by
     # other means): two primary-key reads, no aggregate over the documents.
-    top = SearchDocument.objects.order_by("-id").values_list("id", flat=True).first()
-    cache_key = f"search:words:{IndexVersion.current()}:{top}"
+    version, top = IndexVersion.state()
+    cache_key = f"search:words:{version}:{top}"
     cached = cache.get(cache_key)
     if cached is None:
         proposable, known = set(), set()

@@ -191,7 +191,10 @@ class DatabaseBackend(SearchBackend):
                          f" * {_kind_boost_sql()} * {title_sql}")
             score_params = [query_text, *title_params]
         else:
-            from_sql = "search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            # CROSS JOIN keeps the full-text match as SQLite's outer loop: with a plain JOIN and a kind filter
+            # the planner may walk the documents of that kind and run the MATCH once for each (2,000 matches
+            # evaluated instead of one: 200 ms instead of 7 for the directory's text search).
+            from_sql = "search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid"
             where.append("search_fts MATCH %s")
             params.append(_fts5_expression(parsed, match_any))
             a, b, c = SQLITE_WEIGHTS

@@ -110,11 +110,13 @@ def _sessions(rng, organisations, bodies, count, offset):
     _insert_select(Invitation, f"FROM {meeting_table} m CROSS JOIN {organisation_table} o "
                                "WHERE m.id BETWEEN %s AND %s AND ((m.id * 31 + o.id * 17) % 6) = 0",
                    {"meeting_id": "m.id", "organisation_id": "o.id", "person_key": "'org:' || o.id",
-                    "person_name": "'Personne ' || o.id"}, [first, last], {"is_youth_seat": False})
+                    "person_name": "'Personne ' || o.id", "checkin_code": "'B' || m.id || 'O' || o.id"},
+                   [first, last], {"is_youth_seat": False})
     _insert_select(Invitation, f"FROM {meeting_table} m INNER JOIN {Body._meta.db_table} b ON b.id = m.body_id "
                                "CROSS JOIN (SELECT 1 AS k UNION ALL SELECT 2) y "
                                "WHERE m.id BETWEEN %s AND %s AND b.is_decision_body",
-                   {"meeting_id": "m.id", "person_key": "'youth:' || y.k", "person_name": "'Jeune ' || y.k"},
+                   {"meeting_id": "m.id", "person_key": "'youth:' || y.k", "person_name": "'Jeune ' || y.k",
+                    "checkin_code": "'B' || m.id || 'Y' || y.k"},
                    [first, last], {"is_youth_seat": True})
     whens = " ".join(f"WHEN {n} THEN '{status}'" for n, status in enumerate(STATUSES))
     _insert_select(Attendance, f"FROM {Invitation._meta.db_table} i WHERE i.meeting_id BETWEEN %s AND %s",
