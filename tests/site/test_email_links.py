@@ -29,8 +29,13 @@ def _check(message, assert_public_links) -> list[str]:
     for content, mimetype in getattr(message, "alternatives", []):
         if mimetype == "text/html":
             links += assert_public_links(content)
-            relative = [url for url in HREF.findall(content) if not re.match(r"^(https?:|mailto:|tel:)", url)]
+            urls = HREF.findall(content)
+            relative = [url for url in urls if not re.match(r"^(https?:|mailto:|tel:|cid:)", url)]
             assert not relative, f"relative links in the HTML of « {message.subject} »: {relative}"
+            # An inline image (cid:, the personal check-in QR) names a part the message carries.
+            attached = {f"cid:{part.get('Content-ID', '').strip('<>')}" for part in message.message().walk()}
+            missing = [url for url in urls if url.startswith("cid:") and url not in attached]
+            assert not missing, f"inline parts missing from « {message.subject} »: {missing}"
     return links
 
 
