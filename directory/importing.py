@@ -369,6 +369,20 @@ def _report_unkept(plan: Plan, kind: str, item: dict, mapping) -> None:
         plan.once[(kind, key, message)] += 1
 
 
+def _as_v1(plan, checker, row, item: dict, kind: str, schema, columns, to_v1) -> dict:
+    """The record as v1 data: a v0 record mapped (what the mapping drops carried as warnings), a v1 record
+    checked against the schema; the fields the directory does not keep are reported once either way."""
+    if v0.is_v0(item, kind):
+        mapped = to_v1(item)
+        _carry_v0(plan, f"{kind}s", mapped)
+        data = mapped.data
+    else:
+        data = item
+        _schema_errors(checker, row, schema, item, handled={key for key, _n, _k in columns})
+    _report_unkept(plan, f"{kind}s", data, columns)
+    return data
+
+
 def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool) -> None:
     plan = checker.plan
     if isinstance(payload, list):  # a structures file, or a services file, as the national dataset publishes them
@@ -382,15 +396,7 @@ def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool)
             checker.error(f"structures[{index}]", "-", "objet attendu")
             continue
         row = _row("structures", index, item.get("id"))
-        if v0.is_v0(item, "structure"):
-            mapped = v0.structure_to_v1(item)
-            _carry_v0(plan, "structures", mapped)
-            data = mapped.data
-            _report_unkept(plan, "structures", data, JSON_STRUCTURE)
-        else:
-            data = item
-            _schema_errors(checker, row, di.Structure, item, handled={key for key, _n, _k in JSON_STRUCTURE})
-            _report_unkept(plan, "structures", item, JSON_STRUCTURE)
+        data = _as_v1(plan, checker, row, item, "structure", di.Structure, JSON_STRUCTURE, v0.structure_to_v1)
         source_id = str(data.get("id") or "").strip()
         if not source_id:
             checker.error(row, "id", "valeur obligatoire")
@@ -410,15 +416,8 @@ def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool)
             checker.error(f"services[{index}]", "-", "objet attendu")
             continue
         row = _row("services", index, item.get("id"))
-        if v0.is_v0(item, "service"):
-            mapped = v0.service_to_v1(item, vocabulary.is_valid_theme)
-            _carry_v0(plan, "services", mapped)
-            data = mapped.data
-            _report_unkept(plan, "services", data, JSON_SERVICE)
-        else:
-            data = item
-            _schema_errors(checker, row, di.Service, item, handled={key for key, _n, _k in JSON_SERVICE})
-            _report_unkept(plan, "services", item, JSON_SERVICE)
+        data = _as_v1(plan, checker, row, item, "service", di.Service, JSON_SERVICE,
+                      lambda record: v0.service_to_v1(record, vocabulary.is_valid_theme))
         service_id = str(data.get("id") or "").strip()
         structure_id = str(data.get("structure_id") or "").strip()
         if not service_id:
