@@ -9,7 +9,7 @@ import pytest
 from guardian.shortcuts import remove_perm
 from playwright.sync_api import expect
 
-from tests.e2e.test_meetings_live import _page, daphne_url, live_meeting  # noqa: F401  (fixtures)
+from tests.e2e.test_meetings_live import _page, live_meeting  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

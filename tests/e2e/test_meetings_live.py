@@ -1,13 +1,9 @@
 """The live attendance sheet in real Chromium, served by a real Daphne (HTTP + websockets) in this process.
 
-pytest-django's live server speaks WSGI only, so the sheet's websocket needs Daphne: it runs in a thread on
-a free port, against the same test database, for the whole module.
+pytest-django's live server speaks WSGI only, so the sheet's websocket needs Daphne: ``daphne_url``
+(tests/e2e/conftest.py) runs it in a thread on a free port, against the same test database, for the session.
 """
 
-import os
-import socket
-import threading
-import time
 
 import pytest
 from django.test import Client
@@ -15,39 +11,6 @@ from guardian.shortcuts import assign_perm
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def daphne_url():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from daphne.server import Server  # installs Twisted's asyncio reactor
-    from twisted.internet import reactor
-
-    from relais.asgi import application
-
-    port = _free_port()
-    server = Server(application=application, endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
-                    signal_handlers=False, verbosity=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("Daphne did not start")
-    yield f"http://127.0.0.1:{port}"
-    reactor.callFromThread(reactor.stop)
-    thread.join(timeout=5)
 
 
 @pytest.fixture
