@@ -162,14 +162,20 @@ def _public_details(organisation: Organisation, phone: str, status: opening.Stat
     return {"phone": phone, "address": _address(organisation), "status": _status(status)}
 
 
+# What a result's details read, and nothing else (descriptions are long and never shown here).
+DETAIL_FIELDS = ("phone", "address", "postal_code", "opening_hours", "closed_from", "closed_until", "closure_note",
+                 "commune__name")
+
+
 def organisation_details(ids: list[int]) -> dict[int, dict[str, str]]:
-    rows = Organisation.objects.published().filter(pk__in=ids).select_related("commune")
+    rows = Organisation.objects.published().filter(pk__in=ids).select_related("commune").only(*DETAIL_FIELDS)
     return {org.pk: _public_details(org, org.phone, opening.for_organisation(org)) for org in rows}
 
 
 def service_details(ids: list[int]) -> dict[int, dict[str, str]]:
     """A service's own phone and hours when it has them, else its organisation's."""
-    rows = Service.objects.filter(pk__in=ids).select_related("organisation__commune")
+    rows = Service.objects.filter(pk__in=ids).select_related("organisation__commune").only(
+        "phone", "opening_hours", "organisation_id", *(f"organisation__{name}" for name in DETAIL_FIELDS))
     return {service.pk: _public_details(service.organisation, service.phone or service.organisation.phone,
                                         opening.for_service(service))
             for service in rows}

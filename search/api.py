@@ -8,16 +8,19 @@ when nothing matches. What it answers is shaped in search.results (hits, highlig
 ``search.registry.places()``.
 """
 
+import hashlib
 import logging
 from dataclasses import replace
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 from search import ranking
 from search.backends import BackendUnavailable, Filters, database_backend, primary_backend
 from search.backends.base import RawResult, Suggestion
-from search.results import MAX_PAGE, SearchResponse, facet_values, hydrate
+from search.models import IndexVersion
+from search.results import MAX_PAGE, SearchResponse, add_details, facet_values, hydrate
 from search.suggestions import corrector, did_you_mean
 from search.vocabulary import ParsedQuery, parse
 
@@ -50,11 +53,42 @@ def _run(backend, parsed, filters, offset, limit, match_any, facets) -> RawResul
     return backend.query(parsed, filters, offset=offset, limit=limit, match_any=match_any, facets=facets)
 
 
+# --- answers kept until the index changes ----------------------------------------------------------------
+# A database-backend answer depends only on the query, the filters and the index: it is kept under the index's
+# state (search.models.IndexVersion, bumped in the transaction of every write) and read back by the next
+# visitor asking the same thing, in any process. Elasticsearch answers are not kept (the engine caches its own).
+RESULTS_TTL = 600
+
+
+def _keeps_answers() -> bool:
+    return primary_backend().name == "database"
+
+
+def _results_key(what: str, parsed: ParsedQuery, filters: Filters, *args) -> str:
+    version, top = IndexVersion.state()
+    # The language too: labels (kinds, themes) are written in the reader's.
+    described = repr((get_language(), parsed.groups, sorted(parsed.typed), parsed.age, filters, *args))
+    return f"search:{what}:{version}:{top}:" + hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+
+
 def raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, facets=True):
     """(RawResult, backend name, degraded, relaxed): the configured backend, else the database.
 
     Ranked by relevance, the first ``ranking.WINDOW`` results are put in the shared order (search.ranking):
-    the backend is asked for the whole window and this page is cut from it."""
+    the backend is asked for the whole window and this page is cut from it. Database answers are kept until
+    the index changes (``RESULTS_TTL`` at most)."""
+    if not _keeps_answers():
+        return _raw_search(parsed, filters, offset=offset, limit=limit, facets=facets)
+    key = _results_key("raw", parsed, filters, offset, limit, facets)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    answer = _raw_search(parsed, filters, offset=offset, limit=limit, facets=facets)
+    cache.set(key, answer, RESULTS_TTL)
+    return answer
+
+
+def _raw_search(parsed: ParsedQuery, filters: Filters, *, offset=0, limit=20, facets=True):
     shared_order = filters.sort == "relevance" and not parsed.is_empty and offset < ranking.WINDOW
     page = slice(offset, offset + limit)
     if shared_order:
@@ -102,13 +136,24 @@ def search(text: str, filters: Filters | None = None, *, page: int = 1, per_page
     if parsed.is_empty and filters.is_empty:
         return response
     response.searched = True
-    raw, response.backend, response.degraded, response.relaxed = raw_search(
-        parsed, filters, offset=(page - 1) * per_page, limit=per_page, facets=facets)
-    response.total = raw.total
-    response.hits = hydrate(raw, parsed, filters)
-    response.facets = facet_values(raw.facets, filters)
-    if (response.total == 0 or response.relaxed) and not parsed.is_empty:
-        response.did_you_mean = did_you_mean(parsed)
+    # The whole answer but the hits' live details (opening status at this minute) is kept with the index's
+    # state, as raw_search keeps its own (which /annuaire/ reads through search_ids).
+    kept_key = _results_key("page", parsed, filters, page, per_page, facets) if _keeps_answers() else None
+    kept = cache.get(kept_key) if kept_key else None
+    if kept is None:
+        raw, response.backend, response.degraded, response.relaxed = raw_search(
+            parsed, filters, offset=(page - 1) * per_page, limit=per_page, facets=facets)
+        response.total = raw.total
+        response.hits = hydrate(raw, parsed, filters, details=False)
+        response.facets = facet_values(raw.facets, filters)
+        if (response.total == 0 or response.relaxed) and not parsed.is_empty:
+            response.did_you_mean = did_you_mean(parsed)
+        if kept_key:
+            cache.set(kept_key, response, RESULTS_TTL)
+    else:  # the same question, perhaps written otherwise ("Logement"): the visitor's own words are shown
+        kept.text, kept.parsed, kept.filters = parsed.text, parsed, filters
+        response = kept
+    add_details(response.hits)
     return response
 
 

@@ -79,12 +79,15 @@ class SearchResponse:
         return self.page > 1
 
 
-def hydrate(raw: RawResult, parsed: ParsedQuery, filters: Filters) -> list[Hit]:
+def hydrate(raw: RawResult, parsed: ParsedQuery, filters: Filters, *, details: bool = True) -> list[Hit]:
+    """The hits of the answer from the database index (public fields), highlighted; with their live details
+    unless ``details`` is False (search.api adds them at each reading: an answer may be kept)."""
     keys = [h.key for h in raw.hits]
     rows = {row.key: row for row in SearchDocument.objects.filter(key__in=keys).only(
         "key", "kind", "object_id", "title", "subtitle", "url", "summary", "commune_name", "latitude",
         "longitude")}
     stems = {stem(w) for w in parsed.all_words()}
+    seen: dict[str, bool] = {}
     kind_labels = registry.kind_labels()
     hits = []
     for raw_hit in raw.hits:
@@ -95,18 +98,19 @@ def hydrate(raw: RawResult, parsed: ParsedQuery, filters: Filters) -> list[Hit]:
         if filters.near and distance is None and row.latitude is not None and row.longitude is not None:
             distance = round(haversine_km(filters.near.latitude, filters.near.longitude, row.latitude,
                                           row.longitude), 1)
-        snippet_text = snippet(row.summary, stems)
+        snippet_text = snippet(row.summary, stems, seen)
         hits.append(Hit(
             key=row.key, kind=row.kind, kind_label=kind_labels.get(row.kind, row.kind), title=row.title,
-            title_html=highlight(row.title, stems), subtitle=row.subtitle, url=row.url,
-            snippet_html=highlight(snippet_text, stems), snippet=snippet_text, commune_name=row.commune_name,
+            title_html=highlight(row.title, stems, seen), subtitle=row.subtitle, url=row.url,
+            snippet_html=highlight(snippet_text, stems, seen), snippet=snippet_text, commune_name=row.commune_name,
             distance_km=round(distance, 1) if distance is not None else None, score=raw_hit.score,
             object_id=row.object_id))
-    _add_details(hits)
+    if details:
+        add_details(hits)
     return hits
 
 
-def _add_details(hits: list[Hit]) -> None:
+def add_details(hits: list[Hit]) -> None:
     """Each kind's live details (phone, address, open status), one call per kind, computed now: an opening
     status is true at the moment of reading, never at the moment of indexing."""
     by_kind: dict[str, list[Hit]] = {}
@@ -129,25 +133,37 @@ def _matches(token: str, stems: set[str]) -> bool:
     return bool(ws) and all(stem(w) in stems for w in ws)
 
 
-def highlight(text: str, stems: set[str]) -> SafeString:
-    """The text, HTML-escaped, with the words of the query wrapped in <mark>."""
+def highlight(text: str, stems: set[str], seen: dict[str, bool] | None = None) -> SafeString:
+    """The text, HTML-escaped, with the words of the query wrapped in <mark>. ``seen`` keeps the verdict of
+    each word across the texts of one answer (the same words recur from hit to hit)."""
     if not text:
         return mark_safe("")  # noqa: S308 - empty
+    seen = {} if seen is None else seen
     out = []
     for part in _TOKEN.split(text):
-        if part and _TOKEN.fullmatch(part) and stems and _matches(part, stems):
-            out.append(f"<mark>{html.escape(part)}</mark>")
-        else:
-            out.append(html.escape(part))
+        if not part:
+            continue
+        matched = seen.get(part)
+        if matched is None:
+            matched = seen[part] = bool(stems) and _TOKEN.fullmatch(part) is not None and _matches(part, stems)
+        out.append(f"<mark>{html.escape(part)}</mark>" if matched else html.escape(part))
     return mark_safe("".join(out))  # noqa: S308 - every part escaped above
 
 
-def snippet(text: str, stems: set[str]) -> str:
+def snippet(text: str, stems: set[str], seen: dict[str, bool] | None = None) -> str:
     """About SNIPPET_WORDS words of the text around the first matched word."""
     tokens = (text or "").split()
     if len(tokens) <= SNIPPET_WORDS:
         return " ".join(tokens)
-    first = next((i for i, t in enumerate(tokens) if _matches(t, stems)), 0)
+    seen = {} if seen is None else seen
+
+    def matched(token: str) -> bool:
+        key = "\0" + token  # whole tokens ("l'accueil,"), apart from highlight's words
+        if key not in seen:
+            seen[key] = _matches(token, stems)
+        return seen[key]
+
+    first = next((i for i, t in enumerate(tokens) if matched(t)), 0)
     start = max(0, min(first - 6, len(tokens) - SNIPPET_WORDS))
     piece = " ".join(tokens[start:start + SNIPPET_WORDS])
     return ("… " if start else "") + piece + (" …" if start + SNIPPET_WORDS < len(tokens) else "")

@@ -12,6 +12,7 @@ visible number (WCAG 2.5.3, label in name).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -41,8 +42,10 @@ def format_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+@functools.lru_cache(maxsize=4096)
 def phone_e164(value: str) -> str:
-    """E.164 for ordinary numbers; short numbers (115, 3919) stay as dialled."""
+    """E.164 for ordinary numbers; short numbers (115, 3919) stay as dialled. Kept per written form: a page
+    of results shows the same numbers request after request, and parsing one costs more than the link."""
     number = parse_phone(value) if value else None
     if number is None:
         return ""

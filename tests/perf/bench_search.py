@@ -27,6 +27,7 @@ from elastic_transport import Urllib3HttpNode
 
 from directory.search import KIND_ORGANISATION, KIND_SERVICE
 from guide.search import KIND_ARTICLE
+from search import api
 from search.backends import Filters
 from search.backends.database import DatabaseBackend
 from search.documents import AREA_EVERYWHERE, SearchDoc
@@ -292,10 +293,13 @@ def test_text_query_against_fulltext_floor(db, scale, settings, search_synonyms)
 # --- the search page -----------------------------------------------------------------------------------
 PAGE_ROUNDS = 30
 # The goal is 10× the trivial view's CPU. Measured: 278× before the one-pass statement (9 SQL queries), 102×
-# after (5). What remains, per request: the full-text statement over ~7,800 matches (about half: ranking every
-# match, as the bare FTS5 floor does, then counting the facets), the live details of the hits (opening
-# status), the template. The bar sits 1.5× above what this machine measures; the target is printed beside it.
-PAGE_BAR, PAGE_TARGET, PAGE_QUERY_BAR = 150, 10, 8
+# after (5). The answer (ranked ids, total, facets) is now kept until the index changes (search.api,
+# RESULTS_TTL), so the page is timed twice: "cold", the answer computed (the first visitor after a write, or a
+# new question: the full-text statement over ~7,800 matches, half of it), and "warm", the answer read back
+# (what remains: the live details of the hits, opening status, highlighting, the template). Bars sit 1.5×
+# above what this machine measures (cold 95–100×, warm 26× with 4 SQL queries); the target is printed beside
+# the warm figure.
+PAGE_BAR, PAGE_WARM_BAR, PAGE_TARGET, PAGE_QUERY_BAR = 150, 45, 10, 8
 
 
 def build_departement(n_orgs=2_000, services_per_org=5, n_articles=300, seed=11):
@@ -338,7 +342,7 @@ def build_departement(n_orgs=2_000, services_per_org=5, n_articles=300, seed=11)
     return len(orgs), len(services), len(articles)
 
 
-def test_search_page_at_departement_scale(client, floor, search_synonyms):
+def test_search_page_at_departement_scale(client, floor, search_synonyms, monkeypatch):
     n_orgs, n_services, n_articles = build_departement()
     page = serve(client, "/recherche/", {"q": "logement"})
     page()  # warm the template loader and the caches
@@ -347,7 +351,15 @@ def test_search_page_at_departement_scale(client, floor, search_synonyms):
     print(f"\nbench_search: /recherche/?q=logement over {n_orgs} organisations, {n_services} services, "
           f"{n_articles} articles (SQLite), thread CPU time against the trivial view /_floor/, "
           f"{PAGE_ROUNDS} alternate rounds")
-    timing = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
-    failure = report("bench_search /recherche/?q=logement", timing, bar=PAGE_BAR, target=PAGE_TARGET,
-                     queries=queries, query_bar=PAGE_QUERY_BAR)
-    assert not failure, failure
+    warm = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
+    with monkeypatch.context() as patched:  # every request computes its answer, as after a write to the index
+        patched.setattr(api, "_results_key", lambda *args: f"bench:{time.perf_counter_ns()}")
+        cold_queries, _response = count_queries(page)
+        cold = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
+    failures = [
+        report("bench_search /recherche/?q=logement, answer computed (cold)", cold, bar=PAGE_BAR,
+               queries=cold_queries, query_bar=PAGE_QUERY_BAR),
+        report("bench_search /recherche/?q=logement, answer kept (warm)", warm, bar=PAGE_WARM_BAR,
+               target=PAGE_TARGET, queries=queries, query_bar=PAGE_QUERY_BAR),
+    ]
+    assert not any(failures), [f for f in failures if f]

@@ -171,3 +171,38 @@ def test_a_closed_partner_says_so_in_results(client_db):
     result = client_db.get("/api/recherche", {"q": "ccas arras", "type": "organisation"}).json()["results"][0]
     assert result["open_status"].startswith("Fermé"), result["open_status"]
     assert "Ouvert maintenant" not in result["open_status"]
+
+
+def test_a_kept_answer_never_outlives_a_change_of_the_index(client_db, django_assert_max_num_queries,
+                                                           django_capture_on_commit_callbacks):
+    """The second visitor asking the same thing reads the answer kept by the first (fewer queries, the same
+    page, in their own words); a saved record changes the index's state, and the next search sees it."""
+    from directory.models import Organisation
+
+    first = client_db.get("/recherche/", {"q": "ccas arras", "type": "organisation"}).content.decode()
+    with django_assert_max_num_queries(5):
+        again = client_db.get("/recherche/", {"q": "CCAS  Arras", "type": "organisation"}).content.decode()
+    hits = first[first.index('<ol class="hits"'):first.index("</ol>")]
+    assert "<mark>CCAS</mark> d&#x27;<mark>Arras</mark>" in hits
+    assert hits in again and 'value="CCAS Arras"' in again and 'value="ccas arras"' not in again
+
+    ccas = Organisation.objects.get(name="CCAS d'Arras")
+    ccas.name = "CCAS de la ville d'Arras"
+    with django_capture_on_commit_callbacks(execute=True):  # the index is refreshed after the commit
+        ccas.save()
+    html = client_db.get("/recherche/", {"q": "ccas arras", "type": "organisation"}).content.decode()
+    assert "<mark>CCAS</mark> de la ville d&#x27;<mark>Arras</mark>" in html
+    assert "<mark>CCAS</mark> d&#x27;<mark>Arras</mark>" not in html
+
+
+def test_a_kept_answer_still_reads_the_opening_status_now(client_db):
+    """What is kept is the answer, not the live details: hours changed without re-indexing show at once."""
+    from directory.models import Organisation
+
+    Organisation.objects.filter(name="CCAS d'Arras").update(opening_hours="Mo-Su 00:00-24:00")
+    assert client_db.get("/api/recherche", {"q": "ccas arras", "type": "organisation"}).json()[
+        "results"][0]["open_status"].startswith("Ouvert maintenant")
+    Organisation.objects.filter(name="CCAS d'Arras").update(opening_hours="off")  # no signal, no re-indexing
+    status = client_db.get("/api/recherche", {"q": "ccas arras", "type": "organisation"}).json()[
+        "results"][0]["open_status"]
+    assert not (status or "").startswith("Ouvert"), status
