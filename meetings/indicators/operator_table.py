@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +35,7 @@ from directory.models import ContactAccount
 from directory.permissions import CHANGE_ORGANISATION, editors_of, organisations_editable_by
 from meetings.indicators import compute
 from meetings.indicators.compute import Period, Scope
+from meetings.indicators.formatting import display_value
 from meetings.indicators.models import (
     Indicator,
     IndicatorValue,
@@ -265,7 +267,7 @@ def percentages(values) -> list[dict]:
     for key, text, numerator, denominator in PERCENTAGES:
         num, den = _sum(values, numerator), _sum(values, denominator)
         result = compute.rate(num or 0, den or 0) if den is not None else compute.Result(None, num, den)
-        out.append({"key": key, "label": str(text), "result": result})
+        out.append({"key": key, "label": str(text), "result": result, "display": display_value(_PERCENT, result)})
     return out
 
 
@@ -279,6 +281,7 @@ def attendance_lines(operator: ReportingOperator, month: dt.date) -> dict:
             "copil_held": bool(held.value)}
 
 
+_PERCENT = Indicator(unit=Indicator.Unit.PERCENT)
 _COPIL = Indicator(computation=Indicator.Computation.COPIL_HELD, unit=Indicator.Unit.YES_NO)
 
 
@@ -531,10 +534,9 @@ EXPORT_FIXED = ["Opérateur", "Territoire", "Mois", "État", "Transmis le", "En 
 def export_rows(tables: list[OperatorTable]) -> tuple[list[str], list[list]]:
     """One line per table: every typed count, the attendance lines, and the computed percentages."""
     percent_labels = [f"{text} (%)" for _k, text, _n, _d in PERCENTAGES]
-    header = [*EXPORT_FIXED, *[label(n).capitalize() for n in TYPED],
-              *[label(n).capitalize() for n in EQUIPMENT],
-              label("suivi_presences").capitalize(), label("permanences_held").capitalize(),
-              label("copil_held").capitalize(), *[str(p) for p in percent_labels]]
+    header = [*EXPORT_FIXED, *[capfirst(label(n)) for n in [*TYPED, *EQUIPMENT]],
+              *[capfirst(label(n)) for n in ("suivi_presences", "permanences_held", "copil_held")],
+              *[str(p) for p in percent_labels]]
     rows = []
     for table in tables:
         attendance = shown_attendance(table)
