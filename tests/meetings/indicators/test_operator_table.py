@@ -398,3 +398,19 @@ def test_each_partner_downloads_only_its_own_lines(ops):
     assert login(secretary).get(BASE + "export/?format=csv").status_code == 403
     assert editor.get(BASE + "export/", {"format": "pdf"}).status_code == 400
     assert editor.get(BASE + "export/", {"annee": "²"}).status_code == 400
+
+
+def test_hostile_values_are_refused_in_french_never_a_crash(ops):
+    client = login(ops.editor)
+    for name, values in (("followed", ("99999999999999999999", "nan", "62\x00041")),
+                         ("coordinator_posts", ("-inf", "1e3")), ("comment", ("62\x00041", "\u202eevil\u202c"))):
+        for bad in values:
+            response = post(client, ops.alpha, {**APRIL, name: bad}, "submit")
+            assert response.status_code == 400, (name, bad)
+            assert 'class="field-error"' in response.content.decode(), (name, bad)
+    assert not OperatorTable.objects.exists()
+    pilot = login(ops.pilot)
+    for bad in ("²", "62\x00041", "2026-04\u202e"):
+        assert pilot.get(BASE + "suivi/", {"mois": bad}).status_code == 200
+        assert pilot.get(BASE + "export/", {"mois": bad}).status_code == 400
+        assert pilot.get(BASE + "export/", {"operateur": bad}).status_code == 400
