@@ -57,7 +57,7 @@ def operator_tables(request):
         tables = {t.month: t for t in OperatorTable.objects.filter(operator=operator, month__in=months)}
         blocks.append({"operator": operator, "months": [
             {"month": m, "table": tables.get(m), "deadline": rules.deadline(m),
-             "overdue": tables.get(m) is None or not tables[m].is_submitted and rules.is_late(m),
+             "overdue": not (tables.get(m) is not None and tables[m].is_submitted) and rules.is_late(m),
              "url": _table_url(operator, m)} for m in months]})
     return render(request, "indicators/operator_list.html", {"blocks": blocks, "pilot": pilot})
 

@@ -414,3 +414,18 @@ def test_hostile_values_are_refused_in_french_never_a_crash(ops):
         assert pilot.get(BASE + "suivi/", {"mois": bad}).status_code == 200
         assert pilot.get(BASE + "export/", {"mois": bad}).status_code == 400
         assert pilot.get(BASE + "export/", {"operateur": bad}).status_code == 400
+
+
+def test_the_operators_list_shows_each_month_state_and_the_home_links_to_it(ops):
+    client = login(ops.editor)
+    post(client, ops.alpha, APRIL, "submit")
+    html = client.get(BASE).content.decode()
+    assert ops.world.A.name in html and ops.world.G.name not in html  # its own operator only
+    this_month = timezone.localdate().replace(day=1)
+    assert f'href="{url(ops.alpha, f"{this_month:%Y-%m}")}"' in html
+    deadline = rules.deadline(this_month).strftime("%d/%m/%Y")
+    assert f"à transmettre pour le {deadline}" in html  # the running month is not overdue
+    assert "Transmis" in html and "en retard" in html
+    assert "Tableau de suivi mensuel" in client.get("/espace-pro/").content.decode()
+    secretary = builders.make_user("secretaire-z", roles.SECRETARY)
+    assert "Tableau de suivi mensuel" not in login(secretary).get("/espace-pro/").content.decode()
