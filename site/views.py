@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from directory import accounts as contact_accounts
+from meetings.indicators import operator_table
 from meetings.indicators.permissions import can_view_dashboard
 from relais import accounts, ratelimit
 from relais.forms import ContactLinkRequestForm, EmailChangeForm
@@ -95,6 +96,7 @@ def pro_home(request):
         "roles": [ROLE_LABELS[name] for name in roles_of(user)],
         "can_admin": can(user, "wagtailadmin.access_admin"),
         "can_indicators": can_view_dashboard(user),
+        "can_operator_table": operator_table.operators_for(user).exists() or operator_table.is_pilot(user),
         "can_export_directory": can(user, "directory.export_directory"),
     }
     return render(request, "relais/pro_home.html", context)

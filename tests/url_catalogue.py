@@ -56,7 +56,7 @@ def url_world(db, site_pages, settings, tmp_path):
 
     Attributes: territories (dep, territoire, commune), org, service, contact, error_report, glossary_term,
     feedback, pages (home, index, theme, article, path, private), body, meeting, invitation, minutes,
-    decision, action, checkin_token, reply_token, convention, indicator, indicator_value, image, document,
+    decision, action, checkin_token, reply_token, convention, indicator, indicator_value, operator, image, document,
     collection, private_collection, redirect, site, admin_user, group, workflow, task, workflow_state,
     task_state, revision, uploaded_image, uploaded_document, editing_session, page_restriction,
     collection_restriction.
@@ -135,6 +135,10 @@ def url_world(db, site_pages, settings, tmp_path):
                                            name="Contrats jeunes majeurs", definition="Nombre de CJM signés.",
                                            computation=Indicator.Computation.MANUAL, unit=Indicator.Unit.COUNT)
     w.indicator_value = IndicatorValue.objects.create(indicator=w.indicator, year=2026, value=231)
+    from meetings.indicators.models import ReportingOperator
+
+    w.operator = ReportingOperator.objects.create(organisation=w.org, territory=w.territoire,
+                                                  first_month=dt.date(2026, 1, 1))
 
     w.collection = Collection.get_first_root_node()
     w.private_collection = w.collection.add_child(name="Documents internes")
@@ -271,6 +275,8 @@ BY_NAME = {
     "meetings:meeting-new": {"slug": lambda w: w.body.slug},
     "meetings:feed": {"slug": lambda w: w.body.slug, "token": lambda w: w.body.feed_token},
     "indicators:api-detail": {"code": lambda w: w.indicator.code},
+    "indicators:operator-table": {"operator_id": lambda w: w.operator.pk, "month": "2026-03"},
+    "indicators:operator-table-reopen": {"operator_id": lambda w: w.operator.pk, "month": "2026-03"},
     "wagtailimages:edit_multiple": {"image_id": lambda w: w.image.pk},
     "wagtailadmin_collections:edit": {"pk": lambda w: w.private_collection.pk},  # the root is not editable
     "wagtailadmin_collections:delete": {"pk": lambda w: w.private_collection.pk},

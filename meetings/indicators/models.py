@@ -255,3 +255,12 @@ class IndicatorValue(models.Model):
             if duplicate.exists():
                 raise ValidationError(_("Une valeur existe déjà pour cet indicateur, cette année et ce territoire : "
                                         "modifiez-la plutôt."))
+
+
+# The operator's monthly reporting table: its own module, registered with this app here.
+from meetings.indicators.operator_models import (  # noqa: E402, F401
+    OperatorReminder,
+    OperatorTable,
+    OperatorTableEvent,
+    ReportingOperator,
+)

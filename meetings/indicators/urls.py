@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings.indicators import views
+from meetings.indicators import operator_views, views
 
 app_name = "indicators"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("rapport-operateurs/", views.operator_report, name="operator-report"),
     path("api/indicateurs/", views.api_indicators, name="api"),
     path("api/indicateurs/<slug:code>/", views.api_indicators, name="api-detail"),
+    *operator_views.urlpatterns,  # the operators' monthly table (before the catch-all below)
     path("<slug:code>/", views.indicator_detail, name="detail"),
 ]

@@ -121,6 +121,12 @@ RULES: tuple[Rule, ...] = (
     Rule("indicators:dashboard", {SECRETARY, PILOT, ROOT}, "a secretary sees their bodies' figures"),
     Rule("indicators:export", {SECRETARY, PILOT, ROOT}),
     Rule("indicators:operator-report", {SECRETARY, PILOT, ROOT}, "asks for its period (400) when reached"),
+    Rule("indicators:operator-tables", {EDITOR, PILOT, ROOT},
+         "the operator's users (its editors, its contacts' accounts); the pilot is sent on to the overview"),
+    Rule("indicators:operator-table", {EDITOR, PILOT, ROOT}, "the operator's own table; the pilot reads it"),
+    post_only("indicators:operator-table-reopen", EVERYONE, "POST only; the pilot (checked on POST)"),
+    Rule("indicators:operator-tables-export", {EDITOR, PILOT, ROOT}, "a partner downloads its own lines only"),
+    Rule("indicators:operator-overview", PILOTS, "who has submitted, per month"),
     Rule("indicators:*", PILOTS, "an indicator outside the secretary's bodies: 404"),
 
     # --- Wagtail admin: entry, account, assets (wagtailadmin.access_admin) ------------------------

@@ -72,6 +72,8 @@ QUERY_PARAMS = {
     "indicators:api-detail": DASHBOARD,
     "indicators:export": DASHBOARD,
     "indicators:operator-report": ["mois", "format"],
+    "indicators:operator-overview": ["mois"],
+    "indicators:operator-tables-export": ["mois", "annee", "operateur", "format"],
     "relais:login": ["next"],
     "directory_history": ["organisation", "page"],
     "directory_error_reports": ["page"],
