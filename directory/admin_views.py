@@ -1,22 +1,26 @@
-"""Admin pages of the directory that Wagtail's snippet views do not give: editors, history, reports."""
+"""Admin pages of the directory that Wagtail's snippet views do not give: editors, history, reports, suspected
+duplicates of national records."""
+
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from directory import accounts
+from directory import accounts, national
 from directory.history import acting_as
-from directory.models import ChangeRecord, Contact, ContactAccount, ErrorReport, Organisation
+from directory.models import ChangeRecord, Contact, ContactAccount, ErrorReport, Organisation, SuspectedDuplicate
 from directory.permissions import (
     CHANGE_ORGANISATION,
     assign_editor,
     can_edit_organisation,
+    can_review_duplicates,
     editors_of,
     organisations_editable_by,
     remove_editor,
@@ -129,3 +133,82 @@ def error_reports(request):
     page = Paginator(reports.order_by("handled", "-created_at"), 50).get_page(request.GET.get("page"))
     return TemplateResponse(request, "directory/admin/reports.html", {
         "page": page, "page_title": _("Signalements d'erreur")})
+
+
+def _duplicate_reviewers_only(view):
+    """A real 403 for anyone but the département (Wagtail would turn a PermissionDenied into a redirect to the
+    admin home); relais.admin_access logs it."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not can_review_duplicates(request.user):
+            return render(request, "403.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def _pairs():
+    return SuspectedDuplicate.objects.select_related("local__commune", "incoming__commune", "decided_by")
+
+
+@_duplicate_reviewers_only
+def duplicates(request):
+    """The national records suspected to be partners the directory already has: those to examine first, then the
+    decisions taken."""
+    pairs = _pairs()
+    decided = request.GET.get("etat") == "traites"
+    if decided:
+        pairs = pairs.exclude(decision=SuspectedDuplicate.Decision.PENDING).order_by("-decided_at", "-pk")
+    else:
+        pairs = pairs.filter(decision=SuspectedDuplicate.Decision.PENDING)
+    page = Paginator(pairs, 50).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "directory/admin/duplicates.html", {
+        "page": page, "decided": decided, "page_title": _("Doublons présumés")})
+
+
+def _facts(organisation) -> list[tuple[str, str]]:
+    commune = organisation.commune.name if organisation.commune_id else ""
+    return [
+        (_("Nom"), organisation.name),
+        (_("Adresse"), ", ".join(filter(None, [organisation.address, organisation.address_complement]))),
+        (_("Commune"), " ".join(filter(None, [organisation.postal_code, commune]))),
+        (_("SIRET"), organisation.siret),
+        (_("Téléphone"), organisation.phone),
+        (_("Courriel"), organisation.email),
+        (_("Site web"), organisation.website),
+        (_("Statut"), organisation.get_status_display()),
+        (_("Provenance"), ", ".join(str(row) for row in organisation.provenance.all())
+         or (f"{organisation.source} · {organisation.source_id}" if organisation.source_id else _("saisie ici"))),
+        (_("Services"), ", ".join(organisation.services.order_by("name").values_list("name", flat=True))),
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@_duplicate_reviewers_only
+def duplicate(request, pk):
+    """One pair side by side, and the decision: merge (the local record stays and takes the national one's
+    services and provenance) or keep apart."""
+    pair = get_object_or_404(_pairs(), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "merge":
+                national.merge(pair.pk, request.user)
+                messages.success(request, _("« %(incoming)s » est fusionnée dans « %(local)s » ; la fiche nationale "
+                                            "est archivée.") % {"incoming": pair.incoming.name,
+                                                                "local": pair.local.name})
+            elif action == "keep":
+                national.keep_apart(pair.pk, request.user)
+                messages.success(request, _("« %(incoming)s » et « %(local)s » restent deux fiches distinctes.")
+                                 % {"incoming": pair.incoming.name, "local": pair.local.name})
+            else:
+                messages.error(request, _("Choisissez « Fusionner » ou « Garder séparées »."))
+                return redirect("directory_duplicate", pk=pair.pk)
+        except national.DecisionError as error:
+            messages.error(request, str(error))
+        return redirect("directory_duplicates")
+    rows = [(label, local, incoming) for (label, local), (_label, incoming)
+            in zip(_facts(pair.local), _facts(pair.incoming), strict=True)]
+    return TemplateResponse(request, "directory/admin/duplicate.html", {
+        "pair": pair, "rows": rows, "page_title": _("Doublon présumé")})

@@ -79,6 +79,7 @@ class ImportResult:
     skipped_services: int = 0
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    organisations: dict = field(default_factory=dict)  # (source, source id) → Organisation, once written
 
 
 def _empty(value) -> bool:
@@ -538,10 +539,23 @@ def _serve(plan: Plan, checker: Checker, out_of_area: str) -> None:
                                             "(--out-of-area keep pour la garder)")
 
 
+def _checker() -> Checker:
+    return Checker(Plan(), dict(Territory.objects.filter(kind=Territory.Kind.COMMUNE).values_list("code", "id")),
+                   dict(Territory.objects.values_list("code", "id")))
+
+
+def plan_payload(payload, default_source: str, *, clear_empty=False, out_of_area=SKIP) -> Plan:
+    """The plan of data·inclusion records already read (``{"structures": [...], "services": [...]}`` or one list
+    of either): the national pull (directory.national) reads its files itself, then plans through here."""
+    checker = _checker()
+    plan_json(payload, checker, default_source, clear_empty)
+    _serve(checker.plan, checker, out_of_area)
+    return checker.plan
+
+
 def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_area=SKIP) -> Plan:
-    plan = Plan()
-    checker = Checker(plan, dict(Territory.objects.filter(kind=Territory.Kind.COMMUNE).values_list("code", "id")),
-                      dict(Territory.objects.values_list("code", "id")))
+    checker = _checker()
+    plan = checker.plan
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -568,7 +582,7 @@ def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_are
     return plan
 
 
-def _existing(plan: Plan) -> dict[tuple, Organisation]:
+def existing_records(plan: Plan) -> dict[tuple, Organisation]:
     """The directory's records for the file's (source, source id) keys, and its own records named by the ids it
     minted (``relais--structure-12``), in two queries."""
     keys = set(plan.structures) | {spec["structure"] for spec in plan.services.values()}
@@ -619,8 +633,16 @@ def _changes(obj, fields: dict) -> list[str]:
 def import_file(path, *, dry_run=False, source="import", status=Organisation.Status.PUBLISHED, clear_empty=False,
                 out_of_area=SKIP) -> ImportResult:
     plan = build_plan(Path(path), source, clear_empty=clear_empty, out_of_area=out_of_area)
+    return apply_plan(plan, dry_run=dry_run, status=status)
+
+
+def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHED, attached=None) -> ImportResult:
+    """Write a plan without errors in one transaction (nothing with ``dry_run``). ``attached``: {(source, source
+    id): Organisation} for keys that name another record than their own (a national record merged into a local
+    one): their services go to that record. A structure's spec may carry its own ``status`` for creation.
+    ``result.organisations`` gives each written or unchanged structure's organisation by key."""
     result = ImportResult(errors=plan.errors, warnings=[*map(str, plan.warnings), *plan.once_lines()])
-    existing = _existing(plan)
+    existing = {**existing_records(plan), **(attached or {})}
     orphans = set()
     for key, spec in plan.services.items():
         if spec["structure"] not in plan.structures and spec["structure"] not in existing:
@@ -651,7 +673,7 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
                 result.created_organisations += 1
                 if dry_run:
                     continue
-                organisation = Organisation(source=key[0], source_id=key[1], status=status)
+                organisation = Organisation(source=key[0], source_id=key[1], status=spec.get("status", status))
                 for name, value in fields.items():
                     setattr(organisation, name, value)
                 organisation.save()
@@ -704,4 +726,6 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
             service.save()
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            result.organisations = organisations
     return result

@@ -472,6 +472,8 @@ class ChangeRecord(models.Model):
         DELETE = "delete", _("Suppression")
         CONFIRM = "confirm", _("Fiche confirmée à jour")
         IMPORT = "import", pgettext_lazy("source", "Import")
+        MERGE = "merge", _("Fusion de doublons")
+        SEPARATE = "separate", _("Doublon présumé écarté")
 
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), null=True, blank=True,
                                      on_delete=models.SET_NULL, related_name="change_records")
@@ -509,3 +511,67 @@ class StaleReminder(models.Model):
 
     def __str__(self):
         return f"{self.organisation} · {self.period}"
+
+
+class Provenance(models.Model):
+    """Where a record's data comes from: one national data·inclusion record (its producer's ``source``, its ``id``,
+    the producer's ``date_maj``). A local record that absorbed a national one keeps that one's provenance as an
+    alias, so later pulls find it (directory.national)."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE,
+                                     related_name="provenance")
+    source = models.CharField(_("producteur"), max_length=60)
+    source_id = models.CharField(_("identifiant chez le producteur"), max_length=200)
+    date_maj = models.DateField(_("mise à jour par le producteur le"), null=True, blank=True)
+    lien_source = models.URLField(_("fiche chez le producteur"), max_length=500, blank=True)
+    first_seen_at = models.DateTimeField(_("reçue le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("provenance")
+        verbose_name_plural = _("provenances")
+        ordering = ["source", "source_id"]
+        constraints = [models.UniqueConstraint(fields=["source", "source_id"],
+                                               name="directory_provenance_unique_source_id")]
+
+    def __str__(self):
+        return f"{self.source} · {self.source_id}"
+
+
+class SuspectedDuplicate(models.Model):
+    """A national record (``incoming``, kept as a draft meanwhile) that may be the same partner as a record
+    already in the directory (``local``): same SIRET, or close name and address. The département decides:
+    merge (the local record stays and takes the national one's services and provenance) or keep apart."""
+
+    class Reason(models.TextChoices):
+        SIRET = "siret", _("même SIRET")
+        NAME_ADDRESS = "name_address", _("nom et adresse proches")
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("À examiner")
+        MERGED = "merged", _("Fusionnées")
+        KEPT_APART = "kept_apart", _("Gardées séparées")
+        OBSOLETE = "obsolete", _("Sans objet (fiche nationale fusionnée ailleurs)")
+
+    local = models.ForeignKey(Organisation, verbose_name=_("fiche de l'annuaire"), on_delete=models.CASCADE,
+                              related_name="duplicate_suspicions_as_local")
+    incoming = models.ForeignKey(Organisation, verbose_name=_("fiche nationale"), on_delete=models.CASCADE,
+                                 related_name="duplicate_suspicions_as_incoming")
+    score = models.FloatField(_("ressemblance"), help_text=_("De 0 à 1 ; 1 pour un même SIRET."))
+    reason = models.CharField(_("motif"), max_length=12, choices=Reason.choices)
+    detail = models.CharField(_("détail"), max_length=200, blank=True)
+    decision = models.CharField(_("décision"), max_length=10, choices=Decision.choices, default=Decision.PENDING,
+                                db_index=True)
+    created_at = models.DateTimeField(_("détecté le"), default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("décidé par"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("décidé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("doublon présumé")
+        verbose_name_plural = _("doublons présumés")
+        ordering = ["-score", "created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["local", "incoming"],
+                                               name="directory_suspectedduplicate_once_per_pair")]
+
+    def __str__(self):
+        return f"{self.local} ≟ {self.incoming}"

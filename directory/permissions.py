@@ -13,6 +13,7 @@ from directory.models import Contact, Organisation, Service, Territory
 from relais.permissions import can, objects_for
 
 CHANGE_ORGANISATION = "directory.change_organisation"
+REVIEW_DUPLICATES = "directory.change_suspectedduplicate"
 
 
 def organisations_editable_by(user):
@@ -21,6 +22,12 @@ def organisations_editable_by(user):
 
 def can_edit_organisation(user, organisation) -> bool:
     return can(user, CHANGE_ORGANISATION, organisation)
+
+
+def can_review_duplicates(user) -> bool:
+    """Merge or keep apart the national records suspected to duplicate local ones: the département (the model
+    permission of its role), never a partner editor, whatever organisations they keep."""
+    return can(user, REVIEW_DUPLICATES)
 
 
 def assign_editor(organisation, user) -> None:

@@ -252,14 +252,23 @@ def departements_of(codes) -> set[str]:
     """The départements of these area codes (territories, communes, départements, EPCI SIRENs): what a
     change to a partner serving them can change. One query when an EPCI is among them (its communes), else
     none."""
+    return {dep for found in departements_by_code(codes).values() for dep in found}
+
+
+def departements_by_code(codes) -> dict[str, set[str]]:
+    """{code: the départements it lies in} for area codes, as ``departements_of`` reads them, code by code (an
+    EPCI: the départements of its communes held here, none when it has none here). One query when an EPCI is
+    among them, else none."""
     codes = {str(code).strip() for code in codes if str(code).strip()}
     epcis = {code for code in codes if _EPCI_RE.match(code)}
-    found = {departement_of_code(code) for code in codes - epcis}
+    out = {code: {departement_of_code(code)} for code in codes - epcis}
+    out.update((code, set()) for code in epcis)
     if epcis:
         communes = (Territory.objects.filter(kind=Kind.COMMUNE, epci__in=sorted(epcis)).order_by()
-                    .values_list("code", flat=True))
-        found.update(departement_of_code(code) for code in communes.distinct())
-    return found
+                    .values_list("epci", "code").distinct())
+        for epci, code in communes:
+            out[epci].add(departement_of_code(code))
+    return out
 
 
 def subtree_q(territory: Territory, field: str) -> Q:

@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from directory import datainclusion, opening, tasks, territories, vocabulary
+from directory import datainclusion, national, opening, tasks, territories, vocabulary
 from directory.forms import ErrorReportForm
 from directory.history import acting_as
 from directory.models import Contact, Organisation
@@ -97,6 +97,7 @@ def organisation_detail(request, slug):
         "completeness": organisation_completeness(organisation, services) if can_edit else None,
         "is_stale": professional and organisation.is_stale(),
         "report_form": ErrorReportForm(),
+        "provenance": national.provenance_line(organisation),
         "marker": {"name": organisation.name, "lat": organisation.latitude, "lng": organisation.longitude}
         if organisation.latitude is not None and organisation.longitude is not None else None,
     })

@@ -8,12 +8,13 @@ Writes are attributed in the history (directory.history) through ``acting_as``.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
@@ -22,8 +23,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from directory import admin_views, history, vocabulary
 from directory.history import acting_as
-from directory.models import Contact, Organisation, Service, Territory
-from directory.permissions import organisations_editable_by
+from directory.models import Contact, Organisation, Service, SuspectedDuplicate, Territory
+from directory.permissions import can_review_duplicates, organisations_editable_by
 from directory.validators import validate_opening_hours
 from relais.admin_access import ScopedSnippetChooserViewSet
 from relais.permissions import can
@@ -176,6 +177,29 @@ class ServiceForm(ImportedHoursForm, OwnOrganisationsForm):
         return codes
 
 
+class ProvenancePanel(HelpPanel):
+    """Where the record comes from (read only): each national record it carries (producer, id, the producer's
+    date_maj, link; directory.national), or the source of an import, or "saisie dans l'annuaire"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "directory/admin/provenance_panel.html")
+        super().__init__(**kwargs)
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def is_shown(self):
+            return self.instance is not None and self.instance.pk is not None
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["instance"] = self.instance
+            context["provenance"] = list(self.instance.provenance.all())
+            context["pending"] = (SuspectedDuplicate.objects.filter(
+                decision=SuspectedDuplicate.Decision.PENDING).filter(
+                models.Q(local=self.instance) | models.Q(incoming=self.instance)).count()
+                if can_review_duplicates(self.request.user) else 0)
+            return context
+
+
 class OrganisationViewSet(ScopedViewSet):
     model = Organisation
     icon = "group"
@@ -203,6 +227,7 @@ class OrganisationViewSet(ScopedViewSet):
                         heading=_("Fermeture temporaire"),
                         help_text=_("Pendant ces dates, la fiche affiche « Fermé jusqu'au … » et la prochaine "
                                     "ouverture après la fermeture.")),
+        ProvenancePanel(heading=_("Provenance")),
     ]
 
     def get_form_class(self, for_update=False):
@@ -285,6 +310,8 @@ def directory_admin_urls():
         path("annuaire/contact/<int:pk>/compte/", admin_views.contact_account, name="directory_contact_account"),
         path("annuaire/historique/", admin_views.change_history, name="directory_history"),
         path("annuaire/signalements/", admin_views.error_reports, name="directory_error_reports"),
+        path("annuaire/doublons/", admin_views.duplicates, name="directory_duplicates"),
+        path("annuaire/doublons/<int:pk>/", admin_views.duplicate, name="directory_duplicate"),
     ]
 
 
@@ -340,3 +367,15 @@ def reports_menu_item():
     return ReportsMenuItem(_("Annuaire : signalements"), reverse("directory_error_reports"), icon_name="warning",
                            order=320)
 
+
+
+@hooks.register("register_admin_menu_item")
+def duplicates_menu_item():
+    from wagtail.admin.menu import MenuItem
+
+    class DuplicatesMenuItem(MenuItem):
+        def is_shown(self, request):
+            return can_review_duplicates(request.user)
+
+    return DuplicatesMenuItem(_("Annuaire : doublons présumés"), reverse("directory_duplicates"), icon_name="copy",
+                              order=330)

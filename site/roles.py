@@ -54,6 +54,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "directory.export_directory",
         "directory.assign_editors",
         *_crud("directory", "territory", "organisation", "service", "contact"),
+        "directory.view_suspectedduplicate",
+        "directory.change_suspectedduplicate",
         *_crud("meetings", "body", "meeting"),
         "meetings.view_all_bodies",
         "meetings.manage_body",

@@ -54,7 +54,8 @@ ABSENT = 987654
 def url_world(db, site_pages, settings, tmp_path):
     """One of each object that a URL pattern takes, wired together as the app would.
 
-    Attributes: territories (dep, territoire, commune), org, service, contact, error_report, glossary_term,
+    Attributes: territories (dep, territoire, commune), org, service, contact, error_report, national_org (a
+    draft national record suspected to duplicate org), duplicate (that pair), glossary_term,
     feedback, pages (home, index, theme, article, path, private), body, meeting, invitation, minutes,
     decision, action, checkin_token, reply_token, convention, indicator, indicator_value, operator, image, document,
     collection, private_collection, redirect, site, admin_user, group, workflow, task, workflow_state,
@@ -80,7 +81,7 @@ def url_world(db, site_pages, settings, tmp_path):
         Workflow,
     )
 
-    from directory.models import ErrorReport
+    from directory.models import ErrorReport, SuspectedDuplicate
     from guide.models import ArticlePage, Feedback, GlossaryTerm, GuideIndexPage, PathPage, StandardPage, ThemePage
     from meetings import checkin, convocations, services
     from meetings.indicators.models import Convention, Indicator, IndicatorValue
@@ -97,6 +98,10 @@ def url_world(db, site_pages, settings, tmp_path):
     w.contact = builders.make_contact(w.org, name="Accueil jeunes", role="conseiller", email="jeunes@exemple.invalid",
                                       visibility="public")
     w.error_report = ErrorReport.objects.create(organisation=w.org, message="Le numéro a changé.")
+    w.national_org = builders.make_org("Mission locale Arrageois", status="draft", commune=w.commune,
+                                       source="soliguide", source_id="soliguide--ml-arrageois")
+    w.duplicate = SuspectedDuplicate.objects.create(local=w.org, incoming=w.national_org, score=0.95,
+                                                    reason="name_address", detail="nom 0,95")
     w.glossary_term = GlossaryTerm.objects.create(term="CJM", expansion="contrat jeune majeur", slug="cjm",
                                                   definition="Un accord avec le Département après 18 ans.")
 
@@ -264,6 +269,7 @@ BY_NAME = {
     "directory_organisation_editors": {"pk": lambda w: w.org.pk},
     "directory_contact_account": {"pk": lambda w: w.contact.pk},
     "directory_organisation_confirm": {"pk": lambda w: w.org.pk},
+    "directory_duplicate": {"pk": lambda w: w.duplicate.pk},
     "meetings:checkin": {"token": lambda w: w.checkin_token},
     "meetings:checkin-code": {"code": lambda w: w.invitation.checkin_code},
     "relais:email-confirm": {"token": lambda w: _email_token(w)},

@@ -211,6 +211,7 @@ RULES: tuple[Rule, ...] = (
     Rule("directory_history", ADMIN_USERS, "an editor: their organisations' history"),
     Rule("directory_error_reports", ADMIN_USERS, "an editor: reports on their organisations"),
     Rule("directory_contact_account", ADMIN_USERS, "an editor: their organisations' contacts"),
+    Rule("directory_duplicate*", PILOTS, "suspected duplicates of national records: the département decides (403)"),
     Rule("wagtailsnippets_*", PILOTS, "territories, bodies, sessions, glossary, feedback"),
     Rule("wagtailsnippetchoosers_*", PILOTS),
 )
