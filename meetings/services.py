@@ -496,25 +496,97 @@ def save_minutes(meeting: Meeting, text: str, *, by=None) -> MinutesVersion:
 
 # --- Trainings ------------------------------------------------------------------------------------
 
-def ensure_half_days(meeting: Meeting) -> list[HalfDay]:
-    """A training session has one half-day per morning/afternoon it spans (created once)."""
-    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+# A half-day's usual hours; a session starting or ending within a half-day gives its own hour instead.
+MORNING, AFTERNOON = (time(9, 0), time(12, 30)), (time(13, 30), time(17, 0))
+NOON = time(13, 0)
+
+
+def half_day_slots(starts_at: datetime, ends_at: datetime) -> list[tuple]:
+    """(date, period, start, end) of each morning and afternoon a training from ``starts_at`` to ``ends_at``
+    spans, with its hours: 9:00–12:30 and 13:30–17:00, or the session's own start or end within it."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     tz = start.tzinfo
-    wanted = []
+    slots = []
     day = start.date()
     while day <= end.date():
-        noon = datetime.combine(day, time(13, 0), tzinfo=tz)
+        noon = datetime.combine(day, NOON, tzinfo=tz)
         day_start = datetime.combine(day, time(0, 0), tzinfo=tz)
         day_end = day_start + timedelta(days=1)
-        if start < noon and end > day_start:
-            wanted.append((day, HalfDay.Period.AM))
-        if start < day_end and end > noon:
-            wanted.append((day, HalfDay.Period.PM))
+        for period, (usual_start, usual_end), begins, finishes in (
+                (HalfDay.Period.AM, MORNING, day_start, noon), (HalfDay.Period.PM, AFTERNOON, noon, day_end)):
+            if not (start < finishes and end > begins):
+                continue
+            first = start.time() if begins <= start < finishes else usual_start
+            last = end.time() if begins < end <= finishes and end < day_end else usual_end
+            if last <= first:  # starts after the usual end of the half-day: it lasts to noon or midnight
+                last = NOON if period == HalfDay.Period.AM else time(23, 59)
+            slots.append((day, period, first.replace(second=0, microsecond=0), last.replace(second=0, microsecond=0)))
         day += timedelta(days=1)
-    for day, period in wanted:
-        HalfDay.objects.get_or_create(meeting=meeting, date=day, period=period,
-                                      defaults={"trainer_name": meeting.trainer_name})
-    return list(meeting.half_days.all())
+    return slots
+
+
+def _is_signed(half_day: HalfDay) -> bool:
+    return bool(half_day.trainer_signed_at) or half_day.signatures.exists() or half_day.drawn_signatures.exists()
+
+
+def signed_half_days_dropped(meeting: Meeting, starts_at: datetime, ends_at: datetime) -> list[HalfDay]:
+    """The half-days already signed (by a trainee or the trainer) that new dates would leave out."""
+    if meeting.pk is None:
+        return []
+    wanted = {(day, period) for day, period, _start, _end in half_day_slots(starts_at, ends_at)}
+    return [hd for hd in meeting.half_days.all() if (hd.date, hd.period) not in wanted and _is_signed(hd)]
+
+
+def dropped_half_days_message(dropped: list[HalfDay]) -> str:
+    return _("Ces dates retireraient des demi-journées déjà signées (%(list)s) : une signature ne disparaît pas "
+             "en silence. Gardez ces demi-journées dans les dates de la formation, ou annulez d'abord les "
+             "signatures, avec un motif.") % {"list": ", ".join(str(hd) for hd in dropped)}
+
+
+@transaction.atomic
+def ensure_half_days(meeting: Meeting, *, by=None) -> list[HalfDay]:
+    """Bring a training's half-days in line with its dates: one per morning and afternoon it spans, with
+    their hours. Half-days the dates no longer cover are removed, unless signed: then nothing changes and
+    ``MeetingRuleError`` says which ones (the date change must be refused). The history keeps each change."""
+    slots = half_day_slots(meeting.starts_at, meeting.ends_at)
+    existing = {(hd.date, hd.period): hd for hd in HalfDay.objects.select_for_update().filter(meeting=meeting)}
+    wanted = {(day, period): (first, last) for day, period, first, last in slots}
+    dropped = [hd for key, hd in existing.items() if key not in wanted]
+    signed = [hd for hd in dropped if _is_signed(hd)]
+    if signed:
+        raise MeetingRuleError(dropped_half_days_message(signed))
+    before = ", ".join(f"{hd} {hd.hours_label}".strip() for hd in sorted(existing.values(), key=_slot_order))
+    changed = bool(dropped)
+    for hd in dropped:
+        hd.delete()
+    for (day, period), (first, last) in wanted.items():
+        hd = existing.get((day, period))
+        if hd is None:
+            HalfDay.objects.create(meeting=meeting, date=day, period=period, start=first, end=last,
+                                   trainer_name=meeting.trainer_name)
+            changed = True
+        elif (hd.start, hd.end) != (first, last):
+            # Hours first filled in (half-days made before they had hours) are no change of the dates.
+            changed = changed or hd.start is not None
+            hd.start, hd.end = first, last
+            hd.save(update_fields=["start", "end"])
+    half_days = list(meeting.half_days.all())
+    if existing and changed:
+        log_event(meeting, SheetEvent.Kind.SHEET, by=by, field=_("demi-journées"), old=before,
+                  new=", ".join(f"{hd} {hd.hours_label}" for hd in half_days))
+    return half_days
+
+
+def training_half_days(meeting: Meeting) -> list[HalfDay]:
+    """A training's half-days, made (or given their hours) the first time they are needed."""
+    half_days = list(meeting.half_days.all())
+    if not half_days or any(hd.start is None for hd in half_days):
+        return ensure_half_days(meeting)
+    return half_days
+
+
+def _slot_order(hd: HalfDay):
+    return hd.date, hd.period
 
 
 def _refuse_if_not_present(invitation: Invitation):
@@ -764,6 +836,7 @@ def check_in(meeting: Meeting, *, invitation: int | None = None, youth_label: st
         # A phone checks in as the person arrives: its time is the arrival, before the start included.
         record_attendance(expected, Attendance.Status.PRESENT, via=via, arrived_at=timezone.now())
     if meeting.body.is_training:
+        training_half_days(meeting)
         half_day = current_half_day(meeting)
         if half_day is not None:
             sign_half_day(half_day, expected, via=via)

@@ -27,8 +27,11 @@ def sheet(request, pk):
     if not meeting.is_frozen:
         messages.info(request, _("Envoyez d'abord les convocations : la feuille reprend la liste arrêtée."))
         return redirect(meeting)
-    if meeting.body.is_training and not meeting.half_days.exists():
-        services.ensure_half_days(meeting)
+    if meeting.body.is_training:
+        try:
+            services.training_half_days(meeting)
+        except MeetingRuleError as exc:
+            messages.error(request, str(exc))
     context = queries.sheet_data(meeting)
     context["walk_in_form"] = WalkInForm()
     context["directory_organisations"] = queries.directory_organisation_names()
