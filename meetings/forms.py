@@ -250,6 +250,14 @@ class CheckinForm(forms.Form):
     code = forms.CharField(label=_("Votre code personnel (sur votre convocation)"), max_length=20, required=False)
 
 
+class CheckinSignatureForm(forms.Form):
+    """A signature drawn on a phone after its check-in (meetings.services.sign_on_phone checks the strokes)."""
+
+    invitation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    strokes = forms.CharField(required=False, max_length=120_000, widget=forms.HiddenInput)
+    certify = forms.BooleanField(label=_("Je certifie ma présence (sans dessiner)"), required=False)
+
+
 class MeetingAdminForm(TrainingDatesMixin, WagtailAdminModelForm):
     """The session form of the Wagtail admin: the same date rules as the secretary's form."""
 

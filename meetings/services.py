@@ -724,6 +724,38 @@ def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, ce
     return signature
 
 
+def current_signature(meeting: Meeting, invitation: Invitation) -> tuple[bool, DrawnSignature | None]:
+    """What a phone's signature would be for: (whether one is expected now, the valid one already drawn).
+    A session has one; a training one per half-day, today's current one only (none between half-days)."""
+    half_day = None
+    if meeting.body.is_training:
+        training_half_days(meeting)
+        half_day = current_half_day(meeting)
+        if half_day is None:
+            return False, None
+    existing = DrawnSignature.objects.filter(meeting=meeting, person_key=invitation.person_key,
+                                             half_day=half_day, voided_at__isnull=True).first()
+    return True, existing
+
+
+def sign_on_phone(meeting: Meeting, invitation: Invitation, *, strokes=None, certified: bool = False) -> DrawnSignature:
+    """A person signs from their phone after checking in (the self check-in pages): the session, or the
+    current half-day of a training. Recorded like a signature on the sheet (``draw_signature``: present people
+    only, once until voided, in the history), then announced to the open sheets."""
+    half_day = None
+    if meeting.body.is_training:
+        training_half_days(meeting)
+        half_day = current_half_day(meeting)
+        if half_day is None:
+            raise MeetingRuleError(_("Aucune demi-journée de cette formation n'est en cours : signez auprès du "
+                                     "formateur ou du secrétariat."))
+    invitation.meeting = meeting
+    signature = draw_signature(meeting, invitation, strokes=strokes, certified=certified, half_day=half_day,
+                               via=Attendance.Via.SELF_CHECKIN)
+    announce_change(meeting, invitation, reload=True)
+    return signature
+
+
 def void_signature(signature: DrawnSignature, *, reason: str, by=None) -> DrawnSignature:
     """A signature is never edited: it is voided, once, with a reason kept in the history."""
     reason = " ".join((reason or "").split())
