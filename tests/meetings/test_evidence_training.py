@@ -2,6 +2,7 @@
 each trainee's attendance certificate, archival PDFs (PDF/A) with the records' fingerprint on every page, and
 half-days that follow the training's dates without losing a signature."""
 
+import hashlib
 import json
 import re
 from datetime import datetime, time, timedelta
@@ -182,6 +183,8 @@ def test_the_fingerprint_is_recomputed_by_the_auditor_and_changes_with_the_recor
     out = capsys.readouterr().out
     assert "Identique" in out and json.loads(out.splitlines()[0])["signatures"][0]["strokes"] == [
         [[float(x), float(y)] for x, y in s] for s in STROKES]
+    # The auditor's own SHA-256 of the printed data gives the same figure (docs/meetings.md).
+    assert hashlib.sha256(out.splitlines()[0].encode()).hexdigest() == evidence.fingerprint(training)
     assert evidence.fingerprint(training) == evidence.fingerprint(Meeting.objects.get(pk=training.pk))
 
     services.void_signature(signature, reason="Signature tracée par erreur")
