@@ -84,10 +84,7 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
              for sig in DrawnSignature.objects.filter(meeting=meeting, voided_at__isnull=True)}
 
     def signed_label(sig) -> str:
-        if sig is None:
-            return ""
-        when = clock(meeting, sig.signed_at)
-        return _("Présence certifiée à %(t)s") % {"t": when} if sig.certified else _("Signé à %(t)s") % {"t": when}
+        return _signed_label(meeting, sig.signed_at, sig.certified) if sig is not None else ""
 
     def drawing(sig) -> str:
         return sig.svg_data_uri() if sig is not None and not sig.certified else ""
@@ -186,11 +183,25 @@ def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:
     }
     if not meeting.body.is_training:
         return render_to_string("meetings/emargement_pdf.html", context)
+    trainer = {sig.half_day_id: sig for sig in DrawnSignature.objects.filter(
+        meeting=meeting, person_key=DrawnSignature.TRAINER_KEY, voided_at__isnull=True)}
+    for hd in half_days:
+        sig = trainer.get(hd.pk)
+        hd.trainer_drawing = sig.svg_data_uri() if sig is not None and not sig.certified else ""
+        if sig is not None:
+            hd.trainer_signed = _signed_label(meeting, sig.signed_at, sig.certified)
+        else:  # ticked on the sheet without drawing
+            hd.trainer_signed = _signed_label(meeting, hd.trainer_signed_at, False) if hd.trainer_signed_at else ""
     context["total"] = hours_text(sum(hd.minutes for hd in half_days))
     context["trainees"] = [row for row in rows if not row.youth]
     context["tables"] = [_training_table(half_days, context["trainees"], start)
                          for start in range(0, max(len(half_days), 1), HALF_DAYS_PER_TABLE)]
     return render_to_string("meetings/emargement_formation_pdf.html", context)
+
+
+def _signed_label(meeting: Meeting, when, certified: bool) -> str:
+    label = _("Présence certifiée à %(t)s") if certified else _("Signé à %(t)s")
+    return label % {"t": clock(meeting, when)}
 
 
 def _training_table(half_days, rows, start: int) -> dict:

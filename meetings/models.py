@@ -578,12 +578,15 @@ class DrawnSignature(models.Model):
     """A signature drawn with a finger, a stylus or a mouse on the sheet (vector strokes in a 300 × 100 box),
     or, for someone who cannot draw, the keyboard statement "je certifie ma présence" (``certified``).
 
-    Bound to the person's attendance, and to a half-day for trainings. It is never edited: the only change
+    Bound to the person's attendance, and to a half-day for trainings (the trainer's: ``TRAINER_KEY``, no
+    attendance). It is never edited: the only change
     allowed is voiding it once, with a reason (meetings.services.void_signature); every step is in the
     session's history. An absent person cannot sign (the service checks the attendance).
     """
 
     WIDTH, HEIGHT = 300, 100
+    # The person key of a trainer's signature of a half-day (no invitation, no attendance).
+    TRAINER_KEY = "trainer"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="drawn_signatures")
     invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.PROTECT,

@@ -619,16 +619,21 @@ def sign_half_day(half_day: HalfDay, invitation: Invitation, *,
     return signature
 
 
-def sign_as_trainer(half_day: HalfDay, *, signed: bool = True, by=None) -> HalfDay:
-    """The trainer signs a half-day (or takes the signature back); the history keeps both."""
+def sign_as_trainer(half_day: HalfDay, *, signed: bool = True, by=None, voiding: bool = False) -> HalfDay:
+    """The trainer signs a half-day (or takes the signature back); the history keeps both. A signature the
+    trainer drew is taken back only by voiding it, with a reason (``void_signature``)."""
     _check_not_closed(half_day.meeting)
     if bool(half_day.trainer_signed_at) == signed:
         return half_day
+    if not signed and not voiding and half_day.drawn_signatures.filter(
+            person_key=TRAINER_KEY, voided_at__isnull=True).exists():
+        raise MeetingRuleError(_("Le formateur ou la formatrice a signé cette demi-journée sur l'écran : annulez "
+                                 "d'abord cette signature, avec un motif."))
     with transaction.atomic():
         half_day.trainer_signed_at = timezone.now() if signed else None
         half_day.save(update_fields=["trainer_signed_at"])
         states = (str(_("non signé")), str(_("signé")))
-        log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key="trainer",
+        log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=TRAINER_KEY,
                   person_name=half_day.trainer_name or half_day.meeting.trainer_name or _("Formateur ou formatrice"),
                   field=str(half_day), old=states[not signed], new=states[signed])
     return half_day
@@ -690,6 +695,39 @@ def clean_strokes(data) -> list[list[list[float]]]:
     return strokes
 
 
+def _signature_strokes(strokes, certified: bool) -> list:
+    strokes = [] if certified else clean_strokes(strokes)
+    if not certified and sum(len(s) for s in strokes) < 2:
+        raise MeetingRuleError(_("Signez dans le cadre, ou cochez « je certifie ma présence »."))
+    return strokes
+
+
+TRAINER_KEY = DrawnSignature.TRAINER_KEY
+
+
+def draw_trainer_signature(half_day: HalfDay, *, strokes=None, certified: bool = False, by=None) -> DrawnSignature:
+    """The trainer signs a half-day on the sheet (drawn, or certified by keyboard): once until voided, in the
+    history, and the half-day counts as signed by the trainer (``sign_as_trainer``)."""
+    meeting = half_day.meeting
+    _check_open(meeting)
+    _check_not_closed(meeting)
+    strokes = _signature_strokes(strokes, certified)
+    name = str(half_day.trainer_name or meeting.trainer_name or _("Formateur ou formatrice"))
+    try:
+        with transaction.atomic():
+            signature = DrawnSignature.objects.create(
+                meeting=meeting, half_day=half_day, person_key=TRAINER_KEY, person_name=name, strokes=strokes,
+                certified=certified, recorded_by=_author(by)[0])
+            what = _("présence certifiée") if certified else _("signature manuscrite")
+            log_event(meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=TRAINER_KEY, person_name=name,
+                      field=str(half_day), old="", new=f"{what} {clock(meeting, signature.signed_at)}")
+            sign_as_trainer(half_day, by=by)
+    except IntegrityError as exc:
+        raise MeetingRuleError(_("%(name)s a déjà signé : annulez d'abord cette signature, avec un motif.") % {
+            "name": name}) from exc
+    return signature
+
+
 def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, certified: bool = False,
                    half_day: HalfDay | None = None, via: str = Attendance.Via.SECRETARY, by=None) -> DrawnSignature:
     """A person signs on the sheet (drawn, or "je certifie ma présence"): only when recorded present, once
@@ -698,9 +736,7 @@ def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, ce
         raise MeetingRuleError(_("Cette personne n'est pas attendue à cette séance."))
     _check_open(meeting)
     _check_not_closed(meeting)
-    strokes = [] if certified else clean_strokes(strokes)
-    if not certified and sum(len(s) for s in strokes) < 2:
-        raise MeetingRuleError(_("Signez dans le cadre, ou cochez « je certifie ma présence »."))
+    strokes = _signature_strokes(strokes, certified)
     attendance = Attendance.objects.filter(invitation=invitation).first()
     if attendance is None or not attendance.is_present:
         raise MeetingRuleError(_("%(name)s n'est pas noté·e présent·e : une personne absente ne signe pas.") % {
@@ -776,6 +812,8 @@ def void_signature(signature: DrawnSignature, *, reason: str, by=None) -> DrawnS
         if signature.half_day_id and signature.invitation_id:
             HalfDaySignature.objects.filter(half_day_id=signature.half_day_id,
                                             person_key=signature.person_key).delete()
+        elif signature.half_day_id and signature.person_key == TRAINER_KEY:
+            sign_as_trainer(signature.half_day, signed=False, by=by, voiding=True)
     return signature
 
 

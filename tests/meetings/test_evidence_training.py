@@ -230,3 +230,42 @@ def test_a_date_change_that_would_drop_a_signed_half_day_is_refused(client_as, s
     with pytest.raises(services.MeetingRuleError, match="déjà signées"):
         services.ensure_half_days(Meeting.objects.get(pk=training.pk))
     assert HalfDay.objects.filter(pk=last.pk).exists()
+
+
+def test_the_trainer_draws_the_half_day_signature_on_the_sheet_and_it_is_in_the_pdf(client_as, secretary,
+                                                                                   make_body, organiser):
+    body = make_body("Formation accueil inconditionnel", members=1, youth_seats=0, kind=Body.Kind.FORMATION,
+                     organiser=organiser)
+    assign_perm("meetings.manage_body", secretary, body)
+    today, tz = timezone.localdate(), timezone.get_current_timezone()
+    meeting = Meeting.objects.create(body=body, trainer_name="Dominique Formatrice",
+                                     starts_at=datetime.combine(today, time(0, 0), tzinfo=tz),
+                                     ends_at=datetime.combine(today, time(23, 59), tzinfo=tz))
+    services.freeze_invitations(meeting)
+    client = client_as(secretary)
+    sheet = client.get(reverse("meetings:sheet", args=[meeting.pk])).content.decode()
+    current = services.current_half_day(meeting)
+    assert 'name="trainer" value="1"' in sheet and f"formateur ou formatrice, {current}" in sheet
+
+    response = client.post(reverse("meetings:draw-sign", args=[meeting.pk]),
+                           {"trainer": "1", "half_day": current.pk, "strokes": json.dumps(STROKES)},
+                           HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    current.refresh_from_db()
+    signature = current.drawn_signatures.get()
+    assert signature.person_key == "trainer" and signature.person_name == "Dominique Formatrice"
+    assert current.trainer_signed_at is not None
+    assert 'data-role="trainer-signature"' in client.get(reverse("meetings:sheet", args=[meeting.pk])).content.decode()
+    content = exports.to_pdf(meeting, exports.sheet_rows(meeting))
+    assert all(stroke_ops(s) in pdf_drawings(content) for s in STROKES)
+    trainer_row = " ".join(_pages(exports.render_pdf_html(meeting, exports.sheet_rows(meeting)))).split(
+        "Formateur ou formatrice Dominique Formatrice")[-1]
+    assert f"Signé à {hhmm(signature.signed_at)}" in trainer_row
+
+    # A drawn signature is not taken back by a tap: it is voided, with a reason.
+    refused = client.post(reverse("meetings:sign", args=[meeting.pk]),
+                          {"half_day": current.pk, "trainer": "1", "signed": "0"}, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 400 and "annulez d'abord" in refused.json()["message"]
+    services.void_signature(signature, reason="Tracé illisible", by=secretary)
+    current.refresh_from_db()
+    assert current.trainer_signed_at is None
