@@ -120,7 +120,12 @@ def _sign(request, meeting, invitation, template, extra):
             saved = True
         except MeetingRuleError as exc:
             form.add_error(None, str(exc))
-    context = {"meeting": meeting, "invitation": invitation, **extra, **_signer(meeting, invitation),
+    signer = _signer(meeting, invitation)
+    if not saved and not signer.get("can_sign") and signer.get("signature") is None:
+        # Nothing to sign now (marked absent since, or between two half-days): the reason alone.
+        refused = " ".join(form.non_field_errors()) or _("Votre signature n'a pas pu être enregistrée.")
+        return render(request, template, {"refused": refused, "meeting": meeting, **extra}, status=400)
+    context = {"meeting": meeting, "invitation": invitation, **extra, **signer,
                "done": _("Merci, votre signature est enregistrée.") if saved else _("Votre présence est enregistrée.")}
     if not saved:
         context["sign_form"] = form
