@@ -99,7 +99,7 @@ def test_training_sheet_pdf_shows_organiser_hours_trainer_and_trainees_signature
     assert "4 demi-journées, 14 h de formation" in text
     assert text.count("09:00–12:30") >= 2 and text.count("13:30–17:00") >= 2
     assert "Formateur ou formatrice : Dominique Formatrice" in text
-    assert f"Signé à {hhmm(morning.trainer_signed_at)}" in text
+    assert f"Signé à {services.clock(training, morning.trainer_signed_at)}" in text
     row = re.search(re.escape(first.person_name) + r".*?" + re.escape(second.person_name), text).group(0)
     assert first.organisation.name in row and "7 h" in row
     assert f"Signé à {services.clock(training, signature.signed_at)}" in row and "Présence certifiée à" in row
