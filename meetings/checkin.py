@@ -26,6 +26,9 @@ SALT = "meetings.checkin"
 ROTATION_SECONDS = 30
 # A QR code lives 30 s on screen; the person then has time to pick their name and submit.
 TOKEN_MAX_AGE = 180
+# After checking someone in, the phone may sign for them from the same page for this long (its cookie
+# names the person: see phone_people).
+SIGN_MAX_AGE = 1800
 
 
 WINDOW_BEFORE = timedelta(hours=1)

@@ -1,4 +1,9 @@
-"""Feuille d'émargement of a session: PDF (WeasyPrint), CSV and XLSX (openpyxl), from the same rows."""
+"""Feuille d'émargement of a session: PDF (WeasyPrint), CSV and XLSX (openpyxl), from the same rows; a
+training's sheet and each trainee's attendance certificate (attestation de présence).
+
+The PDFs are archival (PDF/A, ``ARCHIVE_VARIANT``) and each page's footer carries the fingerprint of the
+records it shows (meetings.evidence).
+"""
 
 from dataclasses import dataclass, field
 
@@ -6,7 +11,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetings.models import Attendance, DrawnSignature, HalfDaySignature, Meeting
+from meetings import evidence
+from meetings.models import Attendance, DrawnSignature, HalfDaySignature, Invitation, Meeting
 from meetings.queries import sheet_history
 from meetings.services import clock
 from relais import pdf, tabular
@@ -32,6 +38,25 @@ class SheetRow:
     signature: str = ""  # the drawn signature as an SVG data: URI (PDF), "" when none
     signed: str = ""  # "Signé à 14:05" / "Présence certifiée à 14:05"
     half_day_signatures: list[tuple[str, str]] = field(default_factory=list)  # (svg data URI, label) per half-day
+    attended_minutes: int = 0  # a training: the length of the half-days signed
+
+    @property
+    def attended(self) -> str:
+        return hours_text(self.attended_minutes)
+
+
+# WeasyPrint's PDF/A-3B: fonts embedded, colours in sRGB, XMP metadata declaring the conformance.
+ARCHIVE_VARIANT = "pdf/a-3b"
+
+
+def hours_text(minutes: int) -> str:
+    """7 h, 3 h 30, 0 h."""
+    hours, rest = divmod(int(minutes), 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
+def attended_minutes(half_days, signed_flags) -> int:
+    return sum(hd.minutes for hd, signed in zip(half_days, signed_flags, strict=True) if signed)
 
 
 def _recorder(att) -> str:
@@ -59,10 +84,7 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
              for sig in DrawnSignature.objects.filter(meeting=meeting, voided_at__isnull=True)}
 
     def signed_label(sig) -> str:
-        if sig is None:
-            return ""
-        when = clock(meeting, sig.signed_at)
-        return _("Présence certifiée à %(t)s") % {"t": when} if sig.certified else _("Signé à %(t)s") % {"t": when}
+        return _signed_label(meeting, sig.signed_at, sig.certified) if sig is not None else ""
 
     def drawing(sig) -> str:
         return sig.svg_data_uri() if sig is not None and not sig.certified else ""
@@ -84,6 +106,7 @@ def sheet_rows(meeting: Meeting) -> list[SheetRow]:
             represented_by=att.representation_label if att else "", **_times(meeting, att),
             recorded_via=att.get_recorded_via_display() if att else "", reply=inv.get_reply_display(),
             expected=True, half_days=[(hd.pk, inv.person_key) in signed for hd in half_days]))
+        rows[-1].attended_minutes = attended_minutes(half_days, rows[-1].half_days)
     walk_ins = Attendance.objects.filter(meeting=meeting, invitation=None).select_related(
         "organisation", "recorded_by", "represented_by_organisation")
     for att in walk_ins:
@@ -138,19 +161,90 @@ def to_xlsx(meeting: Meeting, rows: list[SheetRow]) -> bytes:
     return tabular.xlsx_bytes(wb)
 
 
+def footer_text(digest: str) -> str:
+    """The line at the foot of each page (it goes into a CSS string: hexadecimal and plain words only)."""
+    text = _("Empreinte SHA-256 : %(short)s (vérification : manage.py verify_emargement)") % {
+        "short": evidence.short(digest)}
+    return text.replace("\\", "").replace('"', "")
+
+
+# A training sheet puts this many half-days side by side; more go into the next table.
+HALF_DAYS_PER_TABLE = 6
+
+
 def render_pdf_html(meeting: Meeting, rows: list[SheetRow]) -> str:
     local = timezone.localtime(meeting.starts_at)
-    return render_to_string("meetings/emargement_pdf.html", {
+    half_days = list(meeting.half_days.all()) if meeting.body.is_training else []
+    digest = evidence.fingerprint(meeting)
+    context = {
         "meeting": meeting, "body": meeting.body, "rows": rows, "starts": local,
-        "ends": timezone.localtime(meeting.ends_at),
-        "half_days": list(meeting.half_days.all()) if meeting.body.is_training else [],
-        "generated_at": timezone.localtime(),
-    })
+        "ends": timezone.localtime(meeting.ends_at), "half_days": half_days,
+        "generated_at": timezone.localtime(), "digest": digest, "footer": footer_text(digest),
+    }
+    if not meeting.body.is_training:
+        return render_to_string("meetings/emargement_pdf.html", context)
+    trainer = {sig.half_day_id: sig for sig in DrawnSignature.objects.filter(
+        meeting=meeting, person_key=DrawnSignature.TRAINER_KEY, voided_at__isnull=True)}
+    for hd in half_days:
+        sig = trainer.get(hd.pk)
+        hd.trainer_drawing = sig.svg_data_uri() if sig is not None and not sig.certified else ""
+        if sig is not None:
+            hd.trainer_signed = _signed_label(meeting, sig.signed_at, sig.certified)
+        else:  # ticked on the sheet without drawing
+            hd.trainer_signed = _signed_label(meeting, hd.trainer_signed_at, False) if hd.trainer_signed_at else ""
+    context["total"] = hours_text(sum(hd.minutes for hd in half_days))
+    context["trainees"] = [row for row in rows if not row.youth]
+    context["tables"] = [_training_table(half_days, context["trainees"], start)
+                         for start in range(0, max(len(half_days), 1), HALF_DAYS_PER_TABLE)]
+    return render_to_string("meetings/emargement_formation_pdf.html", context)
+
+
+def _signed_label(meeting: Meeting, when, certified: bool) -> str:
+    label = _("Présence certifiée à %(t)s") if certified else _("Signé à %(t)s")
+    return label % {"t": clock(meeting, when)}
+
+
+def _training_table(half_days, rows, start: int) -> dict:
+    """One table of the training sheet: up to HALF_DAYS_PER_TABLE half-days, each trainee's cells for them."""
+    end = start + HALF_DAYS_PER_TABLE
+    cells = []
+    for row in rows:
+        signatures = row.half_day_signatures[start:end]
+        cells.append((row, [(signed, *signature) for signed, signature
+                            in zip(row.half_days[start:end], signatures, strict=True)]))
+    return {"half_days": half_days[start:end], "rows": cells}
 
 
 def to_pdf(meeting: Meeting, rows: list[SheetRow]) -> bytes:
-    """Rendered by relais.pdf: names typed by members never make the server fetch a URL."""
-    return pdf.render_pdf(render_pdf_html(meeting, rows))
+    """Rendered by relais.pdf as PDF/A: names typed by members never make the server fetch a URL."""
+    return pdf.render_pdf(render_pdf_html(meeting, rows), variant=ARCHIVE_VARIANT)
+
+
+# --- Attendance certificate of a trainee -------------------------------------------------------------
+
+def certificate_context(meeting: Meeting, invitation: Invitation) -> dict:
+    """What the certificate of ``invitation`` states: the half-days of the training, those signed, the hours."""
+    half_days = list(meeting.half_days.all())
+    signed = set(HalfDaySignature.objects.filter(half_day__meeting=meeting, person_key=invitation.person_key)
+                 .values_list("half_day_id", flat=True))
+    lines = [(hd, hd.pk in signed) for hd in half_days]
+    digest = evidence.fingerprint(meeting, invitation.person_key)
+    return {
+        "meeting": meeting, "body": meeting.body, "invitation": invitation, "lines": lines,
+        "attended": hours_text(sum(hd.minutes for hd, ok in lines if ok)),
+        "total": hours_text(sum(hd.minutes for hd in half_days)),
+        "first": half_days[0].date if half_days else timezone.localtime(meeting.starts_at).date(),
+        "last": half_days[-1].date if half_days else timezone.localtime(meeting.ends_at).date(),
+        "generated_at": timezone.localtime(), "digest": digest, "footer": footer_text(digest),
+    }
+
+
+def certificate_html(meeting: Meeting, invitation: Invitation) -> str:
+    return render_to_string("meetings/attestation_pdf.html", certificate_context(meeting, invitation))
+
+
+def certificate_pdf(meeting: Meeting, invitation: Invitation) -> bytes:
+    return pdf.render_pdf(certificate_html(meeting, invitation), variant=ARCHIVE_VARIANT)
 
 
 def history_header() -> list[str]:

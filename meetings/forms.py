@@ -61,7 +61,31 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class MeetingForm(forms.ModelForm):
+class TrainingDatesMixin:
+    """A training's dates decide its half-days: a date change that would drop a signed half-day is refused
+    (French message), any other rebuilds the half-days when saved (meetings.services.ensure_half_days)."""
+
+    def check_training_dates(self, data):
+        meeting = self.instance
+        if (meeting.pk is None or not meeting.body_id or not meeting.body.is_training
+                or not data.get("starts_at") or not data.get("ends_at")):
+            return
+        from meetings import services
+
+        dropped = services.signed_half_days_dropped(meeting, data["starts_at"], data["ends_at"])
+        if dropped:
+            self.add_error(None, services.dropped_half_days_message(dropped))
+
+    def save(self, commit=True):
+        meeting = super().save(commit=commit)
+        if commit and meeting.body.is_training and meeting.half_days.exists():
+            from meetings import services
+
+            services.ensure_half_days(meeting, by=getattr(self, "for_user", None))
+        return meeting
+
+
+class MeetingForm(TrainingDatesMixin, forms.ModelForm):
     video_link = forms.URLField(label=_("Lien de visioconférence"), required=False, assume_scheme="https")
 
     class Meta:
@@ -89,6 +113,7 @@ class MeetingForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
             self.add_error("ends_at", _("La fin doit être après le début."))
+        self.check_training_dates(data)
         return data
 
 
@@ -225,7 +250,15 @@ class CheckinForm(forms.Form):
     code = forms.CharField(label=_("Votre code personnel (sur votre convocation)"), max_length=20, required=False)
 
 
-class MeetingAdminForm(WagtailAdminModelForm):
+class CheckinSignatureForm(forms.Form):
+    """A signature drawn on a phone after its check-in (meetings.services.sign_on_phone checks the strokes)."""
+
+    invitation = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    strokes = forms.CharField(required=False, max_length=120_000, widget=forms.HiddenInput)
+    certify = forms.BooleanField(label=_("Je certifie ma présence (sans dessiner)"), required=False)
+
+
+class MeetingAdminForm(TrainingDatesMixin, WagtailAdminModelForm):
     """The session form of the Wagtail admin: the same date rules as the secretary's form."""
 
     def clean(self):
@@ -238,6 +271,7 @@ class MeetingAdminForm(WagtailAdminModelForm):
                 data.pop(name, None)
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
             self.add_error("ends_at", _("La fin doit être après le début."))
+        self.check_training_dates(data)
         return data
 
 

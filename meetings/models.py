@@ -77,6 +77,11 @@ class Body(ClusterableModel):
         _("quorum"), null=True, blank=True,
         help_text=_("Nombre d'organisations membres votantes présentes requis, chacune comptée une fois quels que "
                     "soient ses sièges (vide : pas de quorum)."))
+    organiser = models.ForeignKey(
+        "directory.Organisation", verbose_name=_("organisme de formation"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="organised_bodies",
+        help_text=_("Pour une formation : l'organisation qui la dispense, nommée sur la feuille d'émargement et "
+                    "les attestations de présence."))
     youth_seats = models.PositiveSmallIntegerField(
         _("sièges de jeunes"), default=0,
         help_text=_("Sièges réservés à des jeunes accompagnés ou sortis de l'ASE."))
@@ -108,8 +113,6 @@ class Body(ClusterableModel):
     @property
     def is_training(self) -> bool:
         return self.kind == self.Kind.FORMATION
-
-
 
 
 class BodyMember(models.Model):
@@ -520,6 +523,10 @@ class HalfDay(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="half_days")
     date = models.DateField(_("date"))
     period = models.CharField(_("demi-journée"), max_length=2, choices=Period.choices)
+    # The hours of the half-day (9:00–12:30, 13:30–17:00 unless the session starts or ends within it): the
+    # training's total and each trainee's attended hours are their sum (meetings.services.ensure_half_days).
+    start = models.TimeField(_("début"), null=True, blank=True)
+    end = models.TimeField(_("fin"), null=True, blank=True)
     trainer_name = models.CharField(_("formateur ou formatrice"), max_length=200, blank=True)
     trainer_signed_at = models.DateTimeField(_("signature du formateur"), null=True, blank=True)
 
@@ -531,6 +538,20 @@ class HalfDay(models.Model):
 
     def __str__(self):
         return f"{self.date:%d/%m/%Y} {self.get_period_display()}"
+
+    @property
+    def minutes(self) -> int:
+        """The length of the half-day in minutes (0 when its hours are not known)."""
+        if self.start is None or self.end is None:
+            return 0
+        return max(0, (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute))
+
+    @property
+    def hours_label(self) -> str:
+        """"9:00–12:30" as the sheet and the certificates show it."""
+        if self.start is None or self.end is None:
+            return ""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
 
 
 class HalfDaySignature(models.Model):
@@ -557,12 +578,15 @@ class DrawnSignature(models.Model):
     """A signature drawn with a finger, a stylus or a mouse on the sheet (vector strokes in a 300 × 100 box),
     or, for someone who cannot draw, the keyboard statement "je certifie ma présence" (``certified``).
 
-    Bound to the person's attendance, and to a half-day for trainings. It is never edited: the only change
+    Bound to the person's attendance, and to a half-day for trainings (the trainer's: ``TRAINER_KEY``, no
+    attendance). It is never edited: the only change
     allowed is voiding it once, with a reason (meetings.services.void_signature); every step is in the
     session's history. An absent person cannot sign (the service checks the attendance).
     """
 
     WIDTH, HEIGHT = 300, 100
+    # The person key of a trainer's signature of a half-day (no invitation, no attendance).
+    TRAINER_KEY = "trainer"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="drawn_signatures")
     invitation = models.ForeignKey(Invitation, null=True, blank=True, on_delete=models.PROTECT,

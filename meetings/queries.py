@@ -128,6 +128,11 @@ def sheet_data(meeting: Meeting) -> dict:
         half_day=current.pk if current else None)}
     for inv in invitations:
         inv.drawn_signature = drawn.get(inv.pk)
+    if half_days:
+        trainer = {sig.half_day_id: sig for sig in DrawnSignature.objects.filter(
+            meeting=meeting, person_key=DrawnSignature.TRAINER_KEY, voided_at__isnull=True)}
+        for hd in half_days:
+            hd.trainer_drawing = trainer.get(hd.pk)
     return {
         "meeting": meeting, "body": meeting.body, "groups": groups,
         "youth": [inv for inv in invitations if inv.is_youth_seat],

@@ -496,25 +496,97 @@ def save_minutes(meeting: Meeting, text: str, *, by=None) -> MinutesVersion:
 
 # --- Trainings ------------------------------------------------------------------------------------
 
-def ensure_half_days(meeting: Meeting) -> list[HalfDay]:
-    """A training session has one half-day per morning/afternoon it spans (created once)."""
-    start, end = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+# A half-day's usual hours; a session starting or ending within a half-day gives its own hour instead.
+MORNING, AFTERNOON = (time(9, 0), time(12, 30)), (time(13, 30), time(17, 0))
+NOON = time(13, 0)
+
+
+def half_day_slots(starts_at: datetime, ends_at: datetime) -> list[tuple]:
+    """(date, period, start, end) of each morning and afternoon a training from ``starts_at`` to ``ends_at``
+    spans, with its hours: 9:00–12:30 and 13:30–17:00, or the session's own start or end within it."""
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
     tz = start.tzinfo
-    wanted = []
+    slots = []
     day = start.date()
     while day <= end.date():
-        noon = datetime.combine(day, time(13, 0), tzinfo=tz)
+        noon = datetime.combine(day, NOON, tzinfo=tz)
         day_start = datetime.combine(day, time(0, 0), tzinfo=tz)
         day_end = day_start + timedelta(days=1)
-        if start < noon and end > day_start:
-            wanted.append((day, HalfDay.Period.AM))
-        if start < day_end and end > noon:
-            wanted.append((day, HalfDay.Period.PM))
+        for period, (usual_start, usual_end), begins, finishes in (
+                (HalfDay.Period.AM, MORNING, day_start, noon), (HalfDay.Period.PM, AFTERNOON, noon, day_end)):
+            if not (start < finishes and end > begins):
+                continue
+            first = start.time() if begins <= start < finishes else usual_start
+            last = end.time() if begins < end <= finishes and end < day_end else usual_end
+            if last <= first:  # starts after the usual end of the half-day: it lasts to noon or midnight
+                last = NOON if period == HalfDay.Period.AM else time(23, 59)
+            slots.append((day, period, first.replace(second=0, microsecond=0), last.replace(second=0, microsecond=0)))
         day += timedelta(days=1)
-    for day, period in wanted:
-        HalfDay.objects.get_or_create(meeting=meeting, date=day, period=period,
-                                      defaults={"trainer_name": meeting.trainer_name})
-    return list(meeting.half_days.all())
+    return slots
+
+
+def _is_signed(half_day: HalfDay) -> bool:
+    return bool(half_day.trainer_signed_at) or half_day.signatures.exists() or half_day.drawn_signatures.exists()
+
+
+def signed_half_days_dropped(meeting: Meeting, starts_at: datetime, ends_at: datetime) -> list[HalfDay]:
+    """The half-days already signed (by a trainee or the trainer) that new dates would leave out."""
+    if meeting.pk is None:
+        return []
+    wanted = {(day, period) for day, period, _start, _end in half_day_slots(starts_at, ends_at)}
+    return [hd for hd in meeting.half_days.all() if (hd.date, hd.period) not in wanted and _is_signed(hd)]
+
+
+def dropped_half_days_message(dropped: list[HalfDay]) -> str:
+    return _("Ces dates retireraient des demi-journées déjà signées (%(list)s) : une signature ne disparaît pas "
+             "en silence. Gardez ces demi-journées dans les dates de la formation, ou annulez d'abord les "
+             "signatures, avec un motif.") % {"list": ", ".join(str(hd) for hd in dropped)}
+
+
+@transaction.atomic
+def ensure_half_days(meeting: Meeting, *, by=None) -> list[HalfDay]:
+    """Bring a training's half-days in line with its dates: one per morning and afternoon it spans, with
+    their hours. Half-days the dates no longer cover are removed, unless signed: then nothing changes and
+    ``MeetingRuleError`` says which ones (the date change must be refused). The history keeps each change."""
+    slots = half_day_slots(meeting.starts_at, meeting.ends_at)
+    existing = {(hd.date, hd.period): hd for hd in HalfDay.objects.select_for_update().filter(meeting=meeting)}
+    wanted = {(day, period): (first, last) for day, period, first, last in slots}
+    dropped = [hd for key, hd in existing.items() if key not in wanted]
+    signed = [hd for hd in dropped if _is_signed(hd)]
+    if signed:
+        raise MeetingRuleError(dropped_half_days_message(signed))
+    before = ", ".join(f"{hd} {hd.hours_label}".strip() for hd in sorted(existing.values(), key=_slot_order))
+    changed = bool(dropped)
+    for hd in dropped:
+        hd.delete()
+    for (day, period), (first, last) in wanted.items():
+        hd = existing.get((day, period))
+        if hd is None:
+            HalfDay.objects.create(meeting=meeting, date=day, period=period, start=first, end=last,
+                                   trainer_name=meeting.trainer_name)
+            changed = True
+        elif (hd.start, hd.end) != (first, last):
+            # Hours first filled in (half-days made before they had hours) are no change of the dates.
+            changed = changed or hd.start is not None
+            hd.start, hd.end = first, last
+            hd.save(update_fields=["start", "end"])
+    half_days = list(meeting.half_days.all())
+    if existing and changed:
+        log_event(meeting, SheetEvent.Kind.SHEET, by=by, field=_("demi-journées"), old=before,
+                  new=", ".join(f"{hd} {hd.hours_label}" for hd in half_days))
+    return half_days
+
+
+def training_half_days(meeting: Meeting) -> list[HalfDay]:
+    """A training's half-days, made (or given their hours) the first time they are needed."""
+    half_days = list(meeting.half_days.all())
+    if not half_days or any(hd.start is None for hd in half_days):
+        return ensure_half_days(meeting)
+    return half_days
+
+
+def _slot_order(hd: HalfDay):
+    return hd.date, hd.period
 
 
 def _refuse_if_not_present(invitation: Invitation):
@@ -547,16 +619,21 @@ def sign_half_day(half_day: HalfDay, invitation: Invitation, *,
     return signature
 
 
-def sign_as_trainer(half_day: HalfDay, *, signed: bool = True, by=None) -> HalfDay:
-    """The trainer signs a half-day (or takes the signature back); the history keeps both."""
+def sign_as_trainer(half_day: HalfDay, *, signed: bool = True, by=None, voiding: bool = False) -> HalfDay:
+    """The trainer signs a half-day (or takes the signature back); the history keeps both. A signature the
+    trainer drew is taken back only by voiding it, with a reason (``void_signature``)."""
     _check_not_closed(half_day.meeting)
     if bool(half_day.trainer_signed_at) == signed:
         return half_day
+    if not signed and not voiding and half_day.drawn_signatures.filter(
+            person_key=TRAINER_KEY, voided_at__isnull=True).exists():
+        raise MeetingRuleError(_("Le formateur ou la formatrice a signé cette demi-journée sur l'écran : annulez "
+                                 "d'abord cette signature, avec un motif."))
     with transaction.atomic():
         half_day.trainer_signed_at = timezone.now() if signed else None
         half_day.save(update_fields=["trainer_signed_at"])
         states = (str(_("non signé")), str(_("signé")))
-        log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key="trainer",
+        log_event(half_day.meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=TRAINER_KEY,
                   person_name=half_day.trainer_name or half_day.meeting.trainer_name or _("Formateur ou formatrice"),
                   field=str(half_day), old=states[not signed], new=states[signed])
     return half_day
@@ -618,6 +695,39 @@ def clean_strokes(data) -> list[list[list[float]]]:
     return strokes
 
 
+def _signature_strokes(strokes, certified: bool) -> list:
+    strokes = [] if certified else clean_strokes(strokes)
+    if not certified and sum(len(s) for s in strokes) < 2:
+        raise MeetingRuleError(_("Signez dans le cadre, ou cochez « je certifie ma présence »."))
+    return strokes
+
+
+TRAINER_KEY = DrawnSignature.TRAINER_KEY
+
+
+def draw_trainer_signature(half_day: HalfDay, *, strokes=None, certified: bool = False, by=None) -> DrawnSignature:
+    """The trainer signs a half-day on the sheet (drawn, or certified by keyboard): once until voided, in the
+    history, and the half-day counts as signed by the trainer (``sign_as_trainer``)."""
+    meeting = half_day.meeting
+    _check_open(meeting)
+    _check_not_closed(meeting)
+    strokes = _signature_strokes(strokes, certified)
+    name = str(half_day.trainer_name or meeting.trainer_name or _("Formateur ou formatrice"))
+    try:
+        with transaction.atomic():
+            signature = DrawnSignature.objects.create(
+                meeting=meeting, half_day=half_day, person_key=TRAINER_KEY, person_name=name, strokes=strokes,
+                certified=certified, recorded_by=_author(by)[0])
+            what = _("présence certifiée") if certified else _("signature manuscrite")
+            log_event(meeting, SheetEvent.Kind.SIGNATURE, by=by, person_key=TRAINER_KEY, person_name=name,
+                      field=str(half_day), old="", new=f"{what} {clock(meeting, signature.signed_at)}")
+            sign_as_trainer(half_day, by=by)
+    except IntegrityError as exc:
+        raise MeetingRuleError(_("%(name)s a déjà signé : annulez d'abord cette signature, avec un motif.") % {
+            "name": name}) from exc
+    return signature
+
+
 def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, certified: bool = False,
                    half_day: HalfDay | None = None, via: str = Attendance.Via.SECRETARY, by=None) -> DrawnSignature:
     """A person signs on the sheet (drawn, or "je certifie ma présence"): only when recorded present, once
@@ -626,9 +736,7 @@ def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, ce
         raise MeetingRuleError(_("Cette personne n'est pas attendue à cette séance."))
     _check_open(meeting)
     _check_not_closed(meeting)
-    strokes = [] if certified else clean_strokes(strokes)
-    if not certified and sum(len(s) for s in strokes) < 2:
-        raise MeetingRuleError(_("Signez dans le cadre, ou cochez « je certifie ma présence »."))
+    strokes = _signature_strokes(strokes, certified)
     attendance = Attendance.objects.filter(invitation=invitation).first()
     if attendance is None or not attendance.is_present:
         raise MeetingRuleError(_("%(name)s n'est pas noté·e présent·e : une personne absente ne signe pas.") % {
@@ -652,6 +760,38 @@ def draw_signature(meeting: Meeting, invitation: Invitation, *, strokes=None, ce
     return signature
 
 
+def current_signature(meeting: Meeting, invitation: Invitation) -> tuple[bool, DrawnSignature | None]:
+    """What a phone's signature would be for: (whether one is expected now, the valid one already drawn).
+    A session has one; a training one per half-day, today's current one only (none between half-days)."""
+    half_day = None
+    if meeting.body.is_training:
+        training_half_days(meeting)
+        half_day = current_half_day(meeting)
+        if half_day is None:
+            return False, None
+    existing = DrawnSignature.objects.filter(meeting=meeting, person_key=invitation.person_key,
+                                             half_day=half_day, voided_at__isnull=True).first()
+    return True, existing
+
+
+def sign_on_phone(meeting: Meeting, invitation: Invitation, *, strokes=None, certified: bool = False) -> DrawnSignature:
+    """A person signs from their phone after checking in (the self check-in pages): the session, or the
+    current half-day of a training. Recorded like a signature on the sheet (``draw_signature``: present people
+    only, once until voided, in the history), then announced to the open sheets."""
+    half_day = None
+    if meeting.body.is_training:
+        training_half_days(meeting)
+        half_day = current_half_day(meeting)
+        if half_day is None:
+            raise MeetingRuleError(_("Aucune demi-journée de cette formation n'est en cours : signez auprès du "
+                                     "formateur ou du secrétariat."))
+    invitation.meeting = meeting
+    signature = draw_signature(meeting, invitation, strokes=strokes, certified=certified, half_day=half_day,
+                               via=Attendance.Via.SELF_CHECKIN)
+    announce_change(meeting, invitation, reload=True)
+    return signature
+
+
 def void_signature(signature: DrawnSignature, *, reason: str, by=None) -> DrawnSignature:
     """A signature is never edited: it is voided, once, with a reason kept in the history."""
     reason = " ".join((reason or "").split())
@@ -672,6 +812,8 @@ def void_signature(signature: DrawnSignature, *, reason: str, by=None) -> DrawnS
         if signature.half_day_id and signature.invitation_id:
             HalfDaySignature.objects.filter(half_day_id=signature.half_day_id,
                                             person_key=signature.person_key).delete()
+        elif signature.half_day_id and signature.person_key == TRAINER_KEY:
+            sign_as_trainer(signature.half_day, signed=False, by=by, voiding=True)
     return signature
 
 
@@ -764,6 +906,7 @@ def check_in(meeting: Meeting, *, invitation: int | None = None, youth_label: st
         # A phone checks in as the person arrives: its time is the arrival, before the start included.
         record_attendance(expected, Attendance.Status.PRESENT, via=via, arrived_at=timezone.now())
     if meeting.body.is_training:
+        training_half_days(meeting)
         half_day = current_half_day(meeting)
         if half_day is not None:
             sign_half_day(half_day, expected, via=via)

@@ -26,6 +26,7 @@ urlpatterns = [
     path("seances/<int:pk>/qr/", checkin.qr, name="qr"),
     path("seances/<int:pk>/emargement.<str:fmt>", exports.export, name="export"),
     path("seances/<int:pk>/historique.csv", exports.history, name="history"),
+    path("seances/<int:pk>/attestation/<int:invitation>.pdf", exports.certificate, name="certificate"),
     path("seances/<int:pk>/compte-rendu/", minutes.minutes_edit, name="minutes"),
     path("seances/<int:pk>/decisions/", minutes.decision_add, name="decision-add"),
     path("seances/<int:pk>/actions/", minutes.action_add, name="action-add"),

@@ -27,6 +27,7 @@ class BodyViewSet(SnippetViewSet):
         MultiFieldPanel([
             FieldPanel("name"), FieldPanel("slug"), FieldPanel("kind"), FieldPanel("territory"),
             FieldPanel("description"), FieldRowPanel([FieldPanel("is_decision_body"), FieldPanel("is_active")]),
+            FieldPanel("organiser"),
         ], heading=_("Instance")),
         MultiFieldPanel([
             FieldPanel("recurrence"), FieldPanel("series_start"), FieldPanel("default_duration_minutes"),

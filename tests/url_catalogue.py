@@ -56,7 +56,8 @@ def url_world(db, site_pages, settings, tmp_path):
 
     Attributes: territories (dep, territoire, commune), org, service, contact, error_report, national_org (a
     draft national record suspected to duplicate org), duplicate (that pair), glossary_term,
-    feedback, pages (home, index, theme, article, path, private), body, meeting, invitation, minutes,
+    feedback, pages (home, index, theme, article, path, private), body, meeting, invitation, training_body,
+    training, trainee (a training session and its one trainee), minutes,
     decision, action, checkin_token, reply_token, convention, indicator, indicator_value, operator, image, document,
     collection, private_collection, redirect, site, admin_user, group, workflow, task, workflow_state,
     task_state, revision, uploaded_image, uploaded_document, editing_session, page_restriction,
@@ -134,6 +135,11 @@ def url_world(db, site_pages, settings, tmp_path):
     w.decision = Decision.objects.create(meeting=w.meeting, text="Ouvrir une permanence à Arras.")
     w.action = Action.objects.create(body=w.body, meeting=w.meeting, title="Préparer la permanence",
                                      owner_organisation=w.org)
+    w.training_body = Body.objects.create(name="Formation référent de parcours", slug="formation-referent",
+                                          kind="formation", territory=w.territoire, organiser=w.org)
+    w.training = builders.make_meeting(w.training_body, convene=False, trainer_name="Camille Formatrice")
+    services.freeze_invitations(w.training, people=[w.contact])
+    w.trainee = w.training.invitations.get()
 
     w.convention = Convention.objects.create(name="Convention 2025-2027", first_year=2025, last_year=2027)
     w.indicator = Indicator.objects.create(convention=w.convention, code="contrats-jeunes-majeurs",
@@ -280,6 +286,7 @@ BY_NAME = {
     "meetings:generate": {"slug": lambda w: w.body.slug},
     "meetings:meeting-new": {"slug": lambda w: w.body.slug},
     "meetings:feed": {"slug": lambda w: w.body.slug, "token": lambda w: w.body.feed_token},
+    "meetings:certificate": {"pk": lambda w: w.training.pk, "invitation": lambda w: w.trainee.pk},
     "indicators:api-detail": {"code": lambda w: w.indicator.code},
     "indicators:operator-table": {"operator_id": lambda w: w.operator.pk, "month": "2026-03"},
     "indicators:operator-table-reopen": {"operator_id": lambda w: w.operator.pk, "month": "2026-03"},

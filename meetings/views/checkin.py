@@ -1,7 +1,8 @@
 """The QR code shown in the room and the self check-in pages a phone opens (no account needed): the room's
 rotating code, and each invitee's personal code from the convocation.
 
-Every check-in goes through services.check_in. Limits key on the real client address (relais.ratelimit over
+Every check-in goes through services.check_in; the signature a person then draws on the same page (or
+"je certifie ma présence") through services.sign_on_phone. Limits key on the real client address (relais.ratelimit over
 relais.client.client_ip): a room's phones often share one address (the venue's Wi-Fi behind one NAT), so the
 count per address and session is sized on the room (at least CHECKIN_MIN_PER_WINDOW per CHECKIN_WINDOW:
 400 people in 5 minutes from one address all pass), and each phone checks in one person per session
@@ -17,10 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meetings import checkin, queries, services
-from meetings.forms import CheckinForm
+from meetings.forms import CheckinForm, CheckinSignatureForm
+from meetings.models import Attendance
 from meetings.services import MeetingRuleError
 from meetings.views.common import managed_meeting
 from relais import ratelimit
+from relais.filters import object_id
 from relais.links import absolute_url
 
 CHECKIN_WINDOW = 300
@@ -86,15 +89,65 @@ def _record(request, meeting, person_key, arguments, form):
         return None
 
 
+def _signer(meeting, invitation) -> dict:
+    """The signature part of the page shown once ``invitation`` is checked in: the pad, or what they signed."""
+    if invitation is None or invitation.is_youth_seat:
+        return {}
+    expected, signature = services.current_signature(meeting, invitation)
+    present = Attendance.objects.filter(invitation=invitation, status__in=Attendance.PRESENT_STATUSES).exists()
+    signed = ""
+    if signature is not None:
+        when = services.clock(meeting, signature.signed_at)
+        signed = (_("Présence certifiée à %(t)s") if signature.certified else _("Signé à %(t)s")) % {"t": when}
+    return {"signer": invitation, "signature": signature, "signed": signed,
+            "can_sign": expected and present and signature is None,
+            "sign_form": CheckinSignatureForm(initial={"invitation": invitation.pk})}
+
+
+def _sign(request, meeting, invitation, template, extra):
+    """A phone signs for the person it checked in (drawn strokes, or "je certifie ma présence")."""
+    if invitation is None:
+        return render(request, template, {"refused": _("Pointez-vous d'abord : ce téléphone ne peut signer que "
+                                                       "pour la personne qu'il a pointée."), **extra}, status=403)
+    form = CheckinSignatureForm(request.POST)
+    saved = False
+    if _rate_exceeded(request, meeting):
+        form.add_error(None, _("Trop de pointages depuis cette connexion : adressez-vous au secrétariat."))
+    elif form.is_valid():
+        try:
+            services.sign_on_phone(meeting, invitation, strokes=form.cleaned_data["strokes"],
+                                   certified=form.cleaned_data["certify"])
+            saved = True
+        except MeetingRuleError as exc:
+            form.add_error(None, str(exc))
+    signer = _signer(meeting, invitation)
+    if not saved and not signer.get("can_sign") and signer.get("signature") is None:
+        # Nothing to sign now (marked absent since, or between two half-days): the reason alone.
+        refused = " ".join(form.non_field_errors()) or _("Votre signature n'a pas pu être enregistrée.")
+        return render(request, template, {"refused": refused, "meeting": meeting, **extra}, status=400)
+    context = {"meeting": meeting, "invitation": invitation, **extra, **signer,
+               "done": _("Merci, votre signature est enregistrée.") if saved else _("Votre présence est enregistrée.")}
+    if not saved:
+        context["sign_form"] = form
+    return render(request, template, context, status=200 if saved else 400)
+
+
 def checkin_view(request, token):
-    """The page a phone opens from the room's QR code: the fresh token is the key, during the session only."""
+    """The page a phone opens from the room's QR code: the fresh token is the key, during the session only.
+    Once checked in, the person signs on the same page (the phone's cookie says whom it checked in)."""
+    signing = request.method == "POST" and "sign" in request.POST
     try:
-        meeting = checkin.meeting_for_token(token)
+        meeting = checkin.meeting_for_token(token, max_age=checkin.SIGN_MAX_AGE if signing else None)
     except checkin.CheckinRefused as exc:
         return render(request, "meetings/checkin.html", {"refused": str(exc)}, status=403)
+    if signing:
+        people = checkin.phone_people(request, meeting)
+        invitation = meeting.invitations.filter(pk=object_id(request.POST.get("invitation")) or 0,
+                                                person_key__in=people, is_youth_seat=False).first()
+        return _sign(request, meeting, invitation, "meetings/checkin.html", {})
     invitations = queries.checkin_candidates(meeting)  # as the phone saw the list before this check-in
     form = CheckinForm(request.POST or None)
-    done = person_key = None
+    done = person_key = signer = None
     if request.method == "POST" and _rate_exceeded(request, meeting):
         form.add_error(None, _("Trop de pointages depuis cette connexion : adressez-vous au secrétariat."))
     elif request.method == "POST" and form.is_valid():
@@ -108,15 +161,18 @@ def checkin_view(request, token):
                     form.add_error("code", _("Ce code ne correspond à aucune personne convoquée à cette séance. "
                                              "Vérifiez-le sur votre convocation."))
             else:
-                person_key = invitation.person_key
+                person_key, signer = invitation.person_key, invitation
                 done = _record(request, meeting, person_key, {"invitation": invitation.pk}, form)
         else:
             person_key, arguments = _person_key(meeting, data)
             done = _record(request, meeting, person_key, arguments, form)
+            if arguments.get("invitation"):
+                signer = meeting.invitations.filter(pk=arguments["invitation"]).first()
     response = render(request, "meetings/checkin.html", {
         "meeting": meeting, "form": form, "done": done,
         "invitations": invitations,
         "has_youth": meeting.invitations.filter(is_youth_seat=True).exists(),
+        **(_signer(meeting, signer) if done is not None else {}),
     }, status=400 if (request.method == "POST" and done is None) else 200)
     if done is not None and person_key:
         checkin.remember_on_phone(request, response, meeting, person_key)
@@ -135,6 +191,8 @@ def checkin_code(request, code):
         checkin.check_window(meeting)
     except checkin.CheckinRefused as exc:
         return render(request, "meetings/checkin_code.html", {"refused": str(exc), "meeting": meeting}, status=403)
+    if request.method == "POST" and "sign" in request.POST:
+        return _sign(request, meeting, invitation, "meetings/checkin_code.html", {})
     form = CheckinForm(request.POST if request.method == "POST" else None)
     done = None
     if request.method == "POST" and form.is_valid():
@@ -144,6 +202,7 @@ def checkin_code(request, code):
             done = _record(request, meeting, invitation.person_key, {"invitation": invitation.pk}, form)
     response = render(request, "meetings/checkin_code.html", {
         "meeting": meeting, "invitation": invitation, "form": form, "done": done,
+        **(_signer(meeting, invitation) if done is not None else {}),
     }, status=400 if (request.method == "POST" and done is None) else 200)
     if done is not None:
         checkin.remember_on_phone(request, response, meeting, invitation.person_key)

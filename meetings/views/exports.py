@@ -1,4 +1,5 @@
-"""The attendance sheet as a download (CSV, XLSX, PDF) and its history (CSV), built by meetings.exports."""
+"""The attendance sheet as a download (CSV, XLSX, PDF), its history (CSV) and a trainee's attendance
+certificate (PDF), built by meetings.exports; the body's secretaries only (``managed_meeting``)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -20,9 +21,24 @@ def export(request, pk, fmt):
         return tabular.download(exports.to_xlsx(meeting, rows), f"{name}.xlsx")
     if fmt != "pdf":
         raise Http404
-    response = HttpResponse(exports.to_pdf(meeting, rows), content_type="application/pdf")
+    return _pdf(exports.to_pdf(meeting, rows), name)
+
+
+def _pdf(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@login_required
+def certificate(request, pk, invitation):
+    """The attendance certificate (attestation de présence) of one trainee of a training session."""
+    meeting = managed_meeting(request, pk)
+    trainee = meeting.invitations.filter(pk=invitation, is_youth_seat=False).select_related("organisation").first()
+    if not meeting.body.is_training or trainee is None:
+        raise Http404
+    name = f"attestation-{meeting.body.slug}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}-{trainee.pk}"
+    return _pdf(exports.certificate_pdf(meeting, trainee), name)
 
 
 @login_required

@@ -45,6 +45,7 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting = managed_meeting(request, pk)
     form = MeetingForm(request.POST or None, instance=meeting)
+    form.for_user = request.user  # named in the history when the training's half-days follow new dates
     if request.method == "POST" and form.is_valid():
         form.save()
         if meeting.is_frozen and meeting.status != Meeting.Status.CANCELLED and request.POST.get("notify"):

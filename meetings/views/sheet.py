@@ -27,8 +27,11 @@ def sheet(request, pk):
     if not meeting.is_frozen:
         messages.info(request, _("Envoyez d'abord les convocations : la feuille reprend la liste arrêtée."))
         return redirect(meeting)
-    if meeting.body.is_training and not meeting.half_days.exists():
-        services.ensure_half_days(meeting)
+    if meeting.body.is_training:
+        try:
+            services.training_half_days(meeting)
+        except MeetingRuleError as exc:
+            messages.error(request, str(exc))
     context = queries.sheet_data(meeting)
     context["walk_in_form"] = WalkInForm()
     context["directory_organisations"] = queries.directory_organisation_names()
@@ -208,8 +211,9 @@ def sign(request, pk):
 @login_required
 @require_POST
 def draw_sign(request, pk):
-    """A person signs on the sheet (strokes drawn on the canvas, or "je certifie ma présence"), or the
-    secretary voids a signature with a reason (``void``): a signature is never edited."""
+    """A person signs on the sheet (strokes drawn on the canvas, or "je certifie ma présence"), the trainer
+    signs a half-day (``trainer``), or the secretary voids a signature with a reason (``void``): a signature is
+    never edited."""
     meeting = managed_meeting(request, pk)
     try:
         if request.POST.get("void"):
@@ -219,6 +223,14 @@ def draw_sign(request, pk):
                 return _refuse(request, meeting, _("Signature inconnue."), status=404)
             services.void_signature(signature, reason=request.POST.get("reason", ""), by=request.user)
             invitation, message = signature.invitation, _("Signature annulée.")
+        elif request.POST.get("trainer"):
+            half_day = HalfDay.objects.filter(meeting=meeting, pk=object_id(request.POST.get("half_day")) or 0).first()
+            if half_day is None:
+                return _refuse(request, meeting, _("Demi-journée inconnue."), status=404)
+            half_day.meeting = meeting
+            services.draw_trainer_signature(half_day, strokes=request.POST.get("strokes", ""),
+                                            certified=request.POST.get("certify") == "1", by=request.user)
+            invitation, message = None, _("Signature enregistrée.")
         else:
             invitation = meeting.invitations.filter(pk=object_id(request.POST.get("invitation")) or 0).first()
             if invitation is None:

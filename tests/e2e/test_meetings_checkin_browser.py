@@ -75,3 +75,39 @@ def test_a_refused_socket_stops_retrying_and_says_why(chromium, daphne_url, live
         assert len(attempts) == 1
     finally:
         context.close()
+
+
+def test_a_signature_drawn_on_the_phone_after_checking_in_is_drawn_in_the_pdf(
+        chromium, daphne_url, live_meeting, axe_check):  # noqa: F811
+    """The personal-code page on a phone: check in, draw with the pointer on signature.js's pad, and the
+    strokes are what the sheet's PDF draws."""
+    from meetings import exports
+    from meetings.models import DrawnSignature
+    from tests.meetings.evidence_helpers import pdf_drawings, stroke_ops
+
+    invitation = live_meeting.invitations.get(person_name="Camille Membre3")
+    context = chromium.new_context(base_url=daphne_url, locale="fr-FR", viewport={"width": 360, "height": 740},
+                                   is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"/instances/pointage/code/{invitation.checkin_code}/")
+        page.get_by_role("button", name="Je suis présent·e").click()
+        canvas = page.locator("canvas.signature-canvas")
+        expect(canvas).to_be_visible()
+        axe_check(page)
+        box = canvas.bounding_box()
+        page.mouse.move(box["x"] + 10, box["y"] + box["height"] / 2)
+        page.mouse.down()
+        for n in range(1, 11):
+            page.mouse.move(box["x"] + 10 + n * box["width"] * 0.08,
+                            box["y"] + box["height"] * (0.25 if n % 2 else 0.75), steps=3)
+        page.mouse.up()
+        page.get_by_role("button", name="Valider ma signature").click()
+        expect(page.locator('[data-role="signature"]')).to_contain_text("Signé à")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        signature = DrawnSignature.objects.get(invitation=invitation)
+        assert signature.recorded_via == "self_checkin" and len(signature.strokes[0]) >= 10
+        drawn = pdf_drawings(exports.to_pdf(live_meeting, exports.sheet_rows(live_meeting)))
+        assert stroke_ops(signature.strokes[0]) in drawn
+    finally:
+        context.close()

@@ -116,6 +116,8 @@ RULES: tuple[Rule, ...] = (
     post_only("meetings:decision-add", PROFESSIONALS),
     post_only("meetings:action-add", PROFESSIONALS),
     post_only("meetings:generate", PROFESSIONALS),
+    Rule("meetings:certificate", {SECRETARY, PILOT, ROOT}, "a trainee's attendance certificate: the training's "
+         "secretary and the pilot (not a member: 403)"),
     Rule("meetings:*", {SECRETARY, PILOT, ROOT}, "the body's secretary and the pilot (not a member: 403)"),
     Rule("indicators:api", {SECRETARY, PILOT, ROOT}, "JSON API: 401 to anonymous callers", {ANON: LOGIN}),
     Rule("indicators:dashboard", {SECRETARY, PILOT, ROOT}, "a secretary sees their bodies' figures"),
@@ -261,6 +263,7 @@ def role_users(url_world, make_user):
     assign_editor(url_world.org, editor)
     secretary = make_user("matrice-secretaire", roles.SECRETARY)
     assign_perm("meetings.manage_body", secretary, url_world.body)
+    assign_perm("meetings.manage_body", secretary, url_world.training_body)
     return {
         ANON: None,
         PRO: make_user("matrice-pro", roles.PROFESSIONAL),
