@@ -95,18 +95,49 @@ class Indicator(ClusterableModel):
                               help_text=_("Par exemple : fiche action n°4 de la convention, avenant n°2 article 2."))
     computation = models.CharField(_("calcul"), max_length=40, choices=Computation.choices, default=Computation.MANUAL)
     unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices, default=Unit.COUNT)
-    bodies = models.ManyToManyField("meetings.Body", verbose_name=_("instances prises en compte"), blank=True,
+    class Basis(models.TextChoices):
+        EFFECTIVE = "effective", _("présence effective")
+        REPRESENTED = "represented", _("présence ou représentation")
+
+    # The computations counting people present: both figures are computed, ``presence_basis`` says which
+    # one the convention reports.
+    PRESENCE_COMPUTATIONS = (Computation.PARTNER_PRESENCE, Computation.YOUTH_PRESENCE,
+                             Computation.TECHNIQUE_PARTICIPATION, Computation.SUIVI_PRESENCES)
+    # The annual / cumulative pair that counts over one selection of bodies (the annual one's).
+    SHARED_SELECTION = {Computation.TRAINED_CUMULATIVE: Computation.TRAINED}
+
+    presence_basis = models.CharField(
+        _("présence retenue pour la convention"), max_length=12, choices=Basis.choices, default=Basis.EFFECTIVE,
+        help_text=_("Présence effective : présent·e, à distance ou suppléé·e (représenté·e par une autre "
+                    "organisation exclu ; un siège jeune compte seulement si un·e jeune y a siégé). Présence ou "
+                    "représentation : compte aussi les représentations et les sièges jeunes tenus par un·e "
+                    "professionnel·le. Les deux chiffres sont affichés ; celui-ci est comparé à la cible."))
+    selection_territory = models.ForeignKey(
+        "directory.Territory", verbose_name=_("territoire des instances"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Vide : toutes les instances de la règle, où qu'elles soient."))
+    bodies = models.ManyToManyField("meetings.Body", verbose_name=_("instances ajoutées à la règle"), blank=True,
                                     related_name="+",
-                                    help_text=_("Vide : toutes les instances du type concerné. Pour les professionnels "
-                                                "formés, choisissez les formations « référent de parcours »."))
+                                    help_text=_("Instances comptées en plus de celles que la règle du calcul "
+                                                "sélectionne (type, instance de décision, territoire)."))
+    excluded_bodies = models.ManyToManyField(
+        "meetings.Body", verbose_name=_("instances exclues"), blank=True, related_name="+",
+        help_text=_("Instances que la règle sélectionnerait mais que la convention ne compte pas (par exemple une "
+                    "formation qui n'est pas « référent de parcours »). Une nouvelle instance du bon type est "
+                    "comptée sans modifier l'indicateur."))
     sort_order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("affiché"), default=True)
 
     panels = [
         MultiFieldPanel([FieldPanel("convention"), FieldPanel("code"), FieldPanel("name"), FieldPanel("source"),
                          FieldPanel("sort_order"), FieldPanel("is_active")], heading=_("Indicateur")),
-        MultiFieldPanel([FieldPanel("computation"), FieldPanel("unit"), FieldPanel("definition"),
-                         FieldPanel("bodies")], heading=_("Calcul")),
+        MultiFieldPanel([FieldPanel("computation"), FieldPanel("unit"), FieldPanel("presence_basis"),
+                         FieldPanel("definition")], heading=_("Calcul")),
+        MultiFieldPanel([FieldPanel("selection_territory"), FieldPanel("bodies"), FieldPanel("excluded_bodies")],
+                        heading=_("Instances comptées"),
+                        help_text=_("La règle du calcul choisit les instances (type, instance de décision figée à "
+                                    "la convocation) ; précisez un territoire, des ajouts ou des exclusions. Le "
+                                    "cumul des professionnels formés compte les instances de l'indicateur annuel.")),
         InlinePanel("targets", heading=_("Cibles par année"), label=_("cible")),
     ]
 

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from meetings.indicators import charts, compute, exports, permissions
+from meetings.indicators import charts, compute, exports, formatting, permissions
 from meetings.indicators.compute import Period, Scope
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
 from meetings.indicators.forms import DashboardFilterForm, parse_month
@@ -33,7 +33,7 @@ class Filters:
         if body_ids is not None:
             bodies = bodies.filter(pk__in=sorted(body_ids))
         # Rendered by hand in the template: one query, no widget template per checkbox.
-        self.bodies = list(bodies.only("pk", "name"))
+        self.bodies = list(bodies.only("pk", "name", "slug"))
         self.form = DashboardFilterForm(request.GET or None, years=self.years or [default_year()], bodies=bodies)
         self.notes: list[str] = []
         data = {}
@@ -62,6 +62,23 @@ class Filters:
     def scope(self) -> Scope:
         return Scope(self.period or Period.year(self.year), self.territory, self.body_ids)
 
+    @property
+    def scoped_bodies(self) -> list | None:
+        """The bodies the figures are narrowed to (a secretary's, or those chosen), None for all."""
+        if self.body_ids is None:
+            return None
+        return [body for body in self.bodies if body.pk in self.body_ids]
+
+    @property
+    def bodies_label(self) -> str:
+        bodies = self.scoped_bodies
+        return ", ".join(body.name for body in bodies) if bodies else ""
+
+    @property
+    def with_manual(self) -> bool:
+        """Hand-entered values are the département's: they apply only to a figure over every body."""
+        return self.body_ids is None
+
 
 def _guard(request):
     """The bodies the user may see figures of (None: all), or the login redirect for anonymous visitors."""
@@ -77,7 +94,8 @@ def dashboard(request):
         return redirect
     filters = Filters(request, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
-                          period=filters.period, include_manual=permissions.sees_everything(body_ids))
+                          period=filters.period, include_manual=filters.with_manual)
+    matrix.bodies_label = filters.bodies_label
     rows = [{"row": row, "chart": charts.trend_chart(row)} for row in matrix.rows]
     return render(request, "indicators/dashboard.html", {
         "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows,
@@ -90,8 +108,8 @@ def indicator_detail(request, code: str):
     body_ids, redirect = _guard(request)
     if redirect:
         return redirect
-    indicator = Indicator.objects.select_related("convention").prefetch_related("bodies", "targets").filter(
-        code=code, is_active=True).first()
+    indicator = (Indicator.objects.select_related("convention", "selection_territory")
+                 .prefetch_related("bodies", "excluded_bodies", "targets").filter(code=code, is_active=True).first())
     if indicator is None or (indicator.is_manual and not permissions.sees_everything(body_ids)):
         raise Http404
     filters = Filters(request, body_ids)
@@ -100,8 +118,7 @@ def indicator_detail(request, code: str):
     row = matrix.rows[0]
     details = None
     if not indicator.is_manual:
-        own = {body.pk for body in indicator.bodies.all()} or None
-        details = compute.breakdown(indicator, filters.scope(), body_ids=own)
+        details = compute.breakdown(indicator, filters.scope())
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "row": row, "chart": charts.trend_chart(row), "details": details,
         "filters": filters, "form": filters.form, "matrix": matrix, "query": filters.query,
@@ -121,12 +138,14 @@ def export_matrix(request):
     if fmt not in ("xlsx", "csv"):
         return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
                             content_type="text/plain; charset=utf-8")
-    matrices = exports.matrices_for_export(year=filters.year, territory=filters.territory, body_ids=filters.body_ids)
-    if not permissions.sees_everything(body_ids):
+    matrices = exports.matrices_for_export(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
+                                           bodies_label=filters.bodies_label)
+    if not filters.with_manual:
         for matrix in matrices:
             matrix.rows = [row for row in matrix.rows if not row.indicator.is_manual]
     content = exports.matrix_xlsx(matrices) if fmt == "xlsx" else exports.matrix_csv(matrices)
-    return tabular.download(content, exports.matrix_filename(filters.year, filters.territory, fmt))
+    return tabular.download(content, exports.matrix_filename(filters.year, filters.territory, fmt,
+                                                             filters.scoped_bodies))
 
 
 @require_GET
@@ -161,6 +180,13 @@ def _json_row(row) -> dict:
         "display": display_value(ind, row.result), "display_target": display_target(ind, row.target),
         "display_gap": display_gap(ind, row.gap), "display_reached": display_reached(row.reached),
         "trend": [{"year": p.year, "value": number(p.result.value), "target": number(p.target)} for p in row.trend],
+        "counts": "" if ind.is_manual else formatting.counting_rule(ind),
+        "bodies_counted": formatting.selection_text(ind), "basis": row.result.basis or None,
+        "other": None if row.result.other is None else {
+            "basis": row.result.other.basis, "counts": formatting.counting_rule(ind, row.result.other.basis),
+            "value": number(row.result.other.value), "numerator": row.result.other.numerator,
+            "denominator": row.result.other.denominator, "display": display_value(ind, row.result.other)},
+        "unclosed_sessions": None if ind.is_manual else row.result.unclosed,
     }
 
 
@@ -176,7 +202,7 @@ def api_indicators(request, code: str | None = None):
     if filters.notes:
         return JsonResponse({"error": _("Filtres invalides."), "details": [str(n) for n in filters.notes]},
                             status=400)
-    indicators = active_indicators(include_manual=permissions.sees_everything(body_ids))
+    indicators = active_indicators(include_manual=filters.with_manual)
     if code is not None:
         indicators = [i for i in indicators if i.code == code]
         if not indicators:
