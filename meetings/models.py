@@ -161,6 +161,9 @@ class Meeting(ClusterableModel):
     convened_at = models.DateTimeField(_("convoquée le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("émargement clos le"), null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
+    # When the secretaries were told this past session's sheet was still open (remind_unclosed_sessions).
+    close_reminder_sent_at = models.DateTimeField(_("rappel de clôture envoyé le"), null=True, blank=True,
+                                                  editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     trainer_name = models.CharField(_("formateur ou formatrice"), max_length=200, blank=True)

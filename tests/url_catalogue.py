@@ -271,6 +271,7 @@ BY_NAME = {
     "meetings:meeting-new": {"slug": lambda w: w.body.slug},
     "meetings:feed": {"slug": lambda w: w.body.slug, "token": lambda w: w.body.feed_token},
     "indicators:api-detail": {"code": lambda w: w.indicator.code},
+    "indicators:detail-export": {"code": lambda w: w.indicator.code},
     "wagtailimages:edit_multiple": {"image_id": lambda w: w.image.pk},
     "wagtailadmin_collections:edit": {"pk": lambda w: w.private_collection.pk},  # the root is not editable
     "wagtailadmin_collections:delete": {"pk": lambda w: w.private_collection.pk},

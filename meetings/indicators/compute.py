@@ -695,3 +695,18 @@ def _signature_month_q(scope: Scope) -> Q:
     if scope.body_ids is not None:
         q &= Q(half_day__meeting__body_id__in=sorted(scope.body_ids))
     return q & territory_q(scope.territory, "half_day__meeting__body__")
+
+
+# --- Whose figures -------------------------------------------------------------------------------------
+def indicators_about(indicators: list[Indicator], body_ids) -> list[Indicator]:
+    """The indicators whose selection holds a session of ``body_ids`` (a secretary's bodies), in one query:
+    a secretary's dashboard shows only figures about the bodies they run."""
+    computed = [ind for ind in indicators if not ind.is_manual]
+    if body_ids is None or not computed:
+        return computed if body_ids is not None else indicators
+    selections = selections_for(computed)
+    distinct = list(dict.fromkeys(selections.values()))
+    counts = Meeting.objects.filter(body_id__in=sorted(body_ids)).aggregate(
+        **{f"s{i}": Count("pk", filter=sel.q()) for i, sel in enumerate(distinct)})
+    touched = {sel for i, sel in enumerate(distinct) if counts[f"s{i}"]}
+    return [ind for ind in computed if selections[ind.pk] in touched]

@@ -18,6 +18,7 @@ from meetings.indicators.formatting import (
     display_reached,
     display_target,
     display_value,
+    numerator,
     selection_text,
 )
 from meetings.indicators.matrix import Matrix, build_matrix, territoires_of
@@ -59,10 +60,8 @@ def definition_cells(row) -> list:
     """Columns 11–20: what is counted, on which bodies, with numerator and denominator on both definitions."""
     ind, result = row.indicator, row.result
     other = result.other
-    numerator = result.numerator if result.numerator is not None else (
-        result.value if ind.unit == Indicator.Unit.COUNT else None)
     cells = [basis_label(result.basis), counting_rule(ind) if not ind.is_manual else "",
-             selection_text(ind), _number_or_blank(numerator), _number_or_blank(result.denominator)]
+             selection_text(ind), _number_or_blank(numerator(ind, result)), _number_or_blank(result.denominator)]
     if other is not None:
         cells += [basis_label(other.basis), display_value(ind, other), _number_or_blank(other.numerator),
                   _number_or_blank(other.denominator)]
@@ -169,3 +168,56 @@ def matrix_filename(year: int, territory, extension: str, bodies=None) -> str:
         parts.append("instances-" + "-".join(slugs) if len(slugs) <= 3 else f"{len(slugs)}-instances")
     suffix = "-".join(part for part in parts if part)
     return f"indicateurs-{year}-{suffix}.{extension}"
+
+
+DETAIL_HEADERS = ["Ligne", "Date ou période", "Instance ou périmètre", "Organisation ou indicateur",
+                  "Dénominateur (attendus)", "Numérateur (présents)", "Résultat", "Tenue",
+                  "Adresse de la séance, ou ce qui est compté", "Feuille d'émargement, ou instances comptées"]
+
+
+def detail_rows(matrix: Matrix, row, details) -> list[list]:
+    """One line for the figure (with what it counts), then its sessions, organisations and open sessions."""
+    from django.urls import reverse
+
+    from relais.links import absolute_url
+
+    ind, result = row.indicator, row.result
+    lines = [["Chiffre", str(matrix.period), matrix.territory_label, ind.name, result.denominator,
+              result.numerator if result.numerator is not None else result.value, display_value(ind, result),
+              "", counting_rule(ind), selection_text(ind)]]
+    if result.other is not None:
+        other = result.other
+        lines.append([f"Autre définition ({basis_label(other.basis)})", "", "", "", other.denominator,
+                      other.numerator, display_value(ind, other), "", counting_rule(ind, other.basis), ""])
+    if details is None:
+        return lines
+    for session in details.sessions:
+        meeting = session["meeting"]
+        held = session.get("held")
+        lines.append(["Séance", session["date"].strftime("%d/%m/%Y"), session["body"], "", session["expected"],
+                      session["present"], "" if session["rate"] is None else f"{session['rate']} %",
+                      "" if held is None else ("Oui" if held else "Non : aucun membre attendu présent"),
+                      absolute_url(meeting.get_absolute_url()), absolute_url(reverse("meetings:sheet",
+                                                                                   args=[meeting.pk]))])
+    for organisation in details.organisations:
+        lines.append(["Organisation", "", "", organisation["name"], organisation["expected"],
+                      organisation["present"], "" if organisation["rate"] is None else f"{organisation['rate']} %",
+                      "", "", ""])
+    for session in details.unclosed:
+        meeting = session["meeting"]
+        lines.append(["Non clôturée (non comptée)", session["date"].strftime("%d/%m/%Y"), session["body"], "", "",
+                      "", "", "", absolute_url(meeting.get_absolute_url()), ""])
+    return lines
+
+
+def detail_file(matrix: Matrix, row, details, fmt: str) -> bytes:
+    lines = detail_rows(matrix, row, details)
+    if fmt == "csv":
+        return tabular.csv_bytes(lines, header=DETAIL_HEADERS)
+    workbook = tabular.workbook()
+    ws = workbook.active
+    ws.title = "Détail"
+    _header(ws, DETAIL_HEADERS, [22, 12, 30, 30, 10, 10, 12, 16, 40, 40])
+    for values in lines:
+        ws.append([value if value is not None else "" for value in values])
+    return tabular.xlsx_bytes(workbook)

@@ -161,3 +161,12 @@ def display_unclosed(result) -> str:
         return ""
     return ngettext("%(n)d séance passée non clôturée (non comptée)",
                     "%(n)d séances passées non clôturées (non comptées)", n) % {"n": n}
+
+
+def numerator(indicator: Indicator, result):
+    """The numerator of a figure: a rate's, the count itself for a count (no denominator)."""
+    if result.numerator is not None:
+        return result.numerator
+    if indicator.unit == Indicator.Unit.COUNT and result.value is not None:
+        return int(result.value) if Decimal(result.value) == int(result.value) else result.value
+    return None

@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/indicateurs/", views.api_indicators, name="api"),
     path("api/indicateurs/<slug:code>/", views.api_indicators, name="api-detail"),
     path("<slug:code>/", views.indicator_detail, name="detail"),
+    path("<slug:code>/export/", views.export_detail, name="detail-export"),
 ]

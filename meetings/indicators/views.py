@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from meetings import queries
 from meetings.indicators import charts, compute, exports, formatting, permissions
 from meetings.indicators.compute import Period, Scope
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
@@ -93,18 +94,23 @@ def dashboard(request):
     if redirect:
         return redirect
     filters = Filters(request, body_ids)
+    indicators = active_indicators(include_manual=filters.with_manual)
+    if not permissions.sees_everything(body_ids):
+        indicators = compute.indicators_about(indicators, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
-                          period=filters.period, include_manual=filters.with_manual)
+                          period=filters.period, indicators=indicators)
     matrix.bodies_label = filters.bodies_label
     rows = [{"row": row, "chart": charts.trend_chart(row)} for row in matrix.rows]
+    to_close = queries.sessions_to_close(filters.body_ids).filter(
+        compute.territory_q(filters.territory, "body__"))[:50]
     return render(request, "indicators/dashboard.html", {
-        "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows,
+        "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows, "to_close": list(to_close),
         "scoped": not permissions.sees_everything(body_ids), "query": filters.query,
     })
 
 
-@require_GET
-def indicator_detail(request, code: str):
+def _detail(request, code: str, *, limit: int | None = 15):
+    """(indicator, filters, matrix, details) of one indicator's page, or a response (login, 404)."""
     body_ids, redirect = _guard(request)
     if redirect:
         return redirect
@@ -115,14 +121,44 @@ def indicator_detail(request, code: str):
     filters = Filters(request, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
                           period=filters.period, indicators=[indicator])
-    row = matrix.rows[0]
+    matrix.bodies_label = filters.bodies_label
     details = None
     if not indicator.is_manual:
-        details = compute.breakdown(indicator, filters.scope())
+        details = compute.breakdown(indicator, filters.scope(), limit=limit)
+    return indicator, filters, matrix, details
+
+
+@require_GET
+def indicator_detail(request, code: str):
+    found = _detail(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    indicator, filters, matrix, details = found
+    row = matrix.rows[0]
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "row": row, "chart": charts.trend_chart(row), "details": details,
         "filters": filters, "form": filters.form, "matrix": matrix, "query": filters.query,
     })
+
+
+@require_GET
+def export_detail(request, code: str):
+    """The drill-down as a file: the figure with its numerator and denominator, then every session behind it
+    (with its sheet's address), every organisation, and the open past sessions left out."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    found = _detail(request, code, limit=None)
+    if isinstance(found, HttpResponse):
+        return found
+    indicator, filters, matrix, details = found
+    if filters.notes:
+        return HttpResponse(_("Export impossible : ") + " ".join(str(n) for n in filters.notes), status=400,
+                            content_type="text/plain; charset=utf-8")
+    content = exports.detail_file(matrix, matrix.rows[0], details, fmt)
+    name = exports.matrix_filename(filters.year, filters.territory, fmt, filters.scoped_bodies)
+    return tabular.download(content, name.replace("indicateurs-", f"detail-{indicator.code}-", 1))
 
 
 @require_GET
@@ -175,7 +211,7 @@ def _json_row(row) -> dict:
     return {
         "code": ind.code, "name": ind.name, "definition": ind.definition, "unit": ind.unit,
         "computation": ind.computation, "value": number(row.result.value), "target": number(row.target),
-        "gap": number(row.gap), "reached": row.reached, "numerator": row.result.numerator,
+        "gap": number(row.gap), "reached": row.reached, "numerator": formatting.numerator(ind, row.result),
         "denominator": row.result.denominator, "dates": [d.isoformat() for d in row.result.dates],
         "display": display_value(ind, row.result), "display_target": display_target(ind, row.target),
         "display_gap": display_gap(ind, row.gap), "display_reached": display_reached(row.reached),
@@ -203,6 +239,8 @@ def api_indicators(request, code: str | None = None):
         return JsonResponse({"error": _("Filtres invalides."), "details": [str(n) for n in filters.notes]},
                             status=400)
     indicators = active_indicators(include_manual=filters.with_manual)
+    if not permissions.sees_everything(body_ids):
+        indicators = compute.indicators_about(indicators, body_ids)
     if code is not None:
         indicators = [i for i in indicators if i.code == code]
         if not indicators:

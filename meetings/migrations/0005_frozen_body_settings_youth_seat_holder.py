@@ -39,5 +39,10 @@ class Migration(migrations.Migration):
             name='frozen_youth_seats',
             field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True, verbose_name='sièges de jeunes (à la convocation)'),
         ),
+        migrations.AddField(
+            model_name='meeting',
+            name='close_reminder_sent_at',
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='rappel de clôture envoyé le'),
+        ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

@@ -121,6 +121,7 @@ RULES: tuple[Rule, ...] = (
     Rule("indicators:dashboard", {SECRETARY, PILOT, ROOT}, "a secretary sees their bodies' figures"),
     Rule("indicators:export", {SECRETARY, PILOT, ROOT}),
     Rule("indicators:operator-report", {SECRETARY, PILOT, ROOT}, "asks for its period (400) when reached"),
+    Rule("indicators:detail-export", PILOTS, "the drill-down's file; a hand-entered indicator: 404 to a secretary"),
     Rule("indicators:*", PILOTS, "an indicator outside the secretary's bodies: 404"),
 
     # --- Wagtail admin: entry, account, assets (wagtailadmin.access_admin) ------------------------
