@@ -628,7 +628,7 @@ def breakdown(indicator: Indicator, scope: Scope, *, selection: Selection | None
 
 
 def _named(rows, model) -> list[dict]:
-    objects = model.objects.only("pk", "name").in_bulk([row[0] for row in rows])
+    objects = model.objects.only("pk", "name", "slug").in_bulk([row[0] for row in rows])
     named = []
     for pk, expected, present in rows:
         present = int(present or 0)
@@ -639,7 +639,7 @@ def _named(rows, model) -> list[dict]:
 
 
 def _bodies(rows) -> list[dict]:
-    bodies = Body.objects.only("pk", "name").in_bulk([row[0] for row in rows])
+    bodies = Body.objects.only("pk", "name", "slug").in_bulk([row[0] for row in rows])
     items = [{"name": bodies[pk].name, "object": bodies[pk], "sessions": int(sessions), "expected": int(expected),
               "present": int(present or 0), "rate": rate(int(present or 0), int(expected)).value}
              for pk, sessions, expected, present in rows if pk in bodies]
