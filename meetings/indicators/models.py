@@ -8,6 +8,7 @@ person…) is entered by hand, per year and optionally per territory.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -286,3 +287,50 @@ class IndicatorValue(models.Model):
             if duplicate.exists():
                 raise ValidationError(_("Une valeur existe déjà pour cet indicateur, cette année et ce territoire : "
                                         "modifiez-la plutôt."))
+
+
+class PeriodClosure(models.Model):
+    """A month or a year the pilot closed ("arrêté"): its figures, as they were then, are kept in
+    ``ClosedFigure`` rows and never recomputed; later changes to that period's sessions are shown as
+    differences, with the attendance history written since. Whole département, every body."""
+
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    label = models.CharField(_("période"), max_length=20)
+    closed_at = models.DateTimeField(_("arrêtée le"), auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("arrêtée par"))
+    closed_by_name = models.CharField(_("arrêtée par (nom)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("période arrêtée")
+        verbose_name_plural = _("périodes arrêtées")
+        ordering = ["-start"]
+        constraints = [models.UniqueConstraint(fields=["start", "end"], name="indicators_one_closure_per_period")]
+
+    def __str__(self):
+        return self.label
+
+
+class ClosedFigure(models.Model):
+    """One indicator's figure as it stood when its period was closed (both definitions of presence)."""
+
+    closure = models.ForeignKey(PeriodClosure, on_delete=models.CASCADE, related_name="figures")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="closed_figures")
+    basis = models.CharField(max_length=12, blank=True)
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    numerator = models.IntegerField(null=True, blank=True)
+    denominator = models.IntegerField(null=True, blank=True)
+    other_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    other_numerator = models.IntegerField(null=True, blank=True)
+    other_denominator = models.IntegerField(null=True, blank=True)
+    unclosed = models.PositiveIntegerField(default=0)
+    display = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("chiffre arrêté")
+        verbose_name_plural = _("chiffres arrêtés")
+        constraints = [models.UniqueConstraint(fields=["closure", "indicator"], name="indicators_one_closed_figure")]
+
+    def __str__(self):
+        return f"{self.closure} {self.indicator}: {self.display}"

@@ -7,20 +7,22 @@ and anonymous visitors are sent to the login page (the API answers 401 in JSON).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from meetings import queries
-from meetings.indicators import charts, compute, exports, formatting, permissions
+from meetings.indicators import charts, closures, compute, exports, formatting, permissions
 from meetings.indicators.compute import Period, Scope
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
 from meetings.indicators.forms import DashboardFilterForm, parse_month
 from meetings.indicators.matrix import active_indicators, build_matrix, convention_years, default_year
-from meetings.indicators.models import Indicator
+from meetings.indicators.models import Indicator, PeriodClosure
 from meetings.models import Body
 from relais import tabular
 
@@ -252,3 +254,54 @@ def api_indicators(request, code: str | None = None):
         "territory": filters.territory.code if filters.territory else None,
         "indicators": [_json_row(row) for row in matrix.rows],
     }, json_dumps_params={"ensure_ascii": False})
+
+
+def _pilot(request):
+    """Closing periods is the département's: its admins only (a secretary's figures are partial)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.sees_everything(permissions.require_dashboard(request.user)):
+        raise PermissionDenied
+    return None
+
+
+def periods(request):
+    """The closed months and years, and the form that closes one (POST)."""
+    login = _pilot(request)
+    if login:
+        return login
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    error = ""
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("annee", ""))
+            month = int(request.POST["mois"]) if request.POST.get("mois") else None
+            if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+                raise ValueError
+        except ValueError:
+            error = _("Choisissez une année (et, si besoin, un mois) valides.")
+        else:
+            try:
+                closure = closures.close_period(year, month, by=request.user)
+            except closures.AlreadyClosed as exc:
+                error = _("La période %(label)s est déjà arrêtée.") % {"label": exc}
+            else:
+                messages.success(request, _("Période %(label)s arrêtée : ses chiffres sont conservés.")
+                                 % {"label": closure.label})
+                return HttpResponseRedirect(reverse("indicators:period", args=[closure.pk]))
+    return render(request, "indicators/periods.html", {
+        "closures": PeriodClosure.objects.all(), "years": convention_years() or [default_year()],
+        "months": range(1, 13), "error": error, "default_year": default_year(),
+    }, status=400 if error else 200)
+
+
+@require_GET
+def period_detail(request, pk: int):
+    login = _pilot(request)
+    if login:
+        return login
+    closure = get_object_or_404(PeriodClosure, pk=pk)
+    return render(request, "indicators/period.html", {
+        "closure": closure, "lines": closures.differences(closure), "changes": closures.changes_since(closure),
+    })

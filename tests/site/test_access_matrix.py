@@ -121,6 +121,8 @@ RULES: tuple[Rule, ...] = (
     Rule("indicators:dashboard", {SECRETARY, PILOT, ROOT}, "a secretary sees their bodies' figures"),
     Rule("indicators:export", {SECRETARY, PILOT, ROOT}),
     Rule("indicators:operator-report", {SECRETARY, PILOT, ROOT}, "asks for its period (400) when reached"),
+    Rule("indicators:periods", PILOTS, "closing a month or a year: the département's admins"),
+    Rule("indicators:period", PILOTS),
     Rule("indicators:detail-export", PILOTS, "the drill-down's file; a hand-entered indicator: 404 to a secretary"),
     Rule("indicators:*", PILOTS, "an indicator outside the secretary's bodies: 404"),
 

@@ -343,3 +343,23 @@ def test_drill_down_links_and_export(client_as, dept_admin, scenario):
     assert [row[1] for row in rows if row[0].startswith("Non clôturée")] == ["10/06/2024"]
     sheet = load_workbook(io.BytesIO(client.get(URL + "partenaires/export/", {"annee": "2024"}).content))["Détail"]
     assert [c.value for c in sheet[2]][4:7] == [6, 3, "50 %"]
+
+
+def test_a_closed_year_keeps_its_figures_and_shows_later_changes(client_as, dept_admin, secretary, scenario):
+    client = client_as(dept_admin)
+    response = client.post(reverse("indicators:periods"), {"annee": "2024"})
+    assert response.status_code == 302
+    again = client.post(reverse("indicators:periods"), {"annee": "2024"})
+    assert again.status_code == 400 and "déjà arrêtée" in again.content.decode()
+    # A correction after the closure: at S2, B came itself after all (3/6 → 4/6 on présence effective).
+    s2 = Meeting.objects.get(body__slug="suivi", starts_at=at(4, 10))
+    services.reopen_sheet(s2, reason="erreur de pointage", by=dept_admin)
+    tick(s2, seat(s2, s2.invitations.get(organisation__slug="org-b").organisation), "present")
+    services.close_sheet(s2)
+    page = client.get(response["Location"]).content.decode()
+    assert '<td data-closed="partenaires">50 % (3/6)</td>' in page
+    assert '<td data-now="partenaires">66,7 % (4/6)</td>' in page
+    assert '<td data-closed="suivi">4</td>' in page and '<td data-now="suivi">4</td>' in page  # B was counted
+    assert page.count("Modifié depuis l'arrêté") == 1  # partner presence only (B represented → present)
+    assert "erreur de pointage" in page and "Représenté·e → Présent·e" in page
+    assert client_as(secretary).get(reverse("indicators:periods")).status_code == 403
