@@ -16,7 +16,7 @@ Comité de suivi (kind comite_suivi, decision body when S2 and S3 are convened, 
   convocation: S2 and S3 keep it, frozen); S4 10/09 convened after that: not a decision session.
   S2: A present · B represented by D · walk-in from E present. Closed.
   S3: never closed (open past session: "non clôturée").
-  S4: A present. Closed.
+  S4: A present · B suppléé·e (its suppléante came). Closed.
 Permanence (kind permanence, member A): P1 05/02 A present, closed (held) · P2 05/03 A absent, closed (not held:
   no expected member came) · P3 05/05 convened, never closed ("non clôturée").
 Formation RP (formation, convened with T1, T2, T3): F1 14/11 09:00–17:00, two half-days. T1 and T3 sign both,
@@ -36,8 +36,8 @@ By hand, 2024 (the basis in capitals is the one the convention reports, chosen o
     PRÉSENCE EFFECTIVE: a young person sat on seat 1 only → 1 / 2 = 50.0 %; target 60 → "Non atteinte".
     présence ou représentation: both seats → 2 / 2 = 100.0 %. Open: S3 → 1.
 - Presences at the comité de suivi, S2 + S4 (every comité de suivi, whatever its decision flag):
-    PRÉSENCE OU REPRÉSENTATION: S2 A, B (represented), E (walk-in) = 3; S4 A = 1 → 4.
-    présence effective: S2 A, E = 2; S4 A = 1 → 3. Open: S3 → 1.
+    PRÉSENCE OU REPRÉSENTATION: S2 A, B (represented), E (walk-in) = 3; S4 A, B (suppléé·e) = 2 → 5.
+    présence effective: S2 A, E = 2; S4 A, B = 2 → 4. Open: S3 → 1.
 - Permanences held: P1 only → 1 (P2 closed without its member, P3 open). Open: P3 → 1.
 - COPIL held: S1 (V1 closed with nobody expected is not held) → "Oui, le 12/03/2024".
 - Professionals trained: T1, T3 (F1) + T4 (F2, a new body counted without edit) = 3; T2 missed a half-day,
@@ -126,6 +126,7 @@ def scenario(db, dept_admin):
     services.add_walk_in(s2, "Dominique Passante", organisation=E)
     services.close_sheet(s2)
     tick(s4, seat(s4, A), "present")
+    tick(s4, seat(s4, B), "substitute", represented_by="Suppléante de B")
     services.close_sheet(s4)
 
     permanence = Body.objects.create(name="Permanence", slug="permanence", kind="permanence")
@@ -180,7 +181,7 @@ def scenario(db, dept_admin):
 EXPECTED = {
     "partenaires": ("50 %", 3, 6, "83,3 %", 5, 6, 1),
     "jeunes": ("50 %", 1, 2, "100 %", 2, 2, 1),
-    "suivi": ("4", 4, None, "3", None, None, 1),
+    "suivi": ("5", 5, None, "4", None, None, 1),
     "permanences": ("1", 1, None, None, None, None, 1),
     "copil": ("Oui, le 12/03/2024", 1, None, None, None, None, 0),
     "formes": ("3", 3, None, None, None, None, 0),
@@ -228,7 +229,7 @@ def test_dashboard_shows_both_definitions_and_open_sessions(client_as, dept_admi
     assert "présence ou représentation : 83,3 % (5/6)" in page
     assert "(3/6)" in page and "(1/2)" in page
     assert "présence ou représentation : 100 % (2/2)" in page
-    assert "présence effective : 3" in page  # the comité de suivi's other figure
+    assert "présence effective : 4" in page  # the comité de suivi's other figure
     assert "1 séance passée non clôturée (non comptée)" in page
     assert "Oui, le 12/03/2024" in page
 
@@ -265,7 +266,7 @@ def test_csv_and_xlsx_carry_the_same_figures(client_as, dept_admin, scenario):
     assert cells["jeunes"]["Résultat"] == pytest.approx(0.5)
     assert (cells["jeunes"]["Numérateur (autre définition)"], cells["jeunes"]["Dénominateur (autre définition)"]) \
         == (2, 2)
-    assert cells["suivi"]["Résultat"] == 4 and cells["suivi"]["Résultat (autre définition)"] == "3"
+    assert cells["suivi"]["Résultat"] == 5 and cells["suivi"]["Résultat (autre définition)"] == "4"
     assert cells["permanences"]["Résultat"] == 1
     assert cells["permanences"]["Séances passées non clôturées (non comptées)"] == 1
     assert cells["copil"]["Résultat"] == "Oui, le 12/03/2024"
@@ -359,7 +360,7 @@ def test_a_closed_year_keeps_its_figures_and_shows_later_changes(client_as, dept
     page = client.get(response["Location"]).content.decode()
     assert '<td data-closed="partenaires">50 % (3/6)</td>' in page
     assert '<td data-now="partenaires">66,7 % (4/6)</td>' in page
-    assert '<td data-closed="suivi">4</td>' in page and '<td data-now="suivi">4</td>' in page  # B was counted
+    assert '<td data-closed="suivi">5</td>' in page and '<td data-now="suivi">5</td>' in page  # B was counted
     assert page.count("Modifié depuis l'arrêté") == 1  # partner presence only (B represented → present)
     assert "erreur de pointage" in page and "Représenté·e → Présent·e" in page
     assert client_as(secretary).get(reverse("indicators:periods")).status_code == 403
