@@ -173,3 +173,38 @@ def send_due_reminders(now=None, *, hours: int | None = None) -> list[tuple[Meet
             sending = enqueue_emails(meeting, "reminder")
             done.append((meeting, sending.sent if sending.done else sending.count))
     return done
+
+
+def remind_unclosed_sessions(now=None) -> list[tuple[Meeting, int]]:
+    """Tell each body's secretaries (the département's admins when it has none) about its past sessions whose
+    sheet is still open, once per session (claimed by a conditional UPDATE, so two schedulers never send twice).
+    The indicators report such sessions as "non clôturées" until the sheet is closed."""
+    from django.contrib.auth import get_user_model
+    from guardian.shortcuts import get_users_with_perms
+
+    from meetings.queries import sessions_to_close
+    from relais import roles
+
+    now = now or timezone.now()
+    admins = [user.email for user in get_user_model().objects.filter(groups__name=roles.DEPARTEMENT_ADMIN,
+                                                                    is_active=True).exclude(email="")]
+    done = []
+    for meeting in sessions_to_close(now=now).filter(close_reminder_sent_at=None):
+        if not Meeting.objects.filter(pk=meeting.pk, close_reminder_sent_at=None).update(close_reminder_sent_at=now):
+            continue
+        secretaries = [user.email for user in get_users_with_perms(
+            meeting.body, only_with_perms_in=["manage_body"], with_group_users=False) if user.is_active and user.email]
+        recipients = sorted(set(secretaries or admins))
+        if recipients:
+            local = timezone.localtime(meeting.starts_at)
+            subject = _("À clôturer : %(title)s du %(date)s") % {"title": meeting.display_title,
+                                                                 "date": local.strftime("%d/%m/%Y")}
+            body = _("La séance « %(title)s » du %(date)s est passée mais sa feuille d'émargement est encore "
+                     "ouverte. Tant qu'elle n'est pas close, les indicateurs de la convention la signalent « non "
+                     "clôturée » et ne la comptent pas.\n\nClore la feuille : %(url)s\n") % {
+                "title": meeting.display_title, "date": local.strftime("%d/%m/%Y"),
+                "url": absolute_url(reverse("meetings:sheet", args=[meeting.pk]) if meeting.is_frozen
+                                    else meeting.get_absolute_url())}
+            EmailMultiAlternatives(subject, body, to=recipients).send()
+        done.append((meeting, len(recipients)))
+    return done

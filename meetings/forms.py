@@ -195,6 +195,8 @@ class YouthSeatForm(forms.Form):
     invitation = forms.IntegerField(widget=forms.HiddenInput)
     label = forms.CharField(label=_("Prénom et initiale, ou pseudonyme"), max_length=60, validators=ONE_LINE,
                             help_text=_("Jamais de nom complet, de date de naissance ni d'adresse."))
+    holder = forms.ChoiceField(label=_("Qui a siégé"), required=False,
+                               choices=[("", _("(inchangé)")), *Attendance.YouthSeatHolder.choices[1:]])
 
 
 class MinutesForm(forms.Form):

@@ -164,9 +164,19 @@ class Meeting(ClusterableModel):
     convened_at = models.DateTimeField(_("convoquée le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("émargement clos le"), null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(_("rappel envoyé le"), null=True, blank=True, editable=False)
+    # When the secretaries were told this past session's sheet was still open (remind_unclosed_sessions).
+    close_reminder_sent_at = models.DateTimeField(_("rappel de clôture envoyé le"), null=True, blank=True,
+                                                  editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     trainer_name = models.CharField(_("formateur ou formatrice"), max_length=200, blank=True)
+    # The body's settings that change the indicators, frozen at convocation with the expected list
+    # (services.freeze_invitations): a later change of the body never rewrites a past session's figures.
+    # None: not convened yet (the indicators then read the body's current settings).
+    frozen_is_decision_body = models.BooleanField(_("instance de décision (à la convocation)"), null=True,
+                                                  blank=True, editable=False)
+    frozen_youth_seats = models.PositiveSmallIntegerField(_("sièges de jeunes (à la convocation)"), null=True,
+                                                          blank=True, editable=False)
     checkin_people_per_phone = models.PositiveSmallIntegerField(
         _("personnes pouvant pointer depuis un même téléphone"), default=1,
         help_text=_("1 : chacun pointe avec son téléphone. Augmentez si des personnes sans téléphone pointent "
@@ -314,7 +324,17 @@ class Attendance(models.Model):
         SELF_CHECKIN = "self_checkin", _("Auto-pointage")
         IMPORT = "import", pgettext_lazy("recorded via", "Import")
 
+    class YouthSeatHolder(models.TextChoices):
+        NONE = "", _("Non précisé")
+        YOUNG = "young", _("Un·e jeune")
+        PROFESSIONAL = "professional", _("Un·e professionnel·le pour les jeunes")
+
+    # "Présence ou représentation": someone sat for the seat, in person, remotely, as the seat's
+    # suppléant·e or as a named representative.
     PRESENT_STATUSES = {"present", "remote", "represented", "substitute"}
+    # "Présence effective": someone of the seat's organisation sat (representation by another organisation
+    # excluded). A youth seat also needs a young person in it (``youth_seat_holder``).
+    EFFECTIVE_STATUSES = {"present", "remote", "substitute"}
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     invitation = models.OneToOneField(Invitation, null=True, blank=True, on_delete=models.CASCADE,
@@ -332,6 +352,10 @@ class Attendance(models.Model):
         "directory.Organisation", verbose_name=_("représenté·e par l'organisation"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="meeting_representations")
     represented_by = models.CharField(_("représenté·e ou suppléé·e par (personne)"), max_length=200, blank=True)
+    # Who sat on a youth seat: a young person (named on the invitation by first name and initial or a
+    # pseudonym) or a professional speaking for them. Empty for other seats and for an absent youth seat.
+    youth_seat_holder = models.CharField(_("siège jeune tenu par"), max_length=16, choices=YouthSeatHolder.choices,
+                                         blank=True, default="")
     # The arrival and departure as they happened (corrected by the secretary if need be), kept apart from
     # when the row was recorded and by whom.
     arrived_at = models.DateTimeField(_("heure d'arrivée"), null=True, blank=True)

@@ -92,6 +92,16 @@ def upcoming_meetings(bodies, now: datetime, limit: int = 12):
             .exclude(status=Meeting.Status.CANCELLED).select_related("body").order_by("starts_at")[:limit])
 
 
+def sessions_to_close(bodies=None, now: datetime | None = None) -> QuerySet:
+    """Past sessions whose sheet is still open ("à clôturer"): over, neither closed nor cancelled. The
+    indicators report them as "non clôturées", never as held nor as not held. ``bodies`` None: every body."""
+    qs = Meeting.objects.filter(status__in=(Meeting.Status.PLANNED, Meeting.Status.CONVENED),
+                                ends_at__lt=now or timezone.now())
+    if bodies is not None:
+        qs = qs.filter(body__in=bodies)
+    return qs.select_related("body").order_by("starts_at")
+
+
 def member_organisations(meeting: Meeting):
     """The organisations seated on the body or invited to the session: an action's owner, a walk-in's."""
     ids = set(meeting.body.members.values_list("organisation_id", flat=True))

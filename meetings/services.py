@@ -135,11 +135,16 @@ def freeze_invitations(meeting: Meeting, *, people=None, by=None) -> list[Invita
     log_event(meeting, SheetEvent.Kind.EXPECTED, by=by, field=_("liste des personnes attendues"),
               old="", new=_("arrêtée : %(n)d personne(s) attendue(s)") % {"n": len(rows)})
     meeting.convened_at = timezone.now()
+    # The body's settings that change the indicators are frozen with the list (docs/indicators.md).
+    meeting.frozen_is_decision_body = meeting.body.is_decision_body
+    meeting.frozen_youth_seats = meeting.body.youth_seats
     if meeting.status == Meeting.Status.PLANNED:
         meeting.status = Meeting.Status.CONVENED
     meeting.save()
     # The caller's instance reflects the new state too.
     original.convened_at, original.status, original.sequence = meeting.convened_at, meeting.status, meeting.sequence
+    original.frozen_is_decision_body = meeting.frozen_is_decision_body
+    original.frozen_youth_seats = meeting.frozen_youth_seats
     original._calendar_snapshot = meeting._calendar_snapshot
     roll_over_open_actions(meeting)
     return list(meeting.invitations.all())
@@ -234,14 +239,18 @@ def _attendance_facts(meeting: Meeting, attendance: Attendance | None) -> dict:
     """What the history compares before and after a change, as shown to people."""
     if attendance is None:
         return {_("présence"): str(_("Non pointé·e"))}
-    return {_("présence"): str(attendance.get_status_display()),
-            _("représenté·e par"): attendance.representation_label,
-            _("arrivée"): clock(meeting, attendance.arrived_at), _("départ"): clock(meeting, attendance.left_at)}
+    facts = {_("présence"): str(attendance.get_status_display()),
+             _("représenté·e par"): attendance.representation_label,
+             _("arrivée"): clock(meeting, attendance.arrived_at), _("départ"): clock(meeting, attendance.left_at)}
+    if attendance.youth_seat_holder:
+        facts[_("siège jeune tenu par")] = str(attendance.get_youth_seat_holder_display())
+    return facts
 
 
 def _log_difference(meeting, before: dict, after: dict, *, by, via, person_key, person_name, reason=""):
     kinds = {_("présence"): SheetEvent.Kind.ATTENDANCE, _("représenté·e par"): SheetEvent.Kind.REPRESENTATION,
-             _("arrivée"): SheetEvent.Kind.TIMES, _("départ"): SheetEvent.Kind.TIMES}
+             _("arrivée"): SheetEvent.Kind.TIMES, _("départ"): SheetEvent.Kind.TIMES,
+             _("siège jeune tenu par"): SheetEvent.Kind.ATTENDANCE}
     for field in after.keys() | before.keys():
         old, new = before.get(field, ""), after.get(field, "")
         if old != new:
@@ -256,8 +265,11 @@ def _check_times(arrived: datetime | None, left: datetime | None):
 
 def record_attendance(invitation: Invitation, status: str, *, via: str = Attendance.Via.SECRETARY, by=None,
                       represented_by: str = "", represented_by_organisation=None, arrived_at: datetime | None = None,
-                      left_at=KEEP, allow_closed: bool = False) -> Attendance:
+                      left_at=KEEP, allow_closed: bool = False, youth_seat_holder: str | None = None) -> Attendance:
     """Set the status (and times, representation) of one expected person, and write the change to the history.
+
+    A youth seat ticked present records who sat (``youth_seat_holder``: a young person unless the secretary
+    says a professional spoke for them; kept on a later tap when not given); an absent one records nobody.
 
     Idempotent; concurrent calls end in one row (the last wins). The arrival is ``arrived_at`` when given,
     else the one already recorded, else now during the session (or the session's start outside it: the
@@ -277,6 +289,8 @@ def record_attendance(invitation: Invitation, status: str, *, via: str = Attenda
                                  "absente.") % {"name": invitation.display_name})
     if status == Attendance.Status.REPRESENTED and represented_by_organisation is None:
         raise MeetingRuleError(_("« Représenté·e » : indiquez l'organisation qui représente cette personne."))
+    if youth_seat_holder not in (None, *Attendance.YouthSeatHolder.values):
+        raise MeetingRuleError(_("Siège jeune : indiquez s'il est tenu par un·e jeune ou par un·e professionnel·le."))
     with_representative = status in (Attendance.Status.REPRESENTED, Attendance.Status.SUBSTITUTE)
     now = timezone.now()
     values = {"status": status, "meeting": meeting, "organisation_id": invitation.organisation_id,
@@ -296,6 +310,12 @@ def record_attendance(invitation: Invitation, status: str, *, via: str = Attenda
                 was_present = attendance.pk is not None and attendance.is_present
                 for field, value in values.items():
                     setattr(attendance, field, value)
+                if not (invitation.is_youth_seat and present):
+                    attendance.youth_seat_holder = ""
+                elif youth_seat_holder:
+                    attendance.youth_seat_holder = youth_seat_holder
+                elif not attendance.youth_seat_holder:
+                    attendance.youth_seat_holder = Attendance.YouthSeatHolder.YOUNG
                 if not present:
                     attendance.arrived_at = attendance.left_at = None
                 else:
@@ -392,13 +412,25 @@ def correct_walk_in_times(attendance: Attendance, *, arrived_at: datetime | None
     return attendance
 
 
-def name_youth_seat(invitation: Invitation, label: str, *, by=None) -> Invitation:
-    """Give a youth seat the first name and initial (or pseudonym) the secretary chose; nothing more (RGPD)."""
+def name_youth_seat(invitation: Invitation, label: str, *, holder: str = "", by=None) -> Invitation:
+    """Give a youth seat the first name and initial (or pseudonym) the secretary chose; nothing more (RGPD).
+
+    ``holder`` says who sat on the seat ticked present: a young person or a professional speaking for them
+    (``Attendance.YouthSeatHolder``); the change goes through ``record_attendance``, so into the history.
+    """
     if not invitation.is_youth_seat:
         raise MeetingRuleError(_("Seuls les sièges jeunes se nomment ainsi."))
     label = " ".join((label or "").split())[:60]
     if not label:
         raise MeetingRuleError(_("Indiquez un prénom et une initiale, ou un pseudonyme."))
+    if holder:
+        attendance = Attendance.objects.filter(invitation=invitation).first()
+        if attendance is None or not attendance.is_present:
+            raise MeetingRuleError(_("Pointez d'abord le siège jeune présent, puis dites qui l'a tenu."))
+        if attendance.youth_seat_holder != holder:
+            record_attendance(invitation, attendance.status, by=by, youth_seat_holder=holder,
+                              represented_by=attendance.represented_by,
+                              represented_by_organisation=attendance.represented_by_organisation)
     old = invitation.person_name
     if old == label:
         return invitation

@@ -290,6 +290,8 @@ BY_NAME = {
     "indicators:api-detail": {"code": lambda w: w.indicator.code},
     "indicators:operator-table": {"operator_id": lambda w: w.operator.pk, "month": "2026-03"},
     "indicators:operator-table-reopen": {"operator_id": lambda w: w.operator.pk, "month": "2026-03"},
+    "indicators:detail-export": {"code": lambda w: w.indicator.code},
+    "indicators:period": {"pk": lambda w: _period_closure(w).pk},
     "wagtailimages:edit_multiple": {"image_id": lambda w: w.image.pk},
     "wagtailadmin_collections:edit": {"pk": lambda w: w.private_collection.pk},  # the root is not editable
     "wagtailadmin_collections:delete": {"pk": lambda w: w.private_collection.pk},
@@ -440,3 +442,9 @@ def resolves_to_own_pattern(entry: Entry) -> bool:
     if entry.name:
         return match.view_name == entry.name
     return match.route == entry.route.replace("^", "")  # Django drops regex anchors when joining routes
+
+
+def _period_closure(w):
+    from meetings.indicators.models import PeriodClosure
+
+    return PeriodClosure.objects.get_or_create(start="2026-01-01", end="2026-12-31", defaults={"label": "2026"})[0]

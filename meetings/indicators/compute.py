@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -29,8 +29,12 @@ from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meet
 from meetings.queries import completed_trainings
 
 C = Indicator.Computation
-PRESENT = tuple(sorted(Attendance.PRESENT_STATUSES))
+B = Indicator.Basis
+PRESENT = tuple(sorted(Attendance.PRESENT_STATUSES))  # "présence ou représentation"
+EFFECTIVE = tuple(sorted(Attendance.EFFECTIVE_STATUSES))  # "présence effective"
+YOUNG = Attendance.YouthSeatHolder.YOUNG
 HELD = Meeting.Status.HELD
+OPEN_STATUSES = (Meeting.Status.PLANNED, Meeting.Status.CONVENED)
 ALL = "all"  # the bucket key of a figure over the whole period
 
 
@@ -95,8 +99,83 @@ def territory_q(territory: Territory | None, prefix: str = "") -> Q:
     return q
 
 
+def decision_q(prefix: str = "", decision: bool = True) -> Q:
+    """Sessions of a decision body as frozen at convocation (the body's current flag before convocation)."""
+    frozen = f"{prefix}frozen_is_decision_body"
+    return Q(**{frozen: decision}) | Q(**{f"{frozen}__isnull": True, f"{prefix}body__is_decision_body": decision})
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The bodies an indicator counts: a rule (kinds, decision flag frozen on each session, territory) with
+    explicit additions and exclusions. Hashable, so one page asks each distinct selection once."""
+
+    kinds: tuple[str, ...] = ()
+    decision: bool | None = None
+    territory: Territory | None = None
+    added: frozenset[int] = frozenset()
+    excluded: frozenset[int] = frozenset()
+
+    def q(self, prefix: str = "") -> Q:
+        """``prefix`` is the path to the meeting ("meeting__")."""
+        rule = Q()
+        if self.kinds:
+            rule &= Q(**{f"{prefix}body__kind__in": self.kinds})
+        if self.decision is not None:
+            rule &= decision_q(prefix, self.decision)
+        if self.territory is not None:
+            rule &= territory_q(self.territory, f"{prefix}body__")
+        if self.excluded:
+            rule &= ~Q(**{f"{prefix}body_id__in": sorted(self.excluded)})
+        if self.added:
+            rule |= Q(**{f"{prefix}body_id__in": sorted(self.added)})
+        return rule
+
+
+# The rule of each computation; the indicator adds its territory, additions and exclusions.
+RULES = {
+    C.PARTNER_PRESENCE: Selection(decision=True),
+    C.YOUTH_PRESENCE: Selection(decision=True),
+    C.TECHNIQUE_PARTICIPATION: Selection(kinds=(Body.Kind.COMITE_TECHNIQUE,)),
+    C.TRAINED: Selection(kinds=(Body.Kind.FORMATION,)),
+    C.TRAINED_CUMULATIVE: Selection(kinds=(Body.Kind.FORMATION,)),
+    C.SUIVI_PRESENCES: Selection(kinds=(Body.Kind.COMITE_SUIVI,)),
+    C.PERMANENCES: Selection(kinds=(Body.Kind.PERMANENCE,)),
+    C.COPIL_HELD: Selection(kinds=(Body.Kind.COPIL,)),
+}
+INVITATION_CODES = (C.PARTNER_PRESENCE, C.YOUTH_PRESENCE, C.TECHNIQUE_PARTICIPATION)
+
+
+def own_selection(indicator: Indicator) -> Selection:
+    """The indicator's own selection (uses its prefetched ``bodies`` and ``excluded_bodies``)."""
+    rule = RULES.get(indicator.computation, Selection())
+    return Selection(rule.kinds, rule.decision, indicator.selection_territory,
+                     frozenset(b.pk for b in indicator.bodies.all()),
+                     frozenset(b.pk for b in indicator.excluded_bodies.all()))
+
+
+def selections_for(indicators: list[Indicator]) -> dict[int, Selection]:
+    """Each indicator's selection; the cumulative count of trained people uses its annual indicator's (one
+    selection for both figures: a body is never counted in one and not the other)."""
+    selections = {ind.pk: own_selection(ind) for ind in indicators if not ind.is_manual}
+    for ind in indicators:
+        source = Indicator.SHARED_SELECTION.get(ind.computation)
+        if source is None:
+            continue
+        twin = next((o for o in indicators if o.computation == source and o.convention_id == ind.convention_id), None)
+        if twin is None:
+            twin = (Indicator.objects.filter(convention_id=ind.convention_id, computation=source, is_active=True)
+                    .select_related("selection_territory").prefetch_related("bodies", "excluded_bodies")
+                    .order_by("sort_order", "pk").first())
+        if twin is not None:
+            selections[ind.pk] = own_selection(twin)
+            ind.selection_source = twin
+    return selections
+
+
 def meeting_q(scope: Scope, prefix: str = "", *, period: Period | None = None, kinds: Iterable[str] = (),
-              decision: bool | None = None, body_ids: Iterable[int] | None = None) -> Q:
+              decision: bool | None = None, body_ids: Iterable[int] | None = None,
+              selection: Selection | None = None) -> Q:
     """Held sessions in the period and scope; ``prefix`` is the path to the meeting ("meeting__")."""
     start, end = (period or scope.period).bounds()
     q = Q(**{f"{prefix}status": HELD, f"{prefix}starts_at__gte": start, f"{prefix}starts_at__lt": end})
@@ -104,7 +183,9 @@ def meeting_q(scope: Scope, prefix: str = "", *, period: Period | None = None, k
     if kinds:
         q &= Q(**{f"{prefix}body__kind__in": kinds})
     if decision is not None:
-        q &= Q(**{f"{prefix}body__is_decision_body": decision})
+        q &= decision_q(prefix, decision)
+    if selection is not None:
+        q &= selection.q(prefix)
     if scope.body_ids is not None:
         q &= Q(**{f"{prefix}body_id__in": sorted(scope.body_ids)})
     if body_ids is not None:
@@ -122,10 +203,16 @@ class Result:
     numerator: int | None = None
     denominator: int | None = None
     dates: tuple[dt.date, ...] = field(default_factory=tuple)
+    basis: str = ""  # for a presence figure: Indicator.Basis of this figure
+    other: Result | None = None  # the same figure on the other basis (both are shown)
+    unclosed: int = 0  # past sessions of the selection whose sheet is still open ("non clôturées")
 
     @property
     def has_data(self) -> bool:
         return self.value is not None
+
+    def get_basis_label(self) -> str:
+        return str(Indicator.Basis(self.basis).label) if self.basis else ""
 
 
 def rate(numerator: int, denominator: int) -> Result:
@@ -168,35 +255,46 @@ def _outer(inner, select: str, group: str = "g", order: str = "", limit: int | N
 
 
 # --- The computations ----------------------------------------------------------------------------------
-def _organisation_presence_inner(scope: Scope, *, kinds=(), decision=None, body_ids=None, by_year=True,
+def _basis_statuses(basis: str) -> tuple[str, ...]:
+    return EFFECTIVE if basis == B.EFFECTIVE else PRESENT
+
+
+def _youth_present_q(basis: str, prefix: str = "") -> Q:
+    """A youth seat filled: on the effective basis, only by a young person."""
+    q = Q(**{f"{prefix}attendance__status__in": _basis_statuses(basis)})
+    if basis == B.EFFECTIVE:
+        q &= Q(**{f"{prefix}attendance__youth_seat_holder": YOUNG})
+    return q
+
+
+def _organisation_presence_inner(scope: Scope, *, selection: Selection, basis: str, body_ids=None, by_year=True,
                                  extra: dict | None = None):
-    """One row per (session, expected partner organisation) with ``present`` 1 if any of its seats was filled."""
+    """One row per (session, expected partner organisation) with ``present`` 1 if any of its seats was filled
+    (on ``basis``)."""
     annotations = {"g": _year_or_all("meeting__starts_at", by_year, scope.period), "m": F("meeting_id"),
                    "o": F("organisation_id")}
     annotations.update(extra or {})
     return (Invitation.objects
-            .filter(meeting_q(scope, "meeting__", kinds=kinds, decision=decision, body_ids=body_ids),
+            .filter(meeting_q(scope, "meeting__", selection=selection, body_ids=body_ids),
                     is_youth_seat=False, organisation__isnull=False)
             .annotate(**annotations)
             .order_by().values(*annotations)
-            .annotate(present=Max(Case(When(attendance__status__in=PRESENT, then=1), default=0,
+            .annotate(present=Max(Case(When(attendance__status__in=_basis_statuses(basis), then=1), default=0,
                                        output_field=IntegerField()))))
 
 
-def invitation_figures(scope: Scope, *, body_ids=None, by_year=True) -> dict:
-    """Partner presence, youth presence and comité technique participation, in one pass over invitations.
+def invitation_figures(scope: Scope, *, body_ids=None, by_year=True, selections: dict | None = None) -> dict:
+    """Partner presence, youth presence and comité technique participation, both ways, in one pass.
 
     Per session: expected partner organisations are the distinct organisations of its non-youth seats (two
     seats of one organisation are one expected organisation, present if either seat was filled); youth seats
-    count one by one. Sessions are then summed per year, as decision or comité technique sessions. Walk-ins
-    have no invitation, so are never expected. Grouping by (start, session) follows the meetings' index
-    order, which spares SQLite a sort.
+    count one by one. Sessions are then summed per year over each figure's selection of bodies. Walk-ins
+    have no invitation, so are never expected. Answers ``{code: {key: {basis: Result}}}``.
     """
-    decision = Q(meeting__body__is_decision_body=True)
-    technique = Q(meeting__body__kind=Body.Kind.COMITE_TECHNIQUE)
+    selections = {**{code: RULES[code] for code in INVITATION_CODES}, **(selections or {})}
     partner = Q(is_youth_seat=False, organisation__isnull=False)
     youth = Q(is_youth_seat=True)
-    present = Q(attendance__status__in=PRESENT)
+    wanted = [selections[code].q("meeting__") for code in INVITATION_CODES]
 
     def flag(condition):
         return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
@@ -208,42 +306,53 @@ def invitation_figures(scope: Scope, *, body_ids=None, by_year=True) -> dict:
         return Count(Case(When(condition, then=F("pk"))))
 
     inner = (Invitation.objects
-             .filter(meeting_q(scope, "meeting__", body_ids=body_ids), decision | technique)
+             .filter(meeting_q(scope, "meeting__", body_ids=body_ids), wanted[0] | wanted[1] | wanted[2])
              .annotate(s=F("meeting__starts_at"), m=F("meeting__id"))
              .order_by().values("s", "m")
              .annotate(g=Min(_year_or_all("meeting__starts_at", by_year, scope.period)),
-                       dec=flag(decision), tech=flag(technique),
-                       expected=organisations(partner), present=organisations(partner & present),
-                       yi=seats(decision & youth), yf=seats(decision & youth & present)))
-    rows = _outer(inner, "SUM(sub.dec * sub.expected), SUM(sub.dec * sub.present), SUM(sub.tech * sub.expected), "
-                         "SUM(sub.tech * sub.present), SUM(sub.yi), SUM(sub.yf)")
-    figures = {C.PARTNER_PRESENCE: {}, C.TECHNIQUE_PARTICIPATION: {}, C.YOUTH_PRESENCE: {}}
+                       fp=flag(wanted[0]), fy=flag(wanted[1]), ft=flag(wanted[2]),
+                       expected=organisations(partner),
+                       pr=organisations(partner & Q(attendance__status__in=PRESENT)),
+                       pe=organisations(partner & Q(attendance__status__in=EFFECTIVE)),
+                       yi=seats(youth), yr=seats(youth & _youth_present_q(B.REPRESENTED)),
+                       ye=seats(youth & _youth_present_q(B.EFFECTIVE))))
+    rows = _outer(inner, "SUM(sub.fp * sub.expected), SUM(sub.fp * sub.pr), SUM(sub.fp * sub.pe), "
+                         "SUM(sub.ft * sub.expected), SUM(sub.ft * sub.pr), SUM(sub.ft * sub.pe), "
+                         "SUM(sub.fy * sub.yi), SUM(sub.fy * sub.yr), SUM(sub.fy * sub.ye)")
+    figures = {code: {} for code in INVITATION_CODES}
     for g, *counts in rows:
-        pe, pp, te, tp, yi, yf = (int(n or 0) for n in counts)
+        pd, pr, pe, td, tr, te, yd, yr, ye = (int(n or 0) for n in counts)
         key = _key(g, by_year)
-        for code, numerator, denominator in ((C.PARTNER_PRESENCE, pp, pe), (C.TECHNIQUE_PARTICIPATION, tp, te),
-                                             (C.YOUTH_PRESENCE, yf, yi)):
+        for code, denominator, represented, effective in ((C.PARTNER_PRESENCE, pd, pr, pe),
+                                                          (C.TECHNIQUE_PARTICIPATION, td, tr, te),
+                                                          (C.YOUTH_PRESENCE, yd, yr, ye)):
             if denominator:
-                figures[code][key] = rate(numerator, denominator)
+                figures[code][key] = {B.REPRESENTED: rate(represented, denominator),
+                                      B.EFFECTIVE: rate(effective, denominator)}
     return figures
 
 
-def _completed_trainings(scope: Scope, *, body_ids=None, by_year=True, period: Period | None = None):
+def _completed_trainings(scope: Scope, *, selection: Selection | None = None, body_ids=None, by_year=True,
+                         period: Period | None = None):
     """One row per (training session, person) where the person signed every half-day of the session
     (the meetings rule, meetings.queries.completed_trainings), grouped by year ``g``."""
+    selection = selection or RULES[C.TRAINED]
     signatures = (HalfDaySignature.objects
-                  .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
+                  .filter(meeting_q(scope, "half_day__meeting__", period=period, selection=selection,
                                     body_ids=body_ids))
                   .annotate(g=_year_or_all("half_day__meeting__starts_at", by_year, period or scope.period)))
     return completed_trainings(signatures, "g")
 
 
-def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=True) -> dict:
+def training_figures(scope: Scope, *, since: dt.date, selection: Selection | None = None, body_ids=None,
+                     by_year=True) -> dict:
     """People trained: distinct people who signed every half-day of a held training session.
 
-    Answers both figures in one query: C.TRAINED (people trained within each year, or within the period)
-    and C.TRAINED_CUMULATIVE (people trained from ``since`` to the end of each year, or of the period).
+    Answers both figures in one query, over one selection of bodies: C.TRAINED (people trained within each
+    year, or within the period) and C.TRAINED_CUMULATIVE (people trained from ``since`` to the end of each
+    year, or of the period).
     """
+    selection = selection or RULES[C.TRAINED]
     period = Period(min(since, scope.period.start), scope.period.end)
     if by_year:
         bucket = _year_or_all("half_day__meeting__starts_at", True, period)
@@ -253,7 +362,7 @@ def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=Tru
                       default=Value(0), output_field=IntegerField())
         first_bucket = 1
     signatures = (HalfDaySignature.objects
-                  .filter(meeting_q(scope, "half_day__meeting__", period=period, kinds=[Body.Kind.FORMATION],
+                  .filter(meeting_q(scope, "half_day__meeting__", period=period, selection=selection,
                                     body_ids=body_ids))
                   .annotate(g=bucket))
     completed_sql, params = completed_trainings(signatures, "g").query.sql_with_params()
@@ -277,28 +386,48 @@ def training_figures(scope: Scope, *, since: dt.date, body_ids=None, by_year=Tru
     return {C.TRAINED: trained, C.TRAINED_CUMULATIVE: cumulative}
 
 
-def _present_organisation_inner(scope: Scope, *, kinds, body_ids=None, by_year=True, extra: dict | None = None):
-    """One row per (session, organisation present): invited or walk-in, an organisation counts once a session."""
+def _present_organisation_inner(scope: Scope, *, selection: Selection | None = None, kinds=(), body_ids=None,
+                                by_year=True, extra: dict | None = None):
+    """One row per (session, organisation present or represented): invited or walk-in, an organisation counts
+    once a session; ``e`` is 1 when it was there itself (présence effective)."""
     annotations = {"g": _year_or_all("meeting__starts_at", by_year, scope.period), "m": F("meeting_id"),
                    "o": Coalesce(F("invitation__organisation_id"), F("organisation_id"))}
     annotations.update(extra or {})
     return (Attendance.objects
-            .filter(meeting_q(scope, "meeting__", kinds=kinds, body_ids=body_ids), status__in=PRESENT)
+            .filter(meeting_q(scope, "meeting__", kinds=kinds, selection=selection, body_ids=body_ids),
+                    status__in=PRESENT)
             .annotate(**annotations)
             .filter(o__isnull=False)
             .order_by().values(*annotations)
-            .annotate(n=Count("pk")))
+            .annotate(n=Count("pk"), e=Max(Case(When(status__in=EFFECTIVE, then=1), default=0,
+                                                output_field=IntegerField()))))
 
 
-def comite_suivi_presences(scope: Scope, *, body_ids=None, by_year=True) -> dict:
-    """Presences of partner organisations at held comités de suivi (one per organisation and session)."""
-    inner = _present_organisation_inner(scope, kinds=[Body.Kind.COMITE_SUIVI], body_ids=body_ids, by_year=by_year)
-    return {_key(g, by_year): Result(int(n)) for g, n in _outer(inner, "COUNT(*)")}
+def comite_suivi_presences(scope: Scope, *, selection: Selection | None = None, body_ids=None,
+                           by_year=True) -> dict:
+    """Presences of organisations at held comités de suivi (one per organisation and session), both ways."""
+    selection = selection or RULES[C.SUIVI_PRESENCES]
+    inner = _present_organisation_inner(scope, selection=selection, body_ids=body_ids, by_year=by_year)
+    return {_key(g, by_year): {B.REPRESENTED: Result(int(n)), B.EFFECTIVE: Result(int(e or 0))}
+            for g, n, e in _outer(inner, "COUNT(*), SUM(sub.e)")}
 
 
-def sessions_held(scope: Scope, *, kind: str, body_ids=None, by_year=True) -> dict:
-    """Number of held sessions of bodies of one kind, with their dates (kept for COPIL)."""
-    rows = (Meeting.objects.filter(meeting_q(scope, kinds=[kind], body_ids=body_ids))
+def member_present_q(prefix: str = "") -> Exists:
+    """At least one expected member (not a youth seat) was there itself: with a closed sheet, a session "held"."""
+    return Exists(Invitation.objects.filter(meeting_id=OuterRef(f"{prefix}pk"), is_youth_seat=False,
+                                            attendance__status__in=EFFECTIVE))
+
+
+def sessions_held(scope: Scope, *, kind: str | None = None, selection: Selection | None = None, body_ids=None,
+                  by_year=True) -> dict:
+    """Number of held sessions (sheet closed and at least one expected member present), with their dates.
+
+    A closed session where no expected member came is not held; an open past one is "non clôturée"
+    (``unclosed_counts``), never counted as held nor silently as not held.
+    """
+    selection = selection or Selection(kinds=(kind,))
+    rows = (Meeting.objects.filter(meeting_q(scope, selection=selection, body_ids=body_ids))
+            .filter(member_present_q())
             .annotate(g=_year_or_all("starts_at", by_year, scope.period)).order_by().values("g")
             .annotate(n=Count("pk"), first=Min("starts_at"), last=Max("starts_at")))
     results = {}
@@ -308,47 +437,118 @@ def sessions_held(scope: Scope, *, kind: str, body_ids=None, by_year=True) -> di
     return results
 
 
-def copil_held(scope: Scope, *, body_ids=None, by_year=True) -> dict:
-    held = sessions_held(scope, kind=Body.Kind.COPIL, body_ids=body_ids, by_year=by_year)
+def copil_held(scope: Scope, *, selection: Selection | None = None, body_ids=None, by_year=True) -> dict:
+    held = sessions_held(scope, selection=selection or RULES[C.COPIL_HELD], body_ids=body_ids, by_year=by_year)
     return {key: Result(1 if result.value else 0, numerator=result.value, dates=result.dates)
             for key, result in held.items()}
 
 
-def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, body_ids=None, memo: dict | None = None
-            ) -> dict:
+def unclosed_q(scope: Scope, prefix: str = "", *, now: dt.datetime | None = None) -> Q:
+    """Sessions in the scope and period, over (ended) and not closed nor cancelled: "à clôturer"."""
+    start, end = scope.period.bounds()
+    q = Q(**{f"{prefix}status__in": OPEN_STATUSES, f"{prefix}starts_at__gte": start, f"{prefix}starts_at__lt": end,
+             f"{prefix}ends_at__lt": now or timezone.now()})
+    if scope.body_ids is not None:
+        q &= Q(**{f"{prefix}body_id__in": sorted(scope.body_ids)})
+    return q & territory_q(scope.territory, f"{prefix}body__")
+
+
+def unclosed_counts(scope: Scope, selections, *, by_year=True) -> dict:
+    """Open past sessions per selection (and year), in one query: ``{selection: {key: n}}``."""
+    selections = list(dict.fromkeys(selections))
+    if not selections:
+        return {}
+    counts = {f"u{i}": Count("pk", filter=sel.q()) for i, sel in enumerate(selections)}
+    rows = (Meeting.objects.filter(unclosed_q(scope))
+            .annotate(g=_year_or_all("starts_at", by_year, scope.period)).order_by().values("g").annotate(**counts))
+    out: dict = {sel: {} for sel in selections}
+    for row in rows:
+        for i, sel in enumerate(selections):
+            if row[f"u{i}"]:
+                out[sel][_key(row["g"], by_year)] = row[f"u{i}"]
+    return out
+
+
+def prepare(indicators: list[Indicator], scope: Scope, memo: dict, *, by_year: bool = True) -> None:
+    """Tell the memo every selection of a page, so that one query answers them all (invitation figures,
+    open sessions) whatever the number of indicators."""
+    selections = memo.setdefault("selections", {})
+    selections.update(selections_for(indicators))
+    for ind in indicators:
+        if ind.computation in INVITATION_CODES:
+            memo.setdefault("invitation_selections", {})[ind.computation] = selections[ind.pk]
+    key = ("unclosed", scope, by_year)
+    wanted = [selections[ind.pk] for ind in indicators if ind.pk in selections]
+    memo[key] = unclosed_counts(scope, wanted, by_year=by_year)
+
+
+def _pick(indicator: Indicator, pair) -> Result:
+    if not isinstance(pair, dict):
+        return pair
+    basis = indicator.presence_basis
+    other = B.REPRESENTED if basis == B.EFFECTIVE else B.EFFECTIVE
+    chosen, alternative = pair[basis], pair[other]
+    return Result(chosen.value, chosen.numerator, chosen.denominator, chosen.dates, basis=basis,
+                  other=Result(alternative.value, alternative.numerator, alternative.denominator, basis=other))
+
+
+def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, memo: dict | None = None,
+            selection: Selection | None = None) -> dict:
     """The figure of a computed indicator, per year of ``scope.period`` (or for the whole period).
 
     Keys missing from the answer are years without any counted session: see ``empty_result``. Pass the same
-    ``memo`` dict for several indicators of one page: figures that come from one query are asked once.
+    ``memo`` dict for several indicators of one page (and ``prepare`` it with them): figures that come from
+    one query are asked once. Presence figures carry the other basis in ``other``; every figure carries the
+    number of open past sessions of its selection in ``unclosed``.
     """
     memo = {} if memo is None else memo
     code = indicator.computation
-    bodies = frozenset(body_ids) if body_ids is not None else None
-    if code in (C.PARTNER_PRESENCE, C.YOUTH_PRESENCE, C.TECHNIQUE_PARTICIPATION):
-        key = ("invitations", scope, by_year, bodies)
+    if selection is None:
+        selection = memo.get("selections", {}).get(indicator.pk) or selections_for([indicator])[indicator.pk]
+    if code in INVITATION_CODES:
+        chosen = {**memo.get("invitation_selections", {}), code: selection}
+        key = ("invitations", scope, by_year, tuple(chosen.get(c) for c in INVITATION_CODES))
         if key not in memo:
-            memo[key] = invitation_figures(scope, body_ids=bodies, by_year=by_year)
-        return memo[key][code]
-    if code in (C.TRAINED, C.TRAINED_CUMULATIVE):
+            memo[key] = invitation_figures(scope, by_year=by_year, selections=chosen)
+        figures = memo[key][code]
+    elif code in (C.TRAINED, C.TRAINED_CUMULATIVE):
         since = dt.date(indicator.convention.first_year, 1, 1)
-        key = ("trainings", scope, by_year, bodies, since)
+        key = ("trainings", scope, by_year, selection, since)
         if key not in memo:
-            memo[key] = training_figures(scope, since=since, body_ids=bodies, by_year=by_year)
-        return memo[key][code]
-    if code == C.SUIVI_PRESENCES:
-        return comite_suivi_presences(scope, body_ids=body_ids, by_year=by_year)
-    if code == C.PERMANENCES:
-        return sessions_held(scope, kind=Body.Kind.PERMANENCE, body_ids=body_ids, by_year=by_year)
-    if code == C.COPIL_HELD:
-        return copil_held(scope, body_ids=body_ids, by_year=by_year)
-    raise ValueError(f"{code!r} is not a computed indicator")
+            memo[key] = training_figures(scope, since=since, selection=selection, by_year=by_year)
+        figures = memo[key][code]
+    elif code == C.SUIVI_PRESENCES:
+        figures = comite_suivi_presences(scope, selection=selection, by_year=by_year)
+    elif code == C.PERMANENCES:
+        figures = sessions_held(scope, selection=selection, by_year=by_year)
+    elif code == C.COPIL_HELD:
+        figures = copil_held(scope, selection=selection, by_year=by_year)
+    else:
+        raise ValueError(f"{code!r} is not a computed indicator")
+    unclosed_key = ("unclosed", scope, by_year)
+    if unclosed_key not in memo or selection not in memo[unclosed_key]:
+        memo.setdefault(unclosed_key, {}).update(unclosed_counts(scope, [selection], by_year=by_year))
+    unclosed = memo[unclosed_key].get(selection, {})
+    results = {key: _pick(indicator, value) for key, value in figures.items()}
+    for key, n in unclosed.items():
+        base = results.get(key) or empty_result(indicator)
+        base.unclosed = n
+        results[key] = base
+    return results
 
 
 def empty_result(indicator: Indicator) -> Result:
     """What a period without any counted session shows: no data for a rate, zero for a count, "no" for COPIL."""
     if indicator.unit == Indicator.Unit.PERCENT:
-        return Result(None, 0, 0)
-    return Result(0)
+        result = Result(None, 0, 0)
+    else:
+        result = Result(0)
+    if indicator.computation in Indicator.PRESENCE_COMPUTATIONS:
+        basis = indicator.presence_basis
+        other = B.REPRESENTED if basis == B.EFFECTIVE else B.EFFECTIVE
+        result.basis = basis
+        result.other = Result(result.value, result.numerator, result.denominator, basis=other)
+    return result
 
 
 def result_for(indicator: Indicator, results: dict, key) -> Result:
@@ -361,21 +561,20 @@ class Breakdown:
     organisations: list[dict] = field(default_factory=list)  # name, expected, present, absent, rate
     bodies: list[dict] = field(default_factory=list)  # name, sessions, expected, present, rate
     sessions: list[dict] = field(default_factory=list)  # date, body, expected, present, rate
+    unclosed: list[dict] = field(default_factory=list)  # open past sessions of the selection
 
 
-PRESENCE_KINDS = {
-    C.PARTNER_PRESENCE: {"decision": True},
-    C.TECHNIQUE_PARTICIPATION: {"kinds": [Body.Kind.COMITE_TECHNIQUE]},
-}
-
-
-def breakdown(indicator: Indicator, scope: Scope, *, body_ids=None, limit: int = 15) -> Breakdown:
-    """Who was absent most, which bodies lag, and the sessions behind one figure (a constant number of queries)."""
+def breakdown(indicator: Indicator, scope: Scope, *, selection: Selection | None = None,
+              limit: int | None = 15) -> Breakdown:
+    """Who was absent most, which bodies lag, and the sessions behind one figure (a constant number of queries),
+    on the basis the convention reports. ``limit`` None: every row (the drill-down's export)."""
     out = Breakdown()
     code = indicator.computation
-    if code in PRESENCE_KINDS:
-        options = {**PRESENCE_KINDS[code], "body_ids": body_ids, "by_year": False}
-        inner = _organisation_presence_inner(scope, **options, extra={"b": F("meeting__body_id")})
+    selection = selection or selections_for([indicator])[indicator.pk]
+    basis = indicator.presence_basis
+    if code in (C.PARTNER_PRESENCE, C.TECHNIQUE_PARTICIPATION):
+        inner = _organisation_presence_inner(scope, selection=selection, basis=basis, by_year=False,
+                                             extra={"b": F("meeting__body_id")})
         rows = _outer(inner, "COUNT(*), SUM(sub.present)", group="o",
                       order="COUNT(*) - SUM(sub.present) DESC, sub.o", limit=limit)
         out.organisations = _named(rows, Organisation)
@@ -385,10 +584,9 @@ def breakdown(indicator: Indicator, scope: Scope, *, body_ids=None, limit: int =
         rows = _outer(inner, "MAX(sub.b), COUNT(*), SUM(sub.present)", group="m")
         out.sessions = _sessions(rows, limit)
     elif code == C.YOUTH_PRESENCE:
-        rows = (Invitation.objects.filter(meeting_q(scope, "meeting__", decision=True, body_ids=body_ids),
-                                          is_youth_seat=True)
+        rows = (Invitation.objects.filter(meeting_q(scope, "meeting__", selection=selection), is_youth_seat=True)
                 .order_by().values("meeting_id", "meeting__body_id")
-                .annotate(invited=Count("pk"), filled=Count("pk", filter=Q(attendance__status__in=PRESENT))))
+                .annotate(invited=Count("pk"), filled=Count("pk", filter=_youth_present_q(basis))))
         out.sessions = _sessions([(r["meeting_id"], r["meeting__body_id"], r["invited"], r["filled"]) for r in rows],
                                  limit)
         per_body: dict[int, list[int]] = {}
@@ -400,27 +598,37 @@ def breakdown(indicator: Indicator, scope: Scope, *, body_ids=None, limit: int =
             acc[2] += filled
         out.bodies = _bodies([(b, *acc) for b, acc in per_body.items()])
     elif code in (C.TRAINED, C.TRAINED_CUMULATIVE):
-        inner = _completed_trainings(scope, body_ids=body_ids, by_year=False)
+        inner = _completed_trainings(scope, selection=selection, by_year=False)
         rows = _outer(inner, "COUNT(DISTINCT sub.p)", group="m")
         meetings = Meeting.objects.select_related("body").in_bulk([m for m, _n in rows])
         out.sessions = sorted(({"date": timezone.localdate(meetings[m].starts_at), "body": meetings[m].body.name,
                                 "meeting": meetings[m], "expected": None, "present": n, "rate": None}
                                for m, n in rows), key=lambda s: s["date"], reverse=True)[:limit]
     elif code == C.SUIVI_PRESENCES:
-        inner = _present_organisation_inner(scope, kinds=[Body.Kind.COMITE_SUIVI], body_ids=body_ids, by_year=False)
-        rows = _outer(inner, "COUNT(*)", group="o", order="COUNT(*) DESC, sub.o", limit=limit)
-        out.organisations = _named([(o, n, n) for o, n in rows], Organisation)
+        inner = _present_organisation_inner(scope, selection=selection, by_year=False,
+                                            extra={"b": F("meeting__body_id")})
+        column = "SUM(sub.e)" if basis == B.EFFECTIVE else "COUNT(*)"
+        rows = _outer(inner, f"COUNT(*), {column}", group="o", order=f"{column} DESC, sub.o", limit=limit)
+        out.organisations = _named(rows, Organisation)
+        out.sessions = _sessions(_outer(inner, f"MAX(sub.b), COUNT(*), {column}", group="m"), limit)
     elif code in (C.PERMANENCES, C.COPIL_HELD):
-        kind = Body.Kind.PERMANENCE if code == C.PERMANENCES else Body.Kind.COPIL
-        meetings = (Meeting.objects.filter(meeting_q(scope, kinds=[kind], body_ids=body_ids))
-                    .select_related("body").order_by("-starts_at")[:limit])
+        meetings = (Meeting.objects.filter(meeting_q(scope, selection=selection))
+                    .annotate(member_present=member_present_q())
+                    .select_related("body").order_by("-starts_at"))
+        if limit:
+            meetings = meetings[:limit]
         out.sessions = [{"date": timezone.localdate(m.starts_at), "body": m.body.name, "meeting": m,
-                         "expected": None, "present": None, "rate": None} for m in meetings]
+                         "expected": None, "present": None, "rate": None, "held": m.member_present}
+                        for m in meetings]
+    unclosed = (Meeting.objects.filter(unclosed_q(scope), selection.q()).select_related("body")
+                .order_by("starts_at"))
+    out.unclosed = [{"date": timezone.localdate(m.starts_at), "body": m.body.name, "meeting": m}
+                    for m in (unclosed[:limit] if limit else unclosed)]
     return out
 
 
 def _named(rows, model) -> list[dict]:
-    objects = model.objects.only("pk", "name").in_bulk([row[0] for row in rows])
+    objects = model.objects.only("pk", "name", "slug").in_bulk([row[0] for row in rows])
     named = []
     for pk, expected, present in rows:
         present = int(present or 0)
@@ -431,7 +639,7 @@ def _named(rows, model) -> list[dict]:
 
 
 def _bodies(rows) -> list[dict]:
-    bodies = Body.objects.only("pk", "name").in_bulk([row[0] for row in rows])
+    bodies = Body.objects.only("pk", "name", "slug").in_bulk([row[0] for row in rows])
     items = [{"name": bodies[pk].name, "object": bodies[pk], "sessions": int(sessions), "expected": int(expected),
               "present": int(present or 0), "rate": rate(int(present or 0), int(expected)).value}
              for pk, sessions, expected, present in rows if pk in bodies]
@@ -487,3 +695,18 @@ def _signature_month_q(scope: Scope) -> Q:
     if scope.body_ids is not None:
         q &= Q(half_day__meeting__body_id__in=sorted(scope.body_ids))
     return q & territory_q(scope.territory, "half_day__meeting__body__")
+
+
+# --- Whose figures -------------------------------------------------------------------------------------
+def indicators_about(indicators: list[Indicator], body_ids) -> list[Indicator]:
+    """The indicators whose selection holds a session of ``body_ids`` (a secretary's bodies), in one query:
+    a secretary's dashboard shows only figures about the bodies they run."""
+    computed = [ind for ind in indicators if not ind.is_manual]
+    if body_ids is None or not computed:
+        return computed if body_ids is not None else indicators
+    selections = selections_for(computed)
+    distinct = list(dict.fromkeys(selections.values()))
+    counts = Meeting.objects.filter(body_id__in=sorted(body_ids)).aggregate(
+        **{f"s{i}": Count("pk", filter=sel.q()) for i, sel in enumerate(distinct)})
+    touched = {sel for i, sel in enumerate(distinct) if counts[f"s{i}"]}
+    return [ind for ind in computed if selections[ind.pk] in touched]

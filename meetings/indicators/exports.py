@@ -11,13 +11,24 @@ from decimal import Decimal
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
+from meetings.indicators.formatting import (
+    basis_label,
+    counting_rule,
+    display_gap,
+    display_reached,
+    display_target,
+    display_value,
+    numerator,
+    selection_text,
+)
 from meetings.indicators.matrix import Matrix, build_matrix, territoires_of
 from meetings.indicators.models import Indicator
 from relais import tabular
 
-MATRIX_HEADERS = ["Année", "Territoire", "Indicateur", "Code", "Mode de calcul", "Unité", "Cible", "Résultat",
-                  "Écart", "Objectif"]
+MATRIX_HEADERS = ["Année", "Périmètre", "Indicateur", "Code", "Mode de calcul", "Unité", "Cible", "Résultat",
+                  "Écart", "Objectif", "Présence retenue", "Ce qui est compté", "Instances comptées", "Numérateur",
+                  "Dénominateur", "Autre définition", "Résultat (autre définition)", "Numérateur (autre définition)",
+                  "Dénominateur (autre définition)", "Séances passées non clôturées (non comptées)"]
 REPORT_HEADERS = ["Organisation", "Mois", "Présences au comité de suivi", "Permanences effectuées",
                   "Participations à une formation"]
 PERCENT_FORMAT = "0.0 %"
@@ -25,9 +36,10 @@ GAP_PERCENT_FORMAT = '+0.0" pts";-0.0" pts";0" pts"'
 COUNT_FORMAT = "0"
 
 
-def matrices_for_export(*, year: int, territory=None, body_ids=None) -> list[Matrix]:
+def matrices_for_export(*, year: int, territory=None, body_ids=None, bodies_label: str = "") -> list[Matrix]:
     """The chosen scope first, then (for the whole département or no territory) each territoire on its own."""
     matrices = [build_matrix(year=year, territory=territory, body_ids=body_ids)]
+    matrices[0].bodies_label = bodies_label
     if body_ids is None:
         for territoire in territoires_of(territory):
             matrices.append(build_matrix(year=year, territory=territoire, with_trend=False,
@@ -40,10 +52,29 @@ def _row_cells(matrix: Matrix, row):
             row.indicator.get_unit_display()]
 
 
+def _number_or_blank(value):
+    return "" if value is None else value
+
+
+def definition_cells(row) -> list:
+    """Columns 11–20: what is counted, on which bodies, with numerator and denominator on both definitions."""
+    ind, result = row.indicator, row.result
+    other = result.other
+    cells = [basis_label(result.basis), counting_rule(ind) if not ind.is_manual else "",
+             selection_text(ind), _number_or_blank(numerator(ind, result)), _number_or_blank(result.denominator)]
+    if other is not None:
+        cells += [basis_label(other.basis), display_value(ind, other), _number_or_blank(other.numerator),
+                  _number_or_blank(other.denominator)]
+    else:
+        cells += ["", "", "", ""]
+    cells.append(result.unclosed if not ind.is_manual else "")
+    return cells
+
+
 def matrix_csv(matrices: list[Matrix]) -> bytes:
     rows = [_row_cells(matrix, row) + [display_target(row.indicator, row.target),
                                        display_value(row.indicator, row.result), display_gap(row.indicator, row.gap),
-                                       display_reached(row.reached)]
+                                       display_reached(row.reached)] + definition_cells(row)
             for matrix in matrices for row in matrix.rows]
     return tabular.csv_bytes(rows, header=MATRIX_HEADERS)
 
@@ -76,7 +107,7 @@ def matrix_xlsx(matrices: list[Matrix]) -> bytes:
     workbook = tabular.workbook()
     ws = workbook.active
     ws.title = "Matrice"
-    _header(ws, MATRIX_HEADERS, [8, 26, 48, 24, 60, 14, 12, 16, 12, 14])
+    _header(ws, MATRIX_HEADERS, [8, 26, 48, 24, 60, 14, 12, 16, 12, 14, 18, 60, 40, 12, 12, 18, 16, 12, 12, 14])
     line = 2
     for matrix in matrices:
         for row in matrix.rows:
@@ -89,10 +120,13 @@ def matrix_xlsx(matrices: list[Matrix]) -> bytes:
             _cell_number(ws, line, 8, ind, row.result.value, text=yes_no_text)
             _cell_number(ws, line, 9, ind, row.gap, gap=True)
             ws.cell(row=line, column=10, value=display_reached(row.reached))
+            for column, value in enumerate(definition_cells(row), start=11):
+                ws.cell(row=line, column=column, value=value if value != "" else None).alignment = Alignment(
+                    wrap_text=column in (12, 13), vertical="top")
             line += 1
     first = matrices[0]
     trend = workbook.create_sheet("Tendance")
-    headers = ["Indicateur", "Territoire"]
+    headers = ["Indicateur", "Périmètre"]
     for year in first.years:
         headers += [f"Cible {year}", f"Résultat {year}"]
     _header(trend, headers, [48, 26] + [14] * (2 * len(first.years)))
@@ -126,6 +160,64 @@ def report_xlsx(report: list[dict], year: int, month: int) -> bytes:
     return tabular.xlsx_bytes(workbook)
 
 
-def matrix_filename(year: int, territory, extension: str) -> str:
-    suffix = territory.code if territory is not None else "tous-territoires"
+def matrix_filename(year: int, territory, extension: str, bodies=None) -> str:
+    """Named by the real scope: the territory, and the bodies when the export is narrowed to some."""
+    parts = [territory.code if territory is not None else ("tous-territoires" if bodies is None else "")]
+    if bodies is not None:
+        slugs = sorted(body.slug for body in bodies)
+        parts.append("instances-" + "-".join(slugs) if len(slugs) <= 3 else f"{len(slugs)}-instances")
+    suffix = "-".join(part for part in parts if part)
     return f"indicateurs-{year}-{suffix}.{extension}"
+
+
+DETAIL_HEADERS = ["Ligne", "Date ou période", "Instance ou périmètre", "Organisation ou indicateur",
+                  "Dénominateur (attendus)", "Numérateur (présents)", "Résultat", "Tenue",
+                  "Adresse de la séance, ou ce qui est compté", "Feuille d'émargement, ou instances comptées"]
+
+
+def detail_rows(matrix: Matrix, row, details) -> list[list]:
+    """One line for the figure (with what it counts), then its sessions, organisations and open sessions."""
+    from django.urls import reverse
+
+    from relais.links import absolute_url
+
+    ind, result = row.indicator, row.result
+    lines = [["Chiffre", str(matrix.period), matrix.territory_label, ind.name, result.denominator,
+              result.numerator if result.numerator is not None else result.value, display_value(ind, result),
+              "", counting_rule(ind), selection_text(ind)]]
+    if result.other is not None:
+        other = result.other
+        lines.append([f"Autre définition ({basis_label(other.basis)})", "", "", "", other.denominator,
+                      other.numerator, display_value(ind, other), "", counting_rule(ind, other.basis), ""])
+    if details is None:
+        return lines
+    for session in details.sessions:
+        meeting = session["meeting"]
+        held = session.get("held")
+        lines.append(["Séance", session["date"].strftime("%d/%m/%Y"), session["body"], "", session["expected"],
+                      session["present"], "" if session["rate"] is None else f"{session['rate']} %",
+                      "" if held is None else ("Oui" if held else "Non : aucun membre attendu présent"),
+                      absolute_url(meeting.get_absolute_url()), absolute_url(reverse("meetings:sheet",
+                                                                                   args=[meeting.pk]))])
+    for organisation in details.organisations:
+        lines.append(["Organisation", "", "", organisation["name"], organisation["expected"],
+                      organisation["present"], "" if organisation["rate"] is None else f"{organisation['rate']} %",
+                      "", "", ""])
+    for session in details.unclosed:
+        meeting = session["meeting"]
+        lines.append(["Non clôturée (non comptée)", session["date"].strftime("%d/%m/%Y"), session["body"], "", "",
+                      "", "", "", absolute_url(meeting.get_absolute_url()), ""])
+    return lines
+
+
+def detail_file(matrix: Matrix, row, details, fmt: str) -> bytes:
+    lines = detail_rows(matrix, row, details)
+    if fmt == "csv":
+        return tabular.csv_bytes(lines, header=DETAIL_HEADERS)
+    workbook = tabular.workbook()
+    ws = workbook.active
+    ws.title = "Détail"
+    _header(ws, DETAIL_HEADERS, [22, 12, 30, 30, 10, 10, 12, 16, 40, 40])
+    for values in lines:
+        ws.append([value if value is not None else "" for value in values])
+    return tabular.xlsx_bytes(workbook)

@@ -55,8 +55,15 @@ class Matrix:
     years: list[int]
     body_ids: frozenset[int] | None = None
 
+    bodies_label: str = ""  # the bodies the figures are narrowed to, named (set by the caller)
+
     @property
     def territory_label(self) -> str:
+        """The real scope: the territory, and the bodies when narrowed to some (never "all" then)."""
+        if self.body_ids is not None:
+            bodies = self.bodies_label or _("%(n)d instance(s)") % {"n": len(self.body_ids)}
+            where = self.territory.name if self.territory else ""
+            return f"{where} · {bodies}" if where else bodies
         return self.territory.name if self.territory else _("Tous les territoires")
 
 
@@ -68,15 +75,11 @@ def convention_years() -> list[int]:
 
 
 def active_indicators(*, include_manual: bool = True):
-    qs = Indicator.objects.filter(is_active=True).select_related("convention").prefetch_related("targets", "bodies")
+    qs = (Indicator.objects.filter(is_active=True).select_related("convention", "selection_territory")
+          .prefetch_related("targets", "bodies", "excluded_bodies"))
     if not include_manual:
         qs = qs.exclude(computation=Indicator.Computation.MANUAL)
     return list(qs)
-
-
-def _indicator_bodies(indicator: Indicator) -> set[int] | None:
-    ids = {body.pk for body in indicator.bodies.all()}
-    return ids or None
 
 
 def _targets(indicator: Indicator) -> dict[int, Decimal]:
@@ -116,6 +119,11 @@ def build_matrix(*, year: int, territory: Territory | None = None, body_ids: fro
     trend_scope = Scope(Period.years(trend_years[0], trend_years[-1]), territory, body_ids)
     values = manual_values(indicators, territory)
     memo: dict = {}
+    computed = [i for i in indicators if not i.is_manual]
+    if computed:
+        compute.prepare(computed, trend_scope, memo)
+        if custom:
+            compute.prepare(computed, Scope(period, territory, body_ids), memo, by_year=False)
     rows = []
     for indicator in indicators:
         targets = _targets(indicator)
@@ -123,12 +131,10 @@ def build_matrix(*, year: int, territory: Territory | None = None, body_ids: fro
             per_year = {y: Result(values.get((indicator.pk, y))) for y in trend_years}
             current = per_year.get(year) if not custom else Result(None)
         else:
-            own = _indicator_bodies(indicator)
-            per_year = compute.compute(indicator, trend_scope, body_ids=own, memo=memo)
+            per_year = compute.compute(indicator, trend_scope, memo=memo)
             per_year = {y: compute.result_for(indicator, per_year, y) for y in trend_years}
             if custom:
-                overall = compute.compute(indicator, Scope(period, territory, body_ids), by_year=False, body_ids=own,
-                                          memo=memo)
+                overall = compute.compute(indicator, Scope(period, territory, body_ids), by_year=False, memo=memo)
                 current = compute.result_for(indicator, overall, compute.ALL)
             else:
                 current = per_year[year]

@@ -8,6 +8,7 @@ person…) is entered by hand, per year and optionally per territory.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -95,18 +96,49 @@ class Indicator(ClusterableModel):
                               help_text=_("Par exemple : fiche action n°4 de la convention, avenant n°2 article 2."))
     computation = models.CharField(_("calcul"), max_length=40, choices=Computation.choices, default=Computation.MANUAL)
     unit = models.CharField(_("unité"), max_length=10, choices=Unit.choices, default=Unit.COUNT)
-    bodies = models.ManyToManyField("meetings.Body", verbose_name=_("instances prises en compte"), blank=True,
+    class Basis(models.TextChoices):
+        EFFECTIVE = "effective", _("présence effective")
+        REPRESENTED = "represented", _("présence ou représentation")
+
+    # The computations counting people present: both figures are computed, ``presence_basis`` says which
+    # one the convention reports.
+    PRESENCE_COMPUTATIONS = (Computation.PARTNER_PRESENCE, Computation.YOUTH_PRESENCE,
+                             Computation.TECHNIQUE_PARTICIPATION, Computation.SUIVI_PRESENCES)
+    # The annual / cumulative pair that counts over one selection of bodies (the annual one's).
+    SHARED_SELECTION = {Computation.TRAINED_CUMULATIVE: Computation.TRAINED}
+
+    presence_basis = models.CharField(
+        _("présence retenue pour la convention"), max_length=12, choices=Basis.choices, default=Basis.EFFECTIVE,
+        help_text=_("Présence effective : présent·e, à distance ou suppléé·e (représenté·e par une autre "
+                    "organisation exclu ; un siège jeune compte seulement si un·e jeune y a siégé). Présence ou "
+                    "représentation : compte aussi les représentations et les sièges jeunes tenus par un·e "
+                    "professionnel·le. Les deux chiffres sont affichés ; celui-ci est comparé à la cible."))
+    selection_territory = models.ForeignKey(
+        "directory.Territory", verbose_name=_("territoire des instances"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("Vide : toutes les instances de la règle, où qu'elles soient."))
+    bodies = models.ManyToManyField("meetings.Body", verbose_name=_("instances ajoutées à la règle"), blank=True,
                                     related_name="+",
-                                    help_text=_("Vide : toutes les instances du type concerné. Pour les professionnels "
-                                                "formés, choisissez les formations « référent de parcours »."))
+                                    help_text=_("Instances comptées en plus de celles que la règle du calcul "
+                                                "sélectionne (type, instance de décision, territoire)."))
+    excluded_bodies = models.ManyToManyField(
+        "meetings.Body", verbose_name=_("instances exclues"), blank=True, related_name="+",
+        help_text=_("Instances que la règle sélectionnerait mais que la convention ne compte pas (par exemple une "
+                    "formation qui n'est pas « référent de parcours »). Une nouvelle instance du bon type est "
+                    "comptée sans modifier l'indicateur."))
     sort_order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     is_active = models.BooleanField(_("affiché"), default=True)
 
     panels = [
         MultiFieldPanel([FieldPanel("convention"), FieldPanel("code"), FieldPanel("name"), FieldPanel("source"),
                          FieldPanel("sort_order"), FieldPanel("is_active")], heading=_("Indicateur")),
-        MultiFieldPanel([FieldPanel("computation"), FieldPanel("unit"), FieldPanel("definition"),
-                         FieldPanel("bodies")], heading=_("Calcul")),
+        MultiFieldPanel([FieldPanel("computation"), FieldPanel("unit"), FieldPanel("presence_basis"),
+                         FieldPanel("definition")], heading=_("Calcul")),
+        MultiFieldPanel([FieldPanel("selection_territory"), FieldPanel("bodies"), FieldPanel("excluded_bodies")],
+                        heading=_("Instances comptées"),
+                        help_text=_("La règle du calcul choisit les instances (type, instance de décision figée à "
+                                    "la convocation) ; précisez un territoire, des ajouts ou des exclusions. Le "
+                                    "cumul des professionnels formés compte les instances de l'indicateur annuel.")),
         InlinePanel("targets", heading=_("Cibles par année"), label=_("cible")),
     ]
 
@@ -255,6 +287,53 @@ class IndicatorValue(models.Model):
             if duplicate.exists():
                 raise ValidationError(_("Une valeur existe déjà pour cet indicateur, cette année et ce territoire : "
                                         "modifiez-la plutôt."))
+
+
+class PeriodClosure(models.Model):
+    """A month or a year the pilot closed ("arrêté"): its figures, as they were then, are kept in
+    ``ClosedFigure`` rows and never recomputed; later changes to that period's sessions are shown as
+    differences, with the attendance history written since. Whole département, every body."""
+
+    start = models.DateField(_("début"))
+    end = models.DateField(_("fin"))
+    label = models.CharField(_("période"), max_length=20)
+    closed_at = models.DateTimeField(_("arrêtée le"), auto_now_add=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("arrêtée par"))
+    closed_by_name = models.CharField(_("arrêtée par (nom)"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("période arrêtée")
+        verbose_name_plural = _("périodes arrêtées")
+        ordering = ["-start"]
+        constraints = [models.UniqueConstraint(fields=["start", "end"], name="indicators_one_closure_per_period")]
+
+    def __str__(self):
+        return self.label
+
+
+class ClosedFigure(models.Model):
+    """One indicator's figure as it stood when its period was closed (both definitions of presence)."""
+
+    closure = models.ForeignKey(PeriodClosure, on_delete=models.CASCADE, related_name="figures")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="closed_figures")
+    basis = models.CharField(max_length=12, blank=True)
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    numerator = models.IntegerField(null=True, blank=True)
+    denominator = models.IntegerField(null=True, blank=True)
+    other_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    other_numerator = models.IntegerField(null=True, blank=True)
+    other_denominator = models.IntegerField(null=True, blank=True)
+    unclosed = models.PositiveIntegerField(default=0)
+    display = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("chiffre arrêté")
+        verbose_name_plural = _("chiffres arrêtés")
+        constraints = [models.UniqueConstraint(fields=["closure", "indicator"], name="indicators_one_closed_figure")]
+
+    def __str__(self):
+        return f"{self.closure} {self.indicator}: {self.display}"
 
 
 # The operator's monthly reporting table: its own module, registered with this app here.

@@ -7,19 +7,22 @@ and anonymous visitors are sent to the login page (the API answers 401 in JSON).
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from meetings.indicators import charts, compute, exports, permissions
+from meetings import queries
+from meetings.indicators import charts, closures, compute, exports, formatting, permissions
 from meetings.indicators.compute import Period, Scope
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
 from meetings.indicators.forms import DashboardFilterForm, parse_month
 from meetings.indicators.matrix import active_indicators, build_matrix, convention_years, default_year
-from meetings.indicators.models import Indicator
+from meetings.indicators.models import Indicator, PeriodClosure
 from meetings.models import Body
 from relais import tabular
 
@@ -33,7 +36,7 @@ class Filters:
         if body_ids is not None:
             bodies = bodies.filter(pk__in=sorted(body_ids))
         # Rendered by hand in the template: one query, no widget template per checkbox.
-        self.bodies = list(bodies.only("pk", "name"))
+        self.bodies = list(bodies.only("pk", "name", "slug"))
         self.form = DashboardFilterForm(request.GET or None, years=self.years or [default_year()], bodies=bodies)
         self.notes: list[str] = []
         data = {}
@@ -62,6 +65,23 @@ class Filters:
     def scope(self) -> Scope:
         return Scope(self.period or Period.year(self.year), self.territory, self.body_ids)
 
+    @property
+    def scoped_bodies(self) -> list | None:
+        """The bodies the figures are narrowed to (a secretary's, or those chosen), None for all."""
+        if self.body_ids is None:
+            return None
+        return [body for body in self.bodies if body.pk in self.body_ids]
+
+    @property
+    def bodies_label(self) -> str:
+        bodies = self.scoped_bodies
+        return ", ".join(body.name for body in bodies) if bodies else ""
+
+    @property
+    def with_manual(self) -> bool:
+        """Hand-entered values are the département's: they apply only to a figure over every body."""
+        return self.body_ids is None
+
 
 def _guard(request):
     """The bodies the user may see figures of (None: all), or the login redirect for anonymous visitors."""
@@ -76,36 +96,71 @@ def dashboard(request):
     if redirect:
         return redirect
     filters = Filters(request, body_ids)
+    indicators = active_indicators(include_manual=filters.with_manual)
+    if not permissions.sees_everything(body_ids):
+        indicators = compute.indicators_about(indicators, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
-                          period=filters.period, include_manual=permissions.sees_everything(body_ids))
+                          period=filters.period, indicators=indicators)
+    matrix.bodies_label = filters.bodies_label
     rows = [{"row": row, "chart": charts.trend_chart(row)} for row in matrix.rows]
+    to_close = queries.sessions_to_close(filters.body_ids).filter(
+        compute.territory_q(filters.territory, "body__"))[:50]
     return render(request, "indicators/dashboard.html", {
-        "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows,
+        "filters": filters, "form": filters.form, "matrix": matrix, "rows": rows, "to_close": list(to_close),
         "scoped": not permissions.sees_everything(body_ids), "query": filters.query,
     })
 
 
-@require_GET
-def indicator_detail(request, code: str):
+def _detail(request, code: str, *, limit: int | None = 15):
+    """(indicator, filters, matrix, details) of one indicator's page, or a response (login, 404)."""
     body_ids, redirect = _guard(request)
     if redirect:
         return redirect
-    indicator = Indicator.objects.select_related("convention").prefetch_related("bodies", "targets").filter(
-        code=code, is_active=True).first()
+    indicator = (Indicator.objects.select_related("convention", "selection_territory")
+                 .prefetch_related("bodies", "excluded_bodies", "targets").filter(code=code, is_active=True).first())
     if indicator is None or (indicator.is_manual and not permissions.sees_everything(body_ids)):
         raise Http404
     filters = Filters(request, body_ids)
     matrix = build_matrix(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
                           period=filters.period, indicators=[indicator])
-    row = matrix.rows[0]
+    matrix.bodies_label = filters.bodies_label
     details = None
     if not indicator.is_manual:
-        own = {body.pk for body in indicator.bodies.all()} or None
-        details = compute.breakdown(indicator, filters.scope(), body_ids=own)
+        details = compute.breakdown(indicator, filters.scope(), limit=limit)
+    return indicator, filters, matrix, details
+
+
+@require_GET
+def indicator_detail(request, code: str):
+    found = _detail(request, code)
+    if isinstance(found, HttpResponse):
+        return found
+    indicator, filters, matrix, details = found
+    row = matrix.rows[0]
     return render(request, "indicators/detail.html", {
         "indicator": indicator, "row": row, "chart": charts.trend_chart(row), "details": details,
         "filters": filters, "form": filters.form, "matrix": matrix, "query": filters.query,
     })
+
+
+@require_GET
+def export_detail(request, code: str):
+    """The drill-down as a file: the figure with its numerator and denominator, then every session behind it
+    (with its sheet's address), every organisation, and the open past sessions left out."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    found = _detail(request, code, limit=None)
+    if isinstance(found, HttpResponse):
+        return found
+    indicator, filters, matrix, details = found
+    if filters.notes:
+        return HttpResponse(_("Export impossible : ") + " ".join(str(n) for n in filters.notes), status=400,
+                            content_type="text/plain; charset=utf-8")
+    content = exports.detail_file(matrix, matrix.rows[0], details, fmt)
+    name = exports.matrix_filename(filters.year, filters.territory, fmt, filters.scoped_bodies)
+    return tabular.download(content, name.replace("indicateurs-", f"detail-{indicator.code}-", 1))
 
 
 @require_GET
@@ -121,12 +176,14 @@ def export_matrix(request):
     if fmt not in ("xlsx", "csv"):
         return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
                             content_type="text/plain; charset=utf-8")
-    matrices = exports.matrices_for_export(year=filters.year, territory=filters.territory, body_ids=filters.body_ids)
-    if not permissions.sees_everything(body_ids):
+    matrices = exports.matrices_for_export(year=filters.year, territory=filters.territory, body_ids=filters.body_ids,
+                                           bodies_label=filters.bodies_label)
+    if not filters.with_manual:
         for matrix in matrices:
             matrix.rows = [row for row in matrix.rows if not row.indicator.is_manual]
     content = exports.matrix_xlsx(matrices) if fmt == "xlsx" else exports.matrix_csv(matrices)
-    return tabular.download(content, exports.matrix_filename(filters.year, filters.territory, fmt))
+    return tabular.download(content, exports.matrix_filename(filters.year, filters.territory, fmt,
+                                                             filters.scoped_bodies))
 
 
 @require_GET
@@ -156,11 +213,18 @@ def _json_row(row) -> dict:
     return {
         "code": ind.code, "name": ind.name, "definition": ind.definition, "unit": ind.unit,
         "computation": ind.computation, "value": number(row.result.value), "target": number(row.target),
-        "gap": number(row.gap), "reached": row.reached, "numerator": row.result.numerator,
+        "gap": number(row.gap), "reached": row.reached, "numerator": formatting.numerator(ind, row.result),
         "denominator": row.result.denominator, "dates": [d.isoformat() for d in row.result.dates],
         "display": display_value(ind, row.result), "display_target": display_target(ind, row.target),
         "display_gap": display_gap(ind, row.gap), "display_reached": display_reached(row.reached),
         "trend": [{"year": p.year, "value": number(p.result.value), "target": number(p.target)} for p in row.trend],
+        "counts": "" if ind.is_manual else formatting.counting_rule(ind),
+        "bodies_counted": formatting.selection_text(ind), "basis": row.result.basis or None,
+        "other": None if row.result.other is None else {
+            "basis": row.result.other.basis, "counts": formatting.counting_rule(ind, row.result.other.basis),
+            "value": number(row.result.other.value), "numerator": row.result.other.numerator,
+            "denominator": row.result.other.denominator, "display": display_value(ind, row.result.other)},
+        "unclosed_sessions": None if ind.is_manual else row.result.unclosed,
     }
 
 
@@ -176,7 +240,9 @@ def api_indicators(request, code: str | None = None):
     if filters.notes:
         return JsonResponse({"error": _("Filtres invalides."), "details": [str(n) for n in filters.notes]},
                             status=400)
-    indicators = active_indicators(include_manual=permissions.sees_everything(body_ids))
+    indicators = active_indicators(include_manual=filters.with_manual)
+    if not permissions.sees_everything(body_ids):
+        indicators = compute.indicators_about(indicators, body_ids)
     if code is not None:
         indicators = [i for i in indicators if i.code == code]
         if not indicators:
@@ -188,3 +254,54 @@ def api_indicators(request, code: str | None = None):
         "territory": filters.territory.code if filters.territory else None,
         "indicators": [_json_row(row) for row in matrix.rows],
     }, json_dumps_params={"ensure_ascii": False})
+
+
+def _pilot(request):
+    """Closing periods is the département's: its admins only (a secretary's figures are partial)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not permissions.sees_everything(permissions.require_dashboard(request.user)):
+        raise PermissionDenied
+    return None
+
+
+def periods(request):
+    """The closed months and years, and the form that closes one (POST)."""
+    login = _pilot(request)
+    if login:
+        return login
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    error = ""
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("annee", ""))
+            month = int(request.POST["mois"]) if request.POST.get("mois") else None
+            if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
+                raise ValueError
+        except ValueError:
+            error = _("Choisissez une année (et, si besoin, un mois) valides.")
+        else:
+            try:
+                closure = closures.close_period(year, month, by=request.user)
+            except closures.AlreadyClosed as exc:
+                error = _("La période %(label)s est déjà arrêtée.") % {"label": exc}
+            else:
+                messages.success(request, _("Période %(label)s arrêtée : ses chiffres sont conservés.")
+                                 % {"label": closure.label})
+                return HttpResponseRedirect(reverse("indicators:period", args=[closure.pk]))
+    return render(request, "indicators/periods.html", {
+        "closures": PeriodClosure.objects.all(), "years": convention_years() or [default_year()],
+        "months": range(1, 13), "error": error, "default_year": default_year(),
+    }, status=400 if error else 200)
+
+
+@require_GET
+def period_detail(request, pk: int):
+    login = _pilot(request)
+    if login:
+        return login
+    closure = get_object_or_404(PeriodClosure, pk=pk)
+    return render(request, "indicators/period.html", {
+        "closure": closure, "lines": closures.differences(closure), "changes": closures.changes_since(closure),
+    })

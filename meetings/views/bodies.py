@@ -28,7 +28,9 @@ def index(request):
     bodies = bodies_viewable_by(request.user).select_related("territory").order_by("name")
     managed = set(bodies_manageable_by(request.user).values_list("pk", flat=True))
     upcoming = queries.upcoming_meetings(bodies, timezone.now())
-    return render(request, "meetings/index.html", {"bodies": bodies, "managed": managed, "upcoming": upcoming})
+    to_close = list(queries.sessions_to_close(sorted(managed))[:50]) if managed else []
+    return render(request, "meetings/index.html", {"bodies": bodies, "managed": managed, "upcoming": upcoming,
+                                                   "to_close": to_close})
 
 
 @login_required

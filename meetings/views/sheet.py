@@ -157,7 +157,11 @@ def youth_seat(request, pk):
         invitation = meeting.invitations.filter(pk=form.cleaned_data["invitation"], is_youth_seat=True).first()
     if invitation is None:
         return _refuse(request, meeting, _("Indiquez un prénom et une initiale, ou un pseudonyme."))
-    services.name_youth_seat(invitation, form.cleaned_data["label"], by=request.user)
+    try:
+        services.name_youth_seat(invitation, form.cleaned_data["label"], holder=form.cleaned_data["holder"],
+                                 by=request.user)
+    except MeetingRuleError as exc:
+        return _refuse(request, meeting, str(exc))
     return _answer(request, meeting, services.announce_change(meeting, invitation, reload=True), invitation)
 
 

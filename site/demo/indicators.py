@@ -23,20 +23,21 @@ def load(log) -> None:
     convention, _ = Convention.objects.get_or_create(
         name=data["convention"]["name"],
         defaults={"first_year": years[0], "last_year": years[-1], "note": data["convention"]["note"]})
-    training_bodies = list(Body.objects.filter(kind=Body.Kind.FORMATION, name__icontains="référent"))
+    # The rule counts every training body; the trainings that are not "référent de parcours" are excluded.
+    other_trainings = list(Body.objects.filter(kind=Body.Kind.FORMATION).exclude(name__icontains="référent"))
     for order, spec in enumerate(data["indicators"], 1):
         computation = C(spec["computation"])
         indicator, created = Indicator.objects.get_or_create(code=spec["code"], defaults={
             "convention": convention, "name": spec["name"], "computation": computation,
             "unit": Indicator.Unit(spec["unit"]), "definition": spec["definition"], "source": spec["source"],
-            "sort_order": order})
+            "sort_order": order, "presence_basis": Indicator.Basis(spec.get("presence_basis", "effective"))})
         if not created:
             continue  # the département may have edited it since: leave it alone
         for year, target in zip(years, spec.get("targets", ()), strict=False):
             IndicatorTarget.objects.create(indicator=indicator, year=year, value=Decimal(target))
         for year, value in zip(years, spec.get("values", ()), strict=False):
             IndicatorValue.objects.create(indicator=indicator, year=year, value=Decimal(value))
-        if computation in (C.TRAINED, C.TRAINED_CUMULATIVE) and training_bodies:
-            indicator.bodies.set(training_bodies)
+        if computation == C.TRAINED and other_trainings:  # the cumulative figure counts the same bodies
+            indicator.excluded_bodies.set(other_trainings)
     log(f"Indicateurs : {Indicator.objects.count()} définitions, {IndicatorTarget.objects.count()} cibles, "
         f"{IndicatorValue.objects.count()} valeurs saisies (cibles 2019–2021 reportées sur 2025–2027)")

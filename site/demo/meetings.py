@@ -108,7 +108,11 @@ def _hold(meeting, rng, *, youth_fill: float, training_people=None, by=None):
                 inv.person_name = youth_names.pop() if youth_names else DATA["youth_fallback"]
                 inv.save(update_fields=["person_name"])
                 status = Attendance.Status.PRESENT
-        else:
+                # Now and then a professional speaks for the young people (deterministic: no draw of rng).
+                holder = "professional" if (meeting.pk + inv.position) % 6 == 0 else "young"
+        if not inv.is_youth_seat or status != Attendance.Status.PRESENT:
+            holder = ""
+        if not inv.is_youth_seat:
             p = _reliability(inv.organisation_id) if inv.organisation_id else 0.8
             if inv.seat == "suppleant":
                 p = p * 0.5
@@ -123,7 +127,8 @@ def _hold(meeting, rng, *, youth_fill: float, training_people=None, by=None):
         rows.append(Attendance(meeting=meeting, invitation=inv, status=status, organisation_id=inv.organisation_id,
                                person_name=inv.person_name, person_key=inv.person_key, arrived_at=arrived,
                                represented_by=DATA["represented_by"] if status == "represented" else "",
-                               recorded_via=rng.choice(["secretary", "secretary", "self_checkin"]), recorded_by=by))
+                               recorded_via=rng.choice(["secretary", "secretary", "self_checkin"]), recorded_by=by,
+                               youth_seat_holder=holder))
     Attendance.objects.bulk_create(rows)
     if rng.random() < 0.2:
         services.add_walk_in(meeting, rng.choice(DATA["walk_ins"]), by=by)

@@ -129,6 +129,9 @@ RULES: tuple[Rule, ...] = (
     post_only("indicators:operator-table-reopen", EVERYONE, "POST only; the pilot (checked on POST)"),
     Rule("indicators:operator-tables-export", {EDITOR, PILOT, ROOT}, "a partner downloads its own lines only"),
     Rule("indicators:operator-overview", PILOTS, "who has submitted, per month"),
+    Rule("indicators:periods", PILOTS, "closing a month or a year: the département's admins"),
+    Rule("indicators:period", PILOTS),
+    Rule("indicators:detail-export", PILOTS, "the drill-down's file; a hand-entered indicator: 404 to a secretary"),
     Rule("indicators:*", PILOTS, "an indicator outside the secretary's bodies: 404"),
 
     # --- Wagtail admin: entry, account, assets (wagtailadmin.access_admin) ------------------------

@@ -34,3 +34,23 @@ def percent(amount):
     if amount is None:
         return formatting.NO_DATA
     return formatting._number(Decimal(amount), 1) + " %"
+
+
+@register.simple_tag
+def counting_rule(indicator, basis=None):
+    return formatting.counting_rule(indicator, basis)
+
+
+@register.simple_tag
+def selection_text(indicator):
+    return formatting.selection_text(indicator)
+
+
+@register.simple_tag
+def unclosed(result):
+    return formatting.display_unclosed(result)
+
+
+@register.simple_tag
+def fraction(result):
+    return formatting.display_fraction(result)

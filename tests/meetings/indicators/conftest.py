@@ -19,11 +19,14 @@ Year 2026 (all times Europe/Paris):
 | M10 01/12 | Formation référent de parcours | cancelled | 1 half-day: P5 |
 | M11 20/10 | Formation premiers secours (formation, 62) | held | 1 half-day: P6 (not a référent de parcours training) |
 | M13 10/01 | Permanence Arras (permanence, commune Arras) | held | Alpha → present |
-| M14 10/02 | Permanence Arras | held | (nobody recorded) |
+| M14 10/02 | Permanence Arras | held | (nobody expected nor recorded: closed, not "held", see below) |
 | M15 10/03 | Permanence Arras | cancelled | |
 
 Year 2025: M12 01/06/2025 Formation référent de parcours, held, 1 half-day signed by P7 and P1.
 Year 2027: nothing.
+
+"Held" (permanences, COPIL) means closed with at least one expected member there itself: M14 is not.
+Every session here is in the past; M5 (convened, 15/09/2026) is still open: "non clôturée", reported apart.
 """
 
 import datetime as dt
@@ -153,21 +156,25 @@ def world(db):
 
     convention = Convention.objects.create(name="Convention test", first_year=2025, last_year=2027)
 
-    def indicator(code, computation, unit, order, targets=(), bodies=()):
+    def indicator(code, computation, unit, order, targets=(), excluded=()):
+        # "présence ou représentation": the figures this scenario was first computed with (the basis an
+        # indicator created before the choice existed keeps); test_indicators_definitions.py covers both.
         ind = Indicator.objects.create(convention=convention, code=code, name=code.replace("-", " ").capitalize(),
                                        definition=f"Définition de {code}.", computation=computation, unit=unit,
-                                       sort_order=order)
+                                       sort_order=order, presence_basis=Indicator.Basis.REPRESENTED)
         for year, value in targets:
             IndicatorTarget.objects.create(indicator=ind, year=year, value=Decimal(value))
-        ind.bodies.set(bodies)
+        ind.excluded_bodies.set(excluded)
         return ind
 
     inds = SimpleNamespace(
         partner=indicator("presence-partenaires", C.PARTNER_PRESENCE, U.PERCENT, 1,
                           [(2025, 50), (2026, 70), (2027, 80)]),
         youth=indicator("presence-jeunes", C.YOUTH_PRESENCE, U.PERCENT, 2, [(2025, 30), (2026, 60), (2027, 80)]),
-        trained=indicator("professionnels-formes", C.TRAINED, U.COUNT, 3, [(2025, 30), (2026, 50)], [form]),
-        trained_cumul=indicator("professionnels-formes-cumul", C.TRAINED_CUMULATIVE, U.COUNT, 4, [], [form]),
+        # The rule counts every training; "premiers secours" is excluded (the cumulative figure shares the
+        # annual one's selection).
+        trained=indicator("professionnels-formes", C.TRAINED, U.COUNT, 3, [(2025, 30), (2026, 50)], [form_other]),
+        trained_cumul=indicator("professionnels-formes-cumul", C.TRAINED_CUMULATIVE, U.COUNT, 4),
         suivi=indicator("presences-comite-suivi", C.SUIVI_PRESENCES, U.COUNT, 5),
         permanences=indicator("permanences", C.PERMANENCES, U.COUNT, 6, [(2026, 2)]),
         copil=indicator("copil", C.COPIL_HELD, U.YES_NO, 7, [(2026, 1)]),

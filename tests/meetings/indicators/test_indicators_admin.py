@@ -17,7 +17,7 @@ def _indicator_post(world, **overrides):
     data = {
         "convention": world.convention.pk, "code": "taux-nouveau", "name": "Nouveau taux",
         "definition": "Calculé ainsi.", "source": "", "computation": "manual", "unit": "percent",
-        "sort_order": "10", "is_active": "on",
+        "sort_order": "10", "is_active": "on", "presence_basis": "effective",
         "targets-TOTAL_FORMS": "1", "targets-INITIAL_FORMS": "0", "targets-MIN_NUM_FORMS": "0",
         "targets-MAX_NUM_FORMS": "1000",
         "targets-0-year": "2026", "targets-0-value": "80", "targets-0-ORDER": "1", "targets-0-DELETE": "",

@@ -102,7 +102,7 @@ def test_xlsx_export_is_formatted_for_people(admin_client, world):
     assert response["Content-Disposition"] == 'attachment; filename="indicateurs-2026-62.xlsx"'
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook["Matrice"]
-    assert [c.value for c in sheet[1]][:3] == ["Année", "Territoire", "Indicateur"]
+    assert [c.value for c in sheet[1]][:3] == ["Année", "Périmètre", "Indicateur"]  # territory, or bodies
     assert all(c.font.bold for c in sheet[1] if c.value)
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["C"].width >= 40
