@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -136,9 +136,8 @@ def confirm_up_to_date(request, slug):
 
 
 def export_json(request):
-    """Open data: the published, public part of the directory in data·inclusion v1."""
-    payload = datainclusion.export_payload()
-    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    """Open data: the published, public part of the directory in data·inclusion v1, streamed as it is read."""
+    response = StreamingHttpResponse(datainclusion.json_chunks(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -149,5 +148,7 @@ def export_csv(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("relais:login"))
         raise Http404
-    return tabular.download(datainclusion.export_csv(), "annuaire.csv")
+    response = StreamingHttpResponse(datainclusion.csv_chunks(), content_type=tabular.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="annuaire.csv"'
+    return response
 
