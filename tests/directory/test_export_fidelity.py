@@ -50,6 +50,12 @@ def by_id(records) -> dict:
     return {record["id"]: record for record in records}
 
 
+@pytest.fixture(autouse=True)
+def _index_at_once():
+    """The export never reads the search index: its updates wait for a commit that never comes (no indexing cost,
+    which is most of an import's or a deletion's in tests)."""
+
+
 @pytest.fixture
 def world(db):
     return builders.territory_world("62", "62-ARR", "62-CAL", "arras", "achicourt", "calais")
@@ -188,3 +194,22 @@ def test_the_csv_keeps_every_network_and_the_records_dates(tmp_path, world):
     assert (organisation.typologie, organisation.reseaux_porteurs) == ("maisons-des-solidarites",
                                                                        ["departements", "ase"])
     assert timezone.localdate(organisation.updated_at) == date(2019, 5, 3)
+
+
+def test_the_demo_directory_read_back_into_an_empty_site_comes_out_the_same(tmp_path, db):
+    from relais.demo import directory as demo
+
+    demo.load(lambda _message: None)
+    first = export(tmp_path)
+    assert len(first["structures"]) >= 150
+    Organisation.objects.all().delete()
+    result = import_file(tmp_path / "export.json")
+    assert not result.errors
+    assert (result.created_organisations, result.created_services) == (len(first["structures"]),
+                                                                       len(first["services"]))
+    second = export(tmp_path)
+    for kind in ("structures", "services"):
+        for before, after in zip(first[kind], second[kind], strict=True):
+            assert after == before, {key: (before.get(key), after.get(key)) for key in before
+                                     if before.get(key) != after.get(key)}
+    assert second == first
