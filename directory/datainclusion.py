@@ -19,18 +19,20 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 
 import email_validator
 from data_inclusion.schema import v1 as di
 from django.conf import settings
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 
 from directory import vocabulary
 from directory.models import Organisation, Service
 from directory.validators import phone_e164
 from relais import tabular
-from relais.links import absolute_url
+from relais.links import absolute_url, base_url
 
 SOURCE = "relais"
 SUB_THEMES = {member.value for member in di.Thematique}
@@ -81,10 +83,36 @@ def exportable_organisations():
     return Organisation.objects.published().select_related("commune").order_by("pk")
 
 
+# What ``service_dict`` reads of a service's organisation: the rest is not loaded 100,000 times over (a field
+# missing here would cost one query per service: tests/perf/bench_import.py counts them).
+SERVICE_NEEDS_OF_ORGANISATION = ("id", "name", "slug", "source", "source_id", "phone", "email", "opening_hours",
+                                 "address", "address_complement", "postal_code", "commune", "latitude", "longitude")
+
+
 def exportable_services():
     """Published services of published organisations, with what their records need, organisation by organisation."""
+    unread = [f"organisation__{field.name}" for field in Organisation._meta.concrete_fields
+              if field.name not in SERVICE_NEEDS_OF_ORGANISATION]
     return (Service.objects.published().filter(organisation__status=Organisation.Status.PUBLISHED)
-            .select_related("organisation__commune", "commune").order_by("organisation_id", "pk"))
+            .select_related("organisation__commune", "commune").order_by("organisation_id", "pk")
+            .defer("publics_index", "created_at", *unread))
+
+
+@lru_cache(maxsize=8)
+def _page_prefix(base: str, script_prefix: str) -> str:
+    return absolute_url(reverse("directory:organisation", kwargs={"slug": "-"}))[:-2]
+
+
+def page_url(organisation: Organisation) -> str:
+    """The organisation's public page, absolute: one ``reverse`` per export, not one per record."""
+    from django.urls import get_script_prefix
+
+    return f"{_page_prefix(base_url(), get_script_prefix())}{organisation.slug}/"
+
+
+# Pure and slow (phonenumbers, email-validator), and the same few values come back on every service of an
+# organisation: remembered.
+_e164 = lru_cache(maxsize=4096)(phone_e164)
 
 
 def date_maj(record) -> str:
@@ -92,6 +120,7 @@ def date_maj(record) -> str:
     return timezone.localdate(record.updated_at).isoformat()
 
 
+@lru_cache(maxsize=4096)
 def exportable_email(value: str) -> str | None:
     """The address if data·inclusion accepts it; placeholders of reserved domains (exemple.invalid…) are dropped
     rather than making a whole record invalid."""
@@ -129,10 +158,10 @@ def structure_dict(organisation: Organisation) -> dict:
         "nom": organisation.name[:150],
         "date_maj": date_maj(organisation),
         "description": _text(organisation.description),
-        "lien_source": organisation.source_url or absolute_url(organisation.get_absolute_url()),
+        "lien_source": organisation.source_url or page_url(organisation),
         "siret": organisation.siret or None,
         **_address(organisation, organisation.commune),
-        "telephone": phone_e164(organisation.phone) or None,
+        "telephone": _e164(organisation.phone) or None,
         "courriel": exportable_email(organisation.email),
         "site_web": organisation.website or None,
         "horaires_accueil": organisation.opening_hours or None,
@@ -153,7 +182,7 @@ def service_dict(service: Service, organisation: Organisation) -> dict:
         "id": service_id(service),
         "nom": service.name[:150],
         "description": description[:10000],
-        "lien_source": service.source_url or absolute_url(organisation.get_absolute_url()),
+        "lien_source": service.source_url or page_url(organisation),
         "date_maj": date_maj(service),
         # v1 lists sub-themes only: a service tagged with a whole category keeps its sub-themes
         "thematiques": sorted(code for code in service.thematiques if code in SUB_THEMES) or None,
@@ -163,7 +192,7 @@ def service_dict(service: Service, organisation: Organisation) -> dict:
         "publics_precisions": service.publics_precisions or None,
         "conditions_acces": service.conditions_acces or None,
         **address,
-        "telephone": phone_e164(service.phone or organisation.phone) or None,
+        "telephone": _e164(service.phone or organisation.phone) or None,
         "courriel": exportable_email(service.email or organisation.email),
         "modes_accueil": sorted(service.modes_accueil) or None,
         "zone_eligibilite": list(service.zone_eligibilite) or None,
