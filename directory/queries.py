@@ -295,7 +295,7 @@ class DirectorySearch:
         notes = []
         for name, commune in self.without_centre:
             reason = commune.centre_note or gettext("pas de centre connu pour cette commune.")
-            text = gettext("%(commune)s : %(reason)s") % {"commune": commune.name, "reason": reason}
+            text = gettext("%(commune)s — %(reason)s") % {"commune": commune.name, "reason": reason}
             if name == "pres_de":
                 text += " " + gettext("La recherche à proximité est ignorée.")
             notes.append(text)
