@@ -78,7 +78,7 @@ def organisation_detail(request, slug):
     organisation = _organisation_or_404(request, slug)
     levels = visible_contact_levels(request.user)
     contacts = Contact.objects.filter(visibility__in=levels)
-    services = list(organisation.services.published().order_by("name").prefetch_related(
+    services = list(organisation.services.published().order_by("name").select_related("commune").prefetch_related(
         Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")))
     closure = opening.closure_of(organisation)
     for service in services:  # only the hours that differ from the organisation's

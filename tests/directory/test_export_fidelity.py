@@ -213,3 +213,10 @@ def test_the_demo_directory_read_back_into_an_empty_site_comes_out_the_same(tmp_
             assert after == before, {key: (before.get(key), after.get(key)) for key in before
                                      if before.get(key) != after.get(key)}
     assert second == first
+
+
+def test_a_service_given_elsewhere_shows_its_place_on_the_organisations_page(client, tmp_path, world):
+    import_file(write(tmp_path, "dora.json", {"structures": [STRUCTURE], "services": [SERVICE, AT_HOME]}))
+    html = client.get(Organisation.objects.get(source_id="dora--mds-arras").get_absolute_url()).content.decode()
+    assert "Place du Soldat Inconnu, 62100 Calais" in html
+    assert html.count('directory-facts__label">Lieu<') == 1  # not for the service at the organisation's address
