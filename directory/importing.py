@@ -15,6 +15,7 @@ record (a column absent from a CSV) leaves the field as it is; an empty value cl
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from collections import Counter
@@ -25,6 +26,7 @@ from data_inclusion.schema import v1 as di
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.utils import timezone
 
 from directory import datainclusion_v0 as v0
 from directory import territories, vocabulary
@@ -217,9 +219,11 @@ class Checker:
             self.error(row, name, f"type(s) de structure inconnu(s) : {', '.join(bad)} "
                                   "(réseaux porteurs data·inclusion v1)")
         good = [code for code in codes if vocabulary.is_valid_type(code)]
-        if len(good) > 1:
-            self.plan.once[("structures", name, "un seul réseau porteur est gardé par fiche, le premier")] += 1
         return good[0] if good else ""
+
+    def networks(self, row, name, value):
+        """The networks after the first (the type, ``typologie``): every one is kept."""
+        return list(dict.fromkeys(code for code in _split(value) if vocabulary.is_valid_type(code)))[1:]
 
     def integer(self, row, name, value, low=0, high=130):
         try:
@@ -261,7 +265,8 @@ class Checker:
 # (source key, model field, converter) of each shape; a key absent from a record leaves its field untouched.
 JSON_STRUCTURE = [
     ("nom", "name", "name"), ("description", "description", "text"), ("siret", "siret", "siret"),
-    ("reseaux_porteurs", "typologie", "typologie"), ("adresse", "address", "text255"),
+    ("reseaux_porteurs", "typologie", "typologie"), ("reseaux_porteurs", "reseaux_porteurs", "networks"),
+    ("lien_source", "source_url", "url"), ("adresse", "address", "text255"),
     ("complement_adresse", "address_complement", "text255"), ("code_postal", "postal_code", "text5"),
     ("code_insee", "commune_id", "commune"), ("latitude", "latitude", "latitude"),
     ("longitude", "longitude", "longitude"), ("telephone", "phone", "phone"), ("courriel", "email", "email"),
@@ -277,10 +282,16 @@ JSON_SERVICE = [
     ("mobilisable_par", "mobilisable_par", "mobilisable_par"),
     ("mobilisation_precisions", "mobilisation_precisions", "text"), ("lien_mobilisation", "lien_mobilisation", "url"),
     ("zone_eligibilite", "zone_eligibilite", "zone"), ("horaires_accueil", "opening_hours", "hours"),
-    ("telephone", "phone", "phone"), ("courriel", "email", "email"),
+    ("telephone", "phone", "phone"), ("courriel", "email", "email"), ("lien_source", "source_url", "url"),
+    # where the service is given, when not at its structure's address (_inherit_address)
+    ("adresse", "address", "text255"), ("complement_adresse", "address_complement", "text255"),
+    ("code_postal", "postal_code", "text5"), ("code_insee", "commune_id", "commune"),
+    ("latitude", "latitude", "latitude"), ("longitude", "longitude", "longitude"),
 ]
+SERVICE_ADDRESS = ("address", "address_complement", "postal_code", "commune_id", "latitude", "longitude")
 CSV_STRUCTURE = [
-    ("nom", "name", "name"), ("typologie", "typologie", "typologie"), ("siret", "siret", "siret"),
+    ("nom", "name", "name"), ("typologie", "typologie", "typologie"), ("typologie", "reseaux_porteurs", "networks"),
+    ("siret", "siret", "siret"),
     ("adresse", "address", "text255"), ("complement_adresse", "address_complement", "text255"),
     ("code_postal", "postal_code", "text5"), ("code_insee", "commune_id", "commune"),
     ("latitude", "latitude", "latitude"), ("longitude", "longitude", "longitude"), ("telephone", "phone", "phone"),
@@ -297,9 +308,16 @@ CSV_SERVICE = [
     ("service_horaires", "opening_hours", "hours"),
 ]
 # v1 keys read for identity or derived elsewhere, and those the directory has no field for (reported once).
-JSON_USED = {"source", "id", "structure_id", "commune"}
-NOT_KEPT = {"date_maj", "lien_source", "type", "adresse", "complement_adresse", "code_postal", "code_insee",
-            "latitude", "longitude", "contact_nom_prenom", "volume_horaire_hebdomadaire", "nombre_semaines"}
+JSON_USED = {"source", "id", "structure_id", "commune", "date_maj"}
+NOT_KEPT = {"type", "contact_nom_prenom", "volume_horaire_hebdomadaire", "nombre_semaines"}
+
+
+def _day(value) -> dt.date | None:
+    """A record's ``date_maj`` (AAAA-MM-JJ, or a timestamp from v0): the day its producer last changed it."""
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10]) if not _empty(value) else None
+    except ValueError:
+        return None
 
 
 def _convert(checker: Checker, row: str, name: str, kind: str, raw):
@@ -411,7 +429,8 @@ def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool)
             continue
         fields, present = _read_fields(checker, row, data, JSON_STRUCTURE, Organisation, clear_empty)
         plan.structures[key] = {"row": row, "fields": fields, "territories": None,
-                                "foreign_commune": _foreign(checker, data, present)}
+                                "foreign_commune": _foreign(checker, data, present),
+                                "date_maj": _day(data.get("date_maj"))}
     for index, item in enumerate(payload.get("services") or [], start=1):
         if not isinstance(item, dict):
             checker.error(f"services[{index}]", "-", "objet attendu")
@@ -431,7 +450,9 @@ def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool)
             checker.error(row, "nom", "valeur obligatoire")
         source = str(data.get("source") or default_source).strip()
         fields, _present = _read_fields(checker, row, data, JSON_SERVICE, Service, clear_empty)
-        _add_service(checker, row, (source, structure_id), service_id, fields)
+        structure = _structure_key(plan, source, structure_id)
+        _inherit_address(plan.structures.get(structure), fields)
+        _add_service(checker, row, structure, service_id, fields, _day(data.get("date_maj")), source)
 
 
 def _carry_v0(plan: Plan, kind: str, mapped) -> None:
@@ -449,7 +470,25 @@ def _foreign(checker: Checker, data: dict, present: set) -> str:
     return code if _INSEE.match(code) and code not in checker.communes else ""
 
 
-def _add_service(checker, row, structure_key, service_id, fields) -> None:
+def _structure_key(plan: Plan, source: str, structure_id: str) -> tuple[str, str]:
+    """The structure a service belongs to: of its own source, else the one structure of the file with that id (a
+    service added by this directory to a structure it re-publishes names the structure's producer's id)."""
+    key = (source, structure_id)
+    if key in plan.structures:
+        return key
+    others = [other for other in plan.structures if other[1] == structure_id]
+    return others[0] if len(others) == 1 else key
+
+
+def _inherit_address(structure: dict | None, fields: dict) -> None:
+    """A service address that is its structure's is not the service's own: it follows the structure's."""
+    if structure is None or not any(name in fields for name in SERVICE_ADDRESS):
+        return
+    if all(fields.get(name) == structure["fields"].get(name) for name in SERVICE_ADDRESS if name in fields):
+        fields.update({name: _empty_value(Service, name) for name in SERVICE_ADDRESS})
+
+
+def _add_service(checker, row, structure_key, service_id, fields, date_maj=None, source="") -> None:
     key = (structure_key, service_id)
     if key in checker.plan.services:
         checker.error(row, "id", f"identifiant en double « {service_id} »")
@@ -458,7 +497,7 @@ def _add_service(checker, row, structure_key, service_id, fields) -> None:
     if low is not None and high is not None and low > high:
         checker.error(row, "age_max", "inférieur à age_min")
     checker.plan.services[key] = {"row": row, "structure": structure_key, "service_id": service_id,
-                                  "fields": fields}
+                                  "fields": fields, "date_maj": date_maj, "source": source}
 
 
 def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool) -> None:
@@ -490,7 +529,7 @@ def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool
                 checker.error(row, "nom", "valeur obligatoire")
             fields, present = _read_fields(checker, row, data, CSV_STRUCTURE, Organisation, clear_empty)
             spec = {"row": row, "fields": fields, "territories": None,
-                    "foreign_commune": _foreign(checker, data, present)}
+                    "foreign_commune": _foreign(checker, data, present), "date_maj": _day(data.get("date_maj"))}
             if "territoires" in data and (clear_empty or not _empty(data["territoires"])):
                 codes = _split(data["territoires"])
                 for code in codes:
@@ -508,7 +547,7 @@ def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool
         if not (data.get("service_nom") or "").strip():
             checker.error(row, "service_nom", "valeur obligatoire quand service_id est rempli")
         fields, _present = _read_fields(checker, row, data, CSV_SERVICE, Service, clear_empty)
-        _add_service(checker, row, key, service_id, fields)
+        _add_service(checker, row, key, service_id, fields, _day(data.get("service_date_maj")))
 
 
 def _serve(plan: Plan, checker: Checker, out_of_area: str) -> None:
@@ -630,6 +669,21 @@ def _changes(obj, fields: dict) -> list[str]:
     return [name for name, value in fields.items() if getattr(obj, name) != value]
 
 
+def _stamp(stamps: dict, obj, day, touched: bool) -> None:
+    """Note ``obj`` for its producer's ``date_maj``: when this import wrote it, or when the producer's is newer."""
+    if day is not None and obj.pk is not None and (touched or day > timezone.localdate(obj.updated_at)):
+        stamps.setdefault(day, []).append(obj.pk)
+
+
+def _write_stamps(model, stamps: dict) -> None:
+    """``updated_at`` (the exported ``date_maj``) set to the producer's day, at noon so that it stays that day in
+    any time zone of France: one query per day and 2,000 records."""
+    for day, pks in stamps.items():
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+        for chunk in _chunks(pks):
+            model.objects.filter(pk__in=chunk).update(updated_at=moment)
+
+
 def import_file(path, *, dry_run=False, source="import", status=Organisation.Status.PUBLISHED, clear_empty=False,
                 out_of_area=SKIP) -> ImportResult:
     plan = build_plan(Path(path), source, clear_empty=clear_empty, out_of_area=out_of_area)
@@ -660,6 +714,7 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
     with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
         organisations = {}
         skipped = set()
+        stamps = {Organisation: {}, Service: {}}  # the records' own date_maj, written last
         served = _served_by(existing.values())
         services = _services_of(existing.values())
         for key, spec in plan.structures.items():
@@ -677,10 +732,12 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
                 for name, value in fields.items():
                     setattr(organisation, name, value)
                 organisation.save()
+                _stamp(stamps[Organisation], organisation, spec.get("date_maj"), True)
             else:
                 changed = _changes(organisation, fields)
                 wanted = spec["territories"]
                 moved = wanted is not None and set(wanted) != served.get(organisation.pk, set())
+                _stamp(stamps[Organisation], organisation, spec.get("date_maj"), bool(changed))
                 if not changed and not moved:
                     result.unchanged_organisations += 1
                     organisations[key] = organisation
@@ -709,12 +766,16 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
                 result.created_services += 1
                 if dry_run:
                     continue
-                service = Service(organisation=organisation, source_id=spec["service_id"])
+                service = Service(organisation=organisation, source_id=spec["service_id"],
+                                  source=spec["source"] if spec["source"] != spec["structure"][0] else "")
                 for name, value in spec["fields"].items():
                     setattr(service, name, value)
                 service.save()
+                _stamp(stamps[Service], service, spec.get("date_maj"), True)
                 continue
             changed = _changes(service, spec["fields"])
+            if not dry_run:
+                _stamp(stamps[Service], service, spec.get("date_maj"), bool(changed))
             if not changed:
                 result.unchanged_services += 1
                 continue
@@ -727,5 +788,7 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
         if dry_run:
             transaction.set_rollback(True)
         else:
+            for model, dated in stamps.items():
+                _write_stamps(model, dated)
             result.organisations = organisations
     return result

@@ -151,8 +151,12 @@ class Organisation(models.Model):
     last_confirmed_at = models.DateTimeField(_("dernière confirmation"), null=True, blank=True)
     last_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmée par"), null=True,
                                           blank=True, on_delete=models.SET_NULL, related_name="+")
+    reseaux_porteurs = models.JSONField(
+        _("autres réseaux porteurs"), default=list, blank=True,
+        help_text=_("Codes data·inclusion des réseaux qui portent aussi la structure, en plus de son type."))
     source = models.CharField(_("source"), max_length=60, blank=True)
     source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
+    source_url = models.URLField(_("fiche chez le producteur"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -265,7 +269,20 @@ class Service(models.Model):
                                      help_text=_("Vide : horaires de l'organisation."))
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("courriel"), blank=True)
+    # Where the service is given when it is not the organisation's address (a "permanence" in a town hall…).
+    address = models.CharField(_("adresse du service"), max_length=255, blank=True,
+                               help_text=_("Vide : l'adresse de l'organisation."))
+    address_complement = models.CharField(_("complément d'adresse"), max_length=255, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.ForeignKey(Territory, verbose_name=_("commune"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="services_here",
+                                limit_choices_to={"kind": Territory.Kind.COMMUNE})
+    latitude = models.FloatField(_("latitude"), null=True, blank=True, validators=[validate_latitude])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True, validators=[validate_longitude])
+    source = models.CharField(_("source"), max_length=60, blank=True,
+                              help_text=_("Producteur d'un service importé (vide : celui de son organisation)."))
     source_id = models.CharField(_("identifiant dans la source"), max_length=200, blank=True)
+    source_url = models.URLField(_("fiche chez le producteur"), max_length=500, blank=True)
     publics_index = models.TextField(editable=False, default="")
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -315,6 +332,10 @@ class Service(models.Model):
         areas = dict.fromkeys(str(code).strip() for code in self.zone_eligibilite or [] if str(code).strip())
         return ([(ServiceCode.Kind.THEME, code) for code in themes]
                 + [(ServiceCode.Kind.AREA, code) for code in areas])
+
+    @property
+    def has_own_address(self) -> bool:
+        return bool(self.address or self.commune_id or self.latitude is not None)
 
     @property
     def theme_labels(self) -> list[str]:

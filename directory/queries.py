@@ -287,6 +287,19 @@ class DirectorySearch:
     sort: str = ""  # "distance" or "" (by name, or by relevance with a text)
     ignored: list[tuple[str, str]] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # filter → the French note of its ignored values
+    without_centre: list[tuple[str, Territory]] = field(default_factory=list)  # (filter, chosen commune)
+
+    @property
+    def centre_notes(self) -> list[str]:
+        """Why no distance is measured from a chosen commune: its ``centre_note`` (cog.py), never a guess."""
+        notes = []
+        for name, commune in self.without_centre:
+            reason = commune.centre_note or gettext("pas de centre connu pour cette commune.")
+            text = gettext("%(commune)s — %(reason)s") % {"commune": commune.name, "reason": reason}
+            if name == "pres_de":
+                text += " " + gettext("La recherche à proximité est ignorée.")
+            notes.append(text)
+        return notes
 
     @property
     def is_filtered(self) -> bool:
@@ -330,6 +343,8 @@ def parse_search(params: Mapping) -> DirectorySearch:
         if search.territory is None:
             search.ignored.append(("territoire", territory_text[:100]))
             search.notes["territoire"] = note("territoire")
+        elif search.territory.kind == Territory.Kind.COMMUNE and search.territory.latitude is None:
+            search.without_centre.append(("territoire", search.territory))
     _read_near(search, values, read.refused)
     return search
 
@@ -343,8 +358,10 @@ def _read_near(search: DirectorySearch, values: dict, refused: dict) -> None:
     near_text = values.get("pres_de", "").strip()
     if near_text:
         commune = territories.resolve_commune(near_text)
-        if commune is None or commune.latitude is None or commune.longitude is None:
+        if commune is None:
             ignore("pres_de", near_text, note("pres_de"))
+        elif commune.latitude is None or commune.longitude is None:
+            search.without_centre.append(("pres_de", commune))
         else:
             search.near = commune
     radius = values.get("rayon", DEFAULT_RADIUS_KM)

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -78,7 +78,7 @@ def organisation_detail(request, slug):
     organisation = _organisation_or_404(request, slug)
     levels = visible_contact_levels(request.user)
     contacts = Contact.objects.filter(visibility__in=levels)
-    services = list(organisation.services.published().order_by("name").prefetch_related(
+    services = list(organisation.services.published().order_by("name").select_related("commune").prefetch_related(
         Prefetch("contacts", queryset=contacts, to_attr="visible_contacts")))
     closure = opening.closure_of(organisation)
     for service in services:  # only the hours that differ from the organisation's
@@ -137,9 +137,8 @@ def confirm_up_to_date(request, slug):
 
 
 def export_json(request):
-    """Open data: the published, public part of the directory in data·inclusion v1."""
-    payload = datainclusion.export_payload()
-    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+    """Open data: the published, public part of the directory in data·inclusion v1, streamed as it is read."""
+    response = StreamingHttpResponse(datainclusion.json_chunks(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -150,5 +149,7 @@ def export_csv(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("relais:login"))
         raise Http404
-    return tabular.download(datainclusion.export_csv(), "annuaire.csv")
+    response = StreamingHttpResponse(datainclusion.csv_chunks(), content_type=tabular.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="annuaire.csv"'
+    return response
 

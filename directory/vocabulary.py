@@ -34,6 +34,18 @@ LOCAL_TYPES = {
     "local-siao": "SIAO (service intégré d'accueil et d'orientation)",
 }
 
+# Local types that data·inclusion v1 does know, under its own code: the export publishes the national codes
+# (a Maison des solidarités is a département's service: the schema asks for ``departements`` with it). The
+# other local types (CLLAJ, MECS, SLAI, prévention spécialisée, Maison des adolescents, Planning familial)
+# have no v1 network and are published without ``reseaux_porteurs`` (docs/directory.md).
+NATIONAL_NETWORKS = {
+    "local-fjt": ("residences-fjt",),
+    "local-siao": ("siao",),
+    "local-pjj": ("pjj",),
+    "local-service-ase": ("ase", "departements"),
+    "maisons-des-solidarites": ("maisons-des-solidarites", "departements"),
+}
+
 # Codes of the v0 vocabulary that other apps (and older files) may still send, mapped to v1.
 PUBLIC_ALIASES = {
     "jeunes-16-26": Public.JEUNES.value,
@@ -133,6 +145,14 @@ def is_valid_theme(code: str) -> bool:
 
 def is_valid_public(code: str) -> bool:
     return normalise_public(code) in public_labels()
+
+
+def national_networks(typologie: str, others=()) -> list[str]:
+    """The data·inclusion v1 ``reseaux_porteurs`` of a structure of this type carried by these other networks:
+    local types under their national code when v1 has one, without repeats, the type's first."""
+    codes = list(NATIONAL_NETWORKS.get(typologie, (typologie,) if typologie else ()))
+    codes.extend(others or ())
+    return [code for code in dict.fromkeys(codes) if code in type_labels() and not code.startswith(LOCAL_TYPE_PREFIX)]
 
 
 def is_valid_type(code: str) -> bool:

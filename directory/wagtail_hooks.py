@@ -254,6 +254,10 @@ class ServiceViewSet(ScopedViewSet):
                         heading=_("Accès et orientation")),
         MultiFieldPanel([FieldPanel("zone_eligibilite"), FieldPanel("opening_hours"), FieldPanel("phone"),
                          FieldPanel("email")], heading=_("Zone, horaires, contact")),
+        MultiFieldPanel([FieldPanel("address"), FieldPanel("address_complement"),
+                         FieldRowPanel([FieldPanel("postal_code"), FieldPanel("commune")]),
+                         FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")])],
+                        heading=_("Lieu du service, s'il n'est pas à l'adresse de l'organisation")),
     ]
 
     def get_form_class(self, for_update=False):

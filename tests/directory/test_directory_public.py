@@ -41,7 +41,7 @@ def test_anonymous_sees_public_contacts_only_everywhere(client, org):
     assert "confirmée à jour" not in body  # freshness is for professionals
     listing = client.get(reverse("directory:list")).content.decode()
     assert PRO_CONTACT not in listing and INTERNAL_CONTACT not in listing
-    export = client.get(reverse("directory:export-json")).content.decode()
+    export = client.get(reverse("directory:export-json")).getvalue().decode()
     assert PRO_CONTACT not in export and INTERNAL_CONTACT not in export and "camille@" not in export
     assert client.get(reverse("directory:export-csv")).status_code == 302  # to the login page
 
@@ -115,7 +115,7 @@ def test_error_report_is_stored_mailed_and_rate_limited(client, org, partner_edi
 
 
 def test_open_data_export_validates_with_data_inclusion_schema(client, org):
-    payload = json.loads(client.get(reverse("directory:export-json")).content)
+    payload = json.loads(client.get(reverse("directory:export-json")).getvalue())
     assert len(payload["structures"]) == 1 and len(payload["services"]) == 1
     for item in payload["structures"]:
         di.Structure.model_validate(item)
@@ -129,8 +129,9 @@ def test_open_data_export_validates_with_data_inclusion_schema(client, org):
 
 def test_professional_export_csv_requires_permission(client_as, professional, partner_editor, org):
     response = client_as(professional).get(reverse("directory:export-csv"))
-    assert response.status_code == 200 and "Mission locale de l'Arrageois" in response.content.decode()
-    assert PRO_CONTACT not in response.content.decode()
+    body = response.getvalue().decode()
+    assert response.status_code == 200 and "Mission locale de l'Arrageois" in body
+    assert PRO_CONTACT not in body
     assert client_as(partner_editor).get(reverse("directory:export-csv")).status_code == 404
 
 
@@ -182,6 +183,6 @@ def test_error_report_email_links_to_the_public_address(client, org, partner_edi
 
 def test_open_data_links_to_the_public_address(client, org, settings):
     settings.RELAIS_BASE_URL = "https://relais.exemple.org"
-    payload = json.loads(client.get(reverse("directory:export-json")).content)
+    payload = json.loads(client.get(reverse("directory:export-json")).getvalue())
     assert payload["structures"][0]["lien_source"] == f"https://relais.exemple.org{org.get_absolute_url()}"
     assert payload["services"][0]["lien_source"] == f"https://relais.exemple.org{org.get_absolute_url()}"

@@ -27,7 +27,8 @@ def test_unguard_reads_our_own_cells_back():
 
 
 def _csv(response, delimiter=";"):
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter))
+    # getvalue(): the body of a plain or a streamed response (the directory's export is streamed)
+    return list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig")), delimiter=delimiter))
 
 
 def _xlsx_cells(response):
