@@ -68,18 +68,10 @@ browser:
 # Pass 1: the whole suite on the embedded default (SQLite, in-memory layer, database search, Chromium,
 # osmem-server, benchmarks). Pass 2, when DATABASE_URL/REDIS_URL are set (always in CI, see .ci/run): every
 # test but the browser, benchmark and Elasticsearch ones again on PostgreSQL + Redis, with the `services`
-# tests (and benchmarks) that need them. Each pass prints its wall time; pytest's exit 5 (no test ran) fails.
+# tests (and benchmarks) that need them. With both services the passes' functional tests run side by side and
+# the benchmarks alone afterwards (tests/passes.sh); each part prints its wall time; pytest's exit 5 fails.
 test: install browser
-	@start=$$SECONDS; status=0; \
-	env -u DATABASE_URL -u REDIS_URL -u ELASTICSEARCH_URL $(PY) -m pytest -m "not services" $(PYTEST_ARGS) || status=$$?; \
-	echo "== Pass 1 (embedded default): $$((SECONDS - start)) s wall time, exit $$status"; exit $$status
-	@if [ -n "$$DATABASE_URL" ] && [ -n "$$REDIS_URL" ]; then \
-	  echo "== Pass 2: PostgreSQL ($$DATABASE_URL) and Redis ($$REDIS_URL)"; \
-	  start=$$SECONDS; status=0; \
-	  $(PY) -m pytest -m "services or not (browser or perf or elasticsearch)" $(PYTEST_ARGS) || status=$$?; \
-	  echo "== Pass 2 (PostgreSQL + Redis): $$((SECONDS - start)) s wall time, exit $$status"; exit $$status; \
-	elif [ "$$CI" = "true" ]; then echo "CI=true but DATABASE_URL/REDIS_URL are not set" >&2; exit 1; \
-	else echo "DATABASE_URL/REDIS_URL not set: the PostgreSQL/Redis pass was not run (.ci/run sets them)."; fi
+	@PYTEST_ARGS="$(PYTEST_ARGS)" tests/passes.sh
 
 lint: install
 	$(VENV)/bin/ruff check .
