@@ -227,6 +227,15 @@ def serve_page(request, path):
     if route is None:
         raise Http404
     page, args, kwargs = route
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if (code == default_language() and chosen in codes() and chosen != code and request.method == "GET"
+            and not args and not kwargs):
+        # The reader chose another language (switcher): a French address opens its translation when readable.
+        translated = readable_translation(page, chosen)
+        if translated is not None and translated.url:
+            response = HttpResponseRedirect(translated.url)
+            patch_vary_headers(response, ("Cookie",))
+            return response
     request.content_fallback = fallback
     for fn in hooks.get_hooks("before_serve_page"):
         result = fn(page, request, args, kwargs)
