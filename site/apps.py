@@ -25,3 +25,9 @@ class RelaisConfig(AppConfig):
         )
 
         personal_data.register(personal_data.Accounts())
+
+        from django.db.models.signals import post_migrate
+
+        from relais.languages import ensure_locales
+
+        post_migrate.connect(ensure_locales, sender=self, dispatch_uid="relais.ensure_locales")

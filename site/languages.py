@@ -248,3 +248,12 @@ def serve_page(request, path):
     for fn in reversed(hooks.get_hooks("on_serve_page")):
         chain = fn(chain)
     return chain(page, request, args, kwargs)
+
+
+def ensure_locales(**_kwargs) -> None:
+    """A Wagtail locale for every configured language (after migrate): editors can translate into each at once,
+    and the pilot adds another language in the admin's locales."""
+    from wagtail.models import Locale
+
+    for code in codes():
+        Locale.objects.get_or_create(language_code=code)
