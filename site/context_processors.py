@@ -2,7 +2,6 @@ from django.conf import settings
 from django.utils import translation
 
 from relais import languages
-
 from relais.permissions import is_professional
 
 

@@ -160,12 +160,11 @@ def readable_translation(source, code: str):
 
 
 def localized_children(parent, queryset_of):
-    """The children a reader of the page ``parent``'s language sees: for each French child of its source
-    (``queryset_of(french_parent)``, in order), its readable translation, or the French child marked with
-    ``fallback_url`` (the French page in this language's interface). French parents: the queryset as is."""
-    code = _locale_code(parent)
-    source_parent = source_of(parent)
-    children = list(queryset_of(source_parent))
+    """The children a reader sees in their language (the active one): for each French child of ``parent``'s
+    source (``queryset_of(french_parent)``, in order), its readable translation, or the French child marked with
+    ``fallback_url`` (the French page in the reader's interface). A French reader: the French children."""
+    code = translation.get_language() or default_language()
+    children = list(queryset_of(source_of(parent)))
     if code == default_language():
         return children
     result = []
@@ -217,7 +216,9 @@ def serve_page(request, path):
         source = source_of(route[0])
         if source.pk == route[0].pk or not source.live:
             raise Http404
-        route, fallback = (source.specific, route[1], route[2]), UNREVIEWED
+        # An alias (wagtail-localize keeps untranslated parents as aliases of the French page) is untranslated.
+        fallback = UNTRANSLATED if route[0].alias_of_id else UNREVIEWED
+        route = (source.specific, route[1], route[2])
     if route is None and code != default_language():
         del request._wagtail_route_for_request
         with translation.override(default_language()):
@@ -227,6 +228,8 @@ def serve_page(request, path):
     if route is None:
         raise Http404
     page, args, kwargs = route
+    if fallback is None and _locale_code(page) != code:
+        fallback = UNTRANSLATED  # no translation of the home page either: Wagtail routed the French tree
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if (code == default_language() and chosen in codes() and chosen != code and request.method == "GET"
             and not args and not kwargs):

@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-
 from django.conf.locale import LANG_INFO
 
 from relais.client import check_proxy_settings
