@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -99,7 +99,7 @@ def switch_language(request):
     the page in that language (``next``, a local address)."""
     code = request.GET.get("lang", "")
     if code not in codes():
-        raise Http404("Langue inconnue")
+        return HttpResponseBadRequest("Langue inconnue.", content_type="text/plain; charset=utf-8")
     response = HttpResponseRedirect(safe_next(request, "/" if code == default_language() else f"/{code}/"))
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
                         samesite=settings.LANGUAGE_COOKIE_SAMESITE, httponly=True,

@@ -52,8 +52,8 @@ urlpatterns += [path(settings.MEDIA_URL.strip("/") + "/<path:path>", media.serve
 
 # Wagtail's pages last, through relais.languages.serve_page (reviewed translations, French fallback).
 urlpatterns += i18n_patterns(
+    *[pattern for pattern in wagtail_urls.urlpatterns if getattr(pattern, "name", None) != "wagtail_serve"],
     re_path(r"^((?:[\w\-]+/)*)$", languages.serve_page, name="wagtail_serve"),
-    path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
 

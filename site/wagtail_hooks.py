@@ -52,14 +52,17 @@ from wagtail.admin.panels import FieldPanel  # noqa: E402
 from wagtail.snippets.models import register_snippet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
+from relais.admin_access import ScopedSnippetChooserViewSet  # noqa: E402
 from relais.models import TranslationReview  # noqa: E402
 
 
 class TranslationReviewViewSet(SnippetViewSet):
     model = TranslationReview
+    chooser_viewset_class = ScopedSnippetChooserViewSet
     icon = "globe"
-    menu_label = _("Relecture des traductions")
-    add_to_admin_menu = False
+    menu_label = _("Traductions")
+    add_to_admin_menu = True
+    menu_order = 250
     list_display = ["page", "status", "publish_before_review", "reviewed_at"]
     list_filter = ["status", "publish_before_review"]
     panels = [FieldPanel("page"), FieldPanel("status"), FieldPanel("publish_before_review"),

@@ -132,7 +132,7 @@ def test_the_switcher_keeps_the_page_and_remembers_the_choice(client, arabic_gui
 
 
 def test_the_switcher_refuses_unknown_languages_and_foreign_addresses(client, db):
-    assert client.get("/langue/?lang=xx&next=/guide/").status_code == 404
+    assert client.get("/langue/?lang=xx&next=/guide/").status_code == 400
     response = client.get("/langue/?lang=en&next=https://exemple.invalid/")
     assert response.status_code == 302 and response["Location"] == "/en/"
 
