@@ -260,3 +260,26 @@ def ensure_locales(**_kwargs) -> None:
 
     for code in codes():
         Locale.objects.get_or_create(language_code=code)
+
+
+def readable_versions(pages) -> dict:
+    """{translation_key: [page, …]}: each page of ``pages`` (French) with its readable translations, in the
+    order of settings.LANGUAGES, in a constant number of queries (the sitemap's alternates)."""
+    from django.db.models import Q
+    from wagtail.models import Page
+
+    from relais.models import TranslationReview
+
+    pages = list(pages)
+    keys = {page.translation_key for page in pages}
+    others = list(Page.objects.live().public().filter(translation_key__in=keys)
+                  .exclude(locale__language_code=default_language()).select_related("locale"))
+    shown = set(TranslationReview.objects.filter(page_id__in=[p.pk for p in others])
+                .filter(Q(status=TranslationReview.Status.REVIEWED) | Q(publish_before_review=True))
+                .values_list("page_id", flat=True))
+    order = {code: index for index, code in enumerate(codes())}
+    result = {page.translation_key: [page] for page in pages}
+    for page in sorted(others, key=lambda p: order.get(p.locale.language_code, len(order))):
+        if page.pk in shown:
+            result[page.translation_key].append(page)
+    return result

@@ -335,6 +335,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # site/static is the `relais` app's own folder (found with every app's); Leaflet comes from its package.
 STATICFILES_DIRS = [("vendor/leaflet", _leaflet_dir())]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "relais.fonts.FontFinder",  # Arabic and Ge'ez fonts from npm, two WOFF2 files (relais.fonts)
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Image files of the library (MEDIA_ROOT/original_images/ and images/) are always served by Django after their

@@ -215,3 +215,23 @@ def test_demo_translations_cover_the_key_pages_in_english_and_arabic(client, sit
     assert "لم تتم مراجعة هذه الترجمة بعد" in html  # shown before review: the page says so
     html = _html(client.get("/en/guide/droits-et-demarches/contrat-jeune-majeur/"))
     assert "The contrat jeune majeur" in html and "This translation has not been reviewed yet" in html
+
+
+def test_sitemap_lists_readable_translations_with_hreflang_alternates(client, arabic_guide, guide_tree):
+    draft = translate(guide_tree["article"], "en", status=Status.DRAFT, title="Finding a home at 18")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/ar/guide/logement/trouver-un-logement/</loc>" in xml
+    assert 'hreflang="ar" href="http://' in xml and 'hreflang="fr" href="http://' in xml
+    assert draft.url not in xml  # a draft translation is not public
+
+
+def test_search_indexes_reviewed_translations_only(guide_tree):
+    from guide.search import page_document
+
+    reviewed = translate(guide_tree["article"], "ar", title="أن تجد سكنًا في سن 18")
+    draft = translate(guide_tree["theme"], "en", status=Status.DRAFT, title="Housing")
+    document = page_document(reviewed)
+    assert document is not None and document.title == "أن تجد سكنًا في سن 18"
+    assert "العربية" in document.subtitle  # the result says its language
+    assert page_document(draft) is None
+    assert page_document(guide_tree["article"]).subtitle == "Guide · Logement"
