@@ -7,7 +7,7 @@ import re
 import polib
 import pytest
 from django.utils import timezone
-from wagtail.models import Locale
+from wagtail.models import Locale, Page
 
 from guide.models import ArticlePage, HomePage
 from relais.models import TranslationReview
@@ -26,7 +26,7 @@ def translate(page, code, *, status=Status.REVIEWED, before_review=False, **fiel
     TranslationReview.objects.update_or_create(page=copy, defaults={
         "status": status, "publish_before_review": before_review, "reviewer_name": "Équipe du guide",
         "reviewed_at": timezone.now() if status == Status.REVIEWED else None})
-    return copy.specific
+    return Page.objects.get(pk=copy.pk).specific  # as published
 
 
 @pytest.fixture
