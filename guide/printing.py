@@ -217,7 +217,9 @@ def build(document_id: int, requested_version: str, slot: str = "") -> bool:
         return False
     try:
         version = source_version()
-        pdf = render_pdf(document.theme_slug, document.territory_code, key_language(document.key))
+        language = key_language(document.key)
+        extra = () if language == settings.LANGUAGE_CODE else (language,)  # French: the two-argument call
+        pdf = render_pdf(document.theme_slug, document.territory_code, *extra)
         name = "generated/guide/{}-{}.pdf".format(
             download_name(document.theme_slug).removesuffix(".pdf"),
             hashlib.sha256(f"{document.key}|{version}".encode()).hexdigest()[:16])

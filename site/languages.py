@@ -108,8 +108,22 @@ def switch_language(request):
 
 
 # --- Page translations ---------------------------------------------------------------------------------
+_LOCALE_CODES: dict[int, str] = {}
+
+
+def locale_code(locale_id: int) -> str:
+    """A Wagtail locale's language code, without a query once known (locales are few and never renumbered;
+    one the pilot adds is read on first sight)."""
+    if locale_id not in _LOCALE_CODES:
+        from wagtail.models import Locale
+
+        _LOCALE_CODES.update(Locale.objects.values_list("id", "language_code"))
+        _LOCALE_CODES.setdefault(locale_id, default_language())  # an unknown id is asked once
+    return _LOCALE_CODES.get(locale_id, default_language())
+
+
 def _locale_code(page) -> str:
-    return page.locale.language_code
+    return locale_code(page.locale_id)
 
 
 def readable(page) -> bool:
@@ -178,6 +192,59 @@ def localized_children(parent, queryset_of):
     return result
 
 
+def _readable_by_code(source) -> dict:
+    """{language code: page} of the French ``source`` and its translations readers may see: two queries."""
+    from django.db.models import Q
+    from wagtail.models import Page
+
+    from relais.models import TranslationReview
+
+    others = list(Page.objects.live().filter(translation_key=source.translation_key).exclude(pk=source.pk)
+                  .select_related("locale"))
+    shown = set()
+    if others:
+        shown = set(TranslationReview.objects.filter(page_id__in=[p.pk for p in others])
+                    .filter(Q(status=TranslationReview.Status.REVIEWED) | Q(publish_before_review=True))
+                    .values_list("page_id", flat=True))
+    result = {default_language(): source}
+    for page in others:
+        if page.pk in shown and not page.alias_of_id:
+            result[locale_code(page.locale_id)] = page
+    return result
+
+
+VERSION_KEY = "relais:languages:version"
+
+
+def _version() -> int:
+    from django.core.cache import cache
+
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
+def forget_translations(**_kwargs) -> None:
+    """A page published, unpublished, moved or deleted, or a review changed: the cached addresses go."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
+
+def _translation_urls(source) -> dict:
+    """{language code: address} of the French ``source`` and the translations readers may see; cached until a
+    page or a review changes (no query on a warm page)."""
+    from django.core.cache import cache
+
+    key = f"relais:languages:urls:{source.translation_key}:{_version()}"
+    urls = cache.get(key)
+    if urls is None:
+        urls = {code: page.url or "" for code, page in _readable_by_code(source).items()}
+        cache.set(key, urls, 3600)
+    return urls
+
+
 def alternates(request, page=None) -> list[Alternate]:
     """The same page in every language, for the header's switcher and the `hreflang` links. For a Wagtail page:
     its readable translation, or the French page under that language's prefix (French, interface translated).
@@ -185,12 +252,12 @@ def alternates(request, page=None) -> list[Alternate]:
     current = translation.get_language() or default_language()
     result = []
     source = source_of(page) if page is not None and getattr(page, "locale_id", None) else None
+    readable_urls = _translation_urls(source) if source is not None else {}
     for code, name in settings.LANGUAGES:
         translated = True
         if source is not None:
-            target = readable_translation(source, code)
-            if target is not None:
-                url = target.url or ""
+            if code in readable_urls:
+                url = readable_urls[code]
             else:
                 url, translated = prefixed(source.url or "", code), False
         elif request.path_info.startswith(COOKIE_LANGUAGE_PREFIXES):

@@ -235,3 +235,16 @@ def test_search_indexes_reviewed_translations_only(guide_tree):
     assert "العربية" in document.subtitle  # the result says its language
     assert page_document(draft) is None
     assert page_document(guide_tree["article"]).subtitle == "Guide · Logement"
+
+
+def test_the_printable_guide_exists_in_each_language(client, arabic_guide):
+    from guide import printing
+
+    html = _html(client.get("/ar/guide/imprimer/"))
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
+    assert "أن تجد سكنًا في سن 18" in html and "Trouver un logement quand on a 18 ans" not in html
+    assert "Trouver un logement quand on a 18 ans" in _html(client.get("/guide/imprimer/"))
+    # one stored PDF per language: the key says which
+    assert printing.document_key("logement", "", "ar") == "ar/logement:-"
+    assert printing.document_key("logement", "", "fr") == "logement:-"  # French keys as before
+    assert printing.key_language("ar/logement:-") == "ar" and printing.key_language("logement:-") == "fr"
