@@ -33,7 +33,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@rm -f node_modules/.installed-* && touch $@
 
+# The interface catalogues (site/locale/*/LC_MESSAGES/django.po) compiled to .mo: by every target, the wheel
+# included (it carries them). msgfmt comes from gettext (README, Requirements).
 install: $(STAMP) $(NODE_STAMP)
+	@command -v msgfmt >/dev/null || { echo "msgfmt is needed (README, Requirements): apt-get install gettext" >&2; exit 1; }
+	@$(PY) manage.py compilemessages --ignore '$(VENV)/*' --ignore 'node_modules/*' --ignore 'build/*' -v 0
 
 # After a change of pyproject's dependencies; commit both files. Keeps every other pin unless LOCK_ARGS says.
 lock: install

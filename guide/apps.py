@@ -28,4 +28,12 @@ class GuideConfig(AppConfig):
         from search import registry
 
         registry.register_documents(guide_search.GUIDE_PAGES)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from relais.models import TranslationReview
+
+        post_save.connect(guide_search.on_review_change, sender=TranslationReview, dispatch_uid="guide.review-index")
+        post_delete.connect(guide_search.on_review_change, sender=TranslationReview,
+                            dispatch_uid="guide.review-index-delete")
         registry.register_browse("themes", guide_search.theme_links)

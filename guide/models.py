@@ -74,9 +74,14 @@ class GuideIndexPage(Page):
         verbose_name = _("accueil du guide")
 
     def get_context(self, request, *args, **kwargs):
+        from relais.languages import localized_children
+
         context = super().get_context(request, *args, **kwargs)
-        context["themes"] = ThemePage.objects.child_of(self).live().public().order_by("path")
-        context["path_page"] = PathPage.objects.child_of(self).live().first()
+        # In a translation: each theme's readable translation, or the French theme in the reader's interface.
+        context["themes"] = localized_children(
+            self, lambda parent: ThemePage.objects.child_of(parent).live().public().order_by("path"))
+        context["path_page"] = (PathPage.objects.child_of(self).live().first()
+                                or PathPage.objects.child_of(source_page(self)).live().first())
         context["reader_territory"] = reader_territory(request)
         return context
 
@@ -100,8 +105,12 @@ class ThemePage(Page):
         return ArticlePage.objects.child_of(self).live().public().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
+        from relais.languages import localized_children
+
         context = super().get_context(request, *args, **kwargs)
-        context["articles"] = self.articles()
+        # In a translation: each article's readable translation, or the French article in the reader's interface.
+        context["articles"] = localized_children(self, lambda parent: ArticlePage.objects.child_of(parent).live()
+                                                 .public().order_by("path"))
         context["reader_territory"] = reader_territory(request)
         return context
 
@@ -168,6 +177,13 @@ class PathPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["reader_territory"] = reader_territory(request)
         return context
+
+
+def source_page(page):
+    """The French page ``page`` translates (itself when French)."""
+    from relais.languages import source_of
+
+    return source_of(page)
 
 
 def _split(text: str) -> list[str]:

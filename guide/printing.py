@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections, transaction
 from django.db.models import Count, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from guide.models import GuideDocument
 from guide.territory import COOKIE_NAME, reader_territory
@@ -70,8 +70,16 @@ def source_version() -> str:
     return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32]
 
 
-def document_key(theme_slug: str, territory_code: str) -> str:
-    return f"{theme_slug or '-'}:{territory_code or '-'}"
+def document_key(theme_slug: str, territory_code: str, language: str = "") -> str:
+    """The theme, the territory and, for another language than French, the language (``en/-:62``)."""
+    key = f"{theme_slug or '-'}:{territory_code or '-'}"
+    return key if not language or language == settings.LANGUAGE_CODE else f"{language}/{key}"
+
+
+def key_language(key: str) -> str:
+    """The language a document's key was built in (French when the key has none)."""
+    language, sep, _rest = key.partition("/")
+    return language if sep else settings.LANGUAGE_CODE
 
 
 def download_name(theme_slug: str) -> str:
@@ -89,7 +97,7 @@ def request_document(request, theme_slug: str) -> tuple[str, GuideDocument]:
 
     territory = reader_territory(request)
     code = territory.code if territory else ""
-    key = document_key(theme_slug, code)
+    key = document_key(theme_slug, code, translation.get_language())
     version = source_version()
     document, _created = GuideDocument.objects.get_or_create(
         key=key, defaults={"theme_slug": theme_slug, "territory_code": code})
@@ -178,17 +186,19 @@ def _render_request(theme_slug: str, territory_code: str):
     return request
 
 
-def render_pdf(theme_slug: str, territory_code: str) -> bytes:
-    """The PDF bytes (the slow part: WeasyPrint, through relais.pdf, which fetches nothing over the network)."""
+def render_pdf(theme_slug: str, territory_code: str, language: str = "") -> bytes:
+    """The PDF bytes (the slow part: WeasyPrint, through relais.pdf, which fetches nothing over the network), in
+    ``language`` (its reviewed pages and interface, right to left included; French by default)."""
     from django.template.loader import render_to_string
 
     from guide.views import _printable_context
 
-    request = _render_request(theme_slug, territory_code)
-    context = _printable_context(request)
-    context["inline_css"] = pdf.inline_css("relais/css/relais.css", "guide/css/guide.css",
-                                           "guide/css/guide-print.css")
-    html = absolute_links(render_to_string("guide/print_pdf.html", context, request=request))
+    with translation.override(language or settings.LANGUAGE_CODE):
+        request = _render_request(theme_slug, territory_code)
+        context = _printable_context(request)
+        context["inline_css"] = pdf.inline_css("relais/css/relais.css", "guide/css/guide.css",
+                                               "guide/css/guide-print.css")
+        html = absolute_links(render_to_string("guide/print_pdf.html", context, request=request))
     return pdf.render_pdf(html, variant=PDF_VARIANT)
 
 
@@ -207,7 +217,9 @@ def build(document_id: int, requested_version: str, slot: str = "") -> bool:
         return False
     try:
         version = source_version()
-        pdf = render_pdf(document.theme_slug, document.territory_code)
+        language = key_language(document.key)
+        extra = () if language == settings.LANGUAGE_CODE else (language,)  # French: the two-argument call
+        pdf = render_pdf(document.theme_slug, document.territory_code, *extra)
         name = "generated/guide/{}-{}.pdf".format(
             download_name(document.theme_slug).removesuffix(".pdf"),
             hashlib.sha256(f"{document.key}|{version}".encode()).hexdigest()[:16])

@@ -9,6 +9,7 @@ from wagtail.models import Page
 
 from directory import vocabulary
 from guide.models import ArticlePage, ThemePage
+from relais import languages
 from search.documents import AREA_EVERYWHERE, SearchDoc
 from search.registry import DocumentType, Link
 from search.vocabulary import fold
@@ -60,6 +61,8 @@ def page_document(page) -> SearchDoc | None:
     page = page.specific
     if not isinstance(page, INDEXED_PAGES) or not page.live or page.get_view_restrictions().exists():
         return None
+    if not languages.readable(page) or page.alias_of_id:
+        return None  # a translation readers may not see yet, or an untranslated copy of a French page
     if isinstance(page, ArticlePage):
         parent = page.get_parent() if page.depth > 1 else None
         theme_title = parent.title if parent is not None else ""
@@ -72,6 +75,9 @@ def page_document(page) -> SearchDoc | None:
         body = _join(stream_text(page.body), " ".join(a.title for a in page.articles()))
         age_min = age_max = None
     category = theme_category(theme_title)
+    code = page.locale.language_code
+    if code != languages.default_language():  # "Guide · Housing · English": the result's language, said
+        theme_title = f"{theme_title} · {languages.local_name(code)}" if theme_title else languages.local_name(code)
     return SearchDoc(
         key=GUIDE_PAGES.key(page.pk), kind=KIND_ARTICLE, object_id=page.pk, title=page.title, url=page.url or "",
         subtitle=f"Guide · {theme_title}" if theme_title else "Guide", summary=summary,
@@ -104,3 +110,15 @@ def _page_keys(page) -> list[str]:
 GUIDE_PAGES = DocumentType(
     kind=KIND_ARTICLE, label="Article du guide", models=INDEXED_PAGES, queryset=_public_pages,
     build=page_document, keys_for=_page_keys, keys_deleted=lambda page: [GUIDE_PAGES.key(page.pk)], pages=True)
+
+
+def on_review_change(sender, instance, **kwargs):
+    """A translation reviewed (or sent back to draft) enters (or leaves) search, once committed."""
+    from django.db import transaction
+
+    from search import indexing
+
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None and page.specific_class in INDEXED_PAGES:
+        keys = _page_keys(page)
+        transaction.on_commit(lambda: indexing.enqueue_refresh(keys))

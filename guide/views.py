@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from guide.models import ArticlePage, Feedback, GuideIndexPage, PathPage, ThemeP
 from guide.territory import forget_territory, reader_territory, remember_territory
 from relais import ratelimit
 from relais.filters import object_id
+from relais.languages import readable
 from relais.links import absolute_url, safe_next
 from relais.templatetags.relais_tags import IN_PLACE
 
@@ -149,7 +151,7 @@ def page_feedback(request):
 @require_http_methods(["GET", "POST"])
 def idea(request):
     """"Propose une idée / signale un manque"."""
-    index = GuideIndexPage.objects.live().first()
+    index = _guide_index()
     themes = list(ThemePage.objects.child_of(index).live().order_by("path")) if index else []
     form = IdeaForm(request.POST if request.method == "POST" else None, themes=themes)
     status = 200
@@ -174,8 +176,18 @@ def idea(request):
 
 
 # --- Printable guide --------------------------------------------------------------------------------
+def _guide_index():
+    """The guide's home in the reader's language when it has a readable translation, else the French one."""
+    from relais import languages
+
+    index = GuideIndexPage.objects.live().filter(locale__language_code=languages.default_language()).first()
+    if index is None:
+        return None
+    return languages.readable_translation(index, get_language() or languages.default_language()) or index
+
+
 def _printable_context(request):
-    index = GuideIndexPage.objects.live().first()
+    index = _guide_index()
     if index is None:
         raise Http404(_("Le guide n'est pas encore publié."))
     themes = ThemePage.objects.child_of(index).live().public().order_by("path")
@@ -186,10 +198,12 @@ def _printable_context(request):
         themes = themes.filter(slug=slug)
         if not themes:
             raise Http404(_("Ce thème n'existe pas."))
-    themes = list(themes)
     articles_by_theme = {}
     articles = ArticlePage.objects.live().public().filter(path__startswith=index.path).order_by("path")
+    themes = [theme for theme in themes if readable(theme)]  # a translation: reviewed ones only (French: all)
     for article in articles:
+        if not readable(article):
+            continue
         article.print_prefix = f"a{article.pk}-"  # unique anchors for glossary notes in one document
         articles_by_theme.setdefault(article.path[: -ArticlePage.steplen], []).append(article)
     sections = [(theme, articles_by_theme.get(theme.path, [])) for theme in themes]

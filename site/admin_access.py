@@ -122,6 +122,7 @@ ADMIN_RULES = (
     Rule("wagtaildocs*", uses_documents, "document library and chooser"),
     Rule("wagtailadmin_tag*autocomplete", uses_media, "tags of pages, images and documents"),
     Rule("wagtail_bulk_action", bulk_actions_allowed, "bulk actions"),
+    Rule("wagtail_localize:*", edits_pages, "translations of the guide's pages (wagtail-localize)"),
 )
 
 

@@ -25,3 +25,24 @@ class RelaisConfig(AppConfig):
         )
 
         personal_data.register(personal_data.Accounts())
+
+        from django.db.models.signals import post_migrate
+
+        from relais.languages import ensure_locales
+
+        post_migrate.connect(ensure_locales, sender=self, dispatch_uid="relais.ensure_locales")
+
+        # The switcher's and hreflang's cached addresses (relais.languages) follow pages and reviews.
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from relais.languages import forget_translations
+        from relais.models import TranslationReview
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(forget_translations, dispatch_uid=f"relais.languages.{id(signal)}")
+        post_delete.connect(forget_translations, sender=Page, dispatch_uid="relais.languages.page-delete")
+        for signal in (post_save, post_delete):
+            signal.connect(forget_translations, sender=TranslationReview,
+                           dispatch_uid=f"relais.languages.review.{id(signal)}")

@@ -62,6 +62,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("indicators", "convention", "indicator", "indicatortarget", "indicatorvalue"),
         "indicators.view_dashboard",
         *_crud("guide", "glossaryterm", "feedback"),
+        # The guide's languages: reviewing translations, adding a language (relais.languages).
+        *_crud("relais", "translationreview"),
+        *_crud("wagtailcore", "locale"),
+        "wagtail_localize.submit_translation",
         *_crud("wagtailimages", "image"),
         *_crud("wagtaildocs", "document"),
         "wagtailimages.choose_image",

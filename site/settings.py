@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 
 from relais.client import check_proxy_settings
 from relais.env import (
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
     "meetings.indicators",
     "search",
     "relais.demo",  # the `load_demo` command; no other code imports it
+    "wagtail_localize",
+    "wagtail_localize.locales",  # the admin's locales (instead of wagtail.locales)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -111,7 +114,7 @@ MIDDLEWARE = [
     "relais.csp.RelaisCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "relais.languages.ReaderLocaleMiddleware",  # the reader's language: URL prefix, else cookie (public pages)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -294,11 +297,34 @@ GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian "AnonymousUser" row: the public never holds object permissions
 
 # --- i18n -----------------------------------------------------------------------------------------
+# French is the source. The public pages (guide, Urgence, search) also exist in the languages of the young people
+# who arrived alone (docs/guide.md, "Languages"): English, Arabic, Dari, Pashto, Tigrinya. The interface strings
+# come from the catalogues under site/locale (compiled at set-up: `compilemessages`); the guide's pages are
+# translated in Wagtail (wagtail-localize). The admin and the professional space stay in French.
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français")]
-WAGTAIL_I18N_ENABLED = False
+LANGUAGES = [
+    ("fr", "Français"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fa-af", "دری"),  # Dari: Persian as written in Afghanistan (fa-AF), right to left
+    ("ps", "پښتو"),
+    ("ti", "ትግርኛ"),
+]
+# Django knows Arabic and Persian but neither Dari (as such), Pashto nor Tigrinya: their names and direction.
+EXTRA_LANG_INFO = {
+    "fa-af": {"bidi": True, "code": "fa-af", "name": "Dari", "name_local": "دری"},
+    "ps": {"bidi": True, "code": "ps", "name": "Pashto", "name_local": "پښتو"},
+    "ti": {"bidi": False, "code": "ti", "name": "Tigrinya", "name_local": "ትግርኛ"},
+}
+LANG_INFO.update({code: info for code, info in EXTRA_LANG_INFO.items() if code not in LANG_INFO})
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "fa-af", "ps", "ug", "ur"]
+WAGTAIL_I18N_ENABLED = True
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
-WAGTAIL_CONTENT_LANGUAGES = [("fr", "Français")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The reader's choice (the header's switcher, relais.languages): a cookie, no account.
+LANGUAGE_COOKIE_NAME = "django_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
@@ -309,6 +335,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 # site/static is the `relais` app's own folder (found with every app's); Leaflet comes from its package.
 STATICFILES_DIRS = [("vendor/leaflet", _leaflet_dir())]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "relais.fonts.FontFinder",  # Arabic and Ge'ez fonts from npm, two WOFF2 files (relais.fonts)
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Image files of the library (MEDIA_ROOT/original_images/ and images/) are always served by Django after their

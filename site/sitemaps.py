@@ -27,12 +27,36 @@ class PublicAddressSitemap(Sitemap):
 
 
 class PageSitemap(WagtailSitemap):
-    """The page tree (home, guide, legal pages): live pages nobody restricted (Wagtail's ``public()``)."""
+    """The page tree (home, guide, legal pages): live pages nobody restricted (Wagtail's ``public()``), each
+    French page followed by its translations readers may see (relais.languages), every one of them with its
+    `hreflang` alternates."""
+
+    def items(self):
+        from relais import languages
+
+        groups = languages.readable_versions(super().items())
+        return [page for versions in groups.values() for page in versions]
 
     def _urls(self, page, protocol, domain):
-        urls = super()._urls(page, protocol, domain)
-        for url in urls:
-            url["location"] = absolute_url(urlsplit(url["location"]).path)
+        from relais import languages
+
+        objects = list(self.paginator.page(page).object_list)
+        groups = {}
+        for obj in objects:
+            groups.setdefault(obj.translation_key, []).append(obj)
+        urls, last_mods = [], set()
+        for obj in objects:
+            for url_info in obj.get_sitemap_urls(self.request):
+                url_info["location"] = absolute_url(urlsplit(url_info["location"]).path)
+                versions = groups[obj.translation_key]
+                if len(versions) > 1:
+                    url_info["alternates"] = [
+                        {"lang_code": languages.html_lang(v.locale.language_code),
+                         "location": absolute_url(urlsplit(v.get_url(self.request) or "").path)} for v in versions]
+                urls.append(url_info)
+                last_mods.add(url_info.get("lastmod"))
+        if last_mods and None not in last_mods:
+            self.latest_lastmod = max(last_mods)
         return urls
 
 

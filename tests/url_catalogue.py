@@ -29,7 +29,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
-from django.urls.resolvers import RegexPattern, RoutePattern
+from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 
 
 @dataclass(frozen=True)
@@ -123,6 +123,18 @@ def url_world(db, site_pages, settings, tmp_path):
     w.page_restriction = PageViewRestriction.objects.create(page=private, restriction_type="password",
                                                             password="mot-de-passe")
     w.feedback = Feedback.objects.create(kind="page", page=article, helpful=True, comment="Merci.")
+    # The article's English translation (wagtail-localize: its source, the translation, its review).
+    from wagtail.models import Locale
+    from wagtail_localize.models import StringSegment, Translation, TranslationSource
+
+    from relais.models import TranslationReview
+
+    w.locale = Locale.objects.get_or_create(language_code="en")[0]
+    source, _created = TranslationSource.get_or_create_from_instance(article)
+    w.translation = Translation.objects.create(source=source, target_locale=w.locale)
+    w.string_segment = StringSegment.objects.filter(source=source).first()
+    english = article.copy_for_translation(w.locale, copy_parents=True)
+    w.translation_review = TranslationReview.objects.create(page=english, status="to_review")
 
     w.body = Body.objects.create(name="Comité de suivi de l'Arrageois", slug="suivi-arrageois", kind="comite_suivi",
                                  territory=w.territoire, is_decision_body=True, youth_seats=1)
@@ -235,10 +247,22 @@ PARAMS = {
     "code": lambda w: w.indicator.code,
     "fmt": lambda w: "csv",
     "path": lambda w: "original_images/absent.png",
+    "translation_id": lambda w: w.translation.pk,
+    "translation_source_id": lambda w: w.translation.source_id,
+    "string_segment_id": lambda w: w.string_segment.pk,
+    "overridable_segment_id": lambda w: ABSENT,  # a text article has no overridable segment
+    "mode": lambda w: "default",
 }
 
 # Pattern name → {parameter: value}: where the same parameter means different things.
+_LOCALE = {"pk": lambda w: w.locale.pk}
+_SNIPPET = {"app_label": "guide", "model_name": "glossaryterm", "pk": lambda w: str(w.glossary_term.pk)}
 BY_NAME = {
+    **{f"wagtaillocales:{view}": _LOCALE for view in ("edit", "delete", "history", "history_results", "usage",
+                                                        "copy")},
+    "wagtail_localize:submit_snippet_translation": _SNIPPET,
+    "wagtail_localize:snippets_api_listing": _SNIPPET,
+    "wagtail_localize:snippets_api_detail": _SNIPPET,
     "wagtail_bulk_action": {"app_label": "wagtailcore", "model_name": "page", "action": "publish"},
     "wagtailadmin_pages:choose_parent": {"app_label": "guide", "model_name": "articlepage"},
     "wagtailadmin_tag_model_autocomplete": {"app_name": "wagtailimages", "model_name": "image"},
@@ -377,6 +401,8 @@ def _fill(name, segments, w) -> str:
     parts = []
     for segment in segments:
         text = str(segment)
+        if isinstance(segment, LocalePrefixPattern):
+            continue  # i18n_patterns: the French address, unprefixed (other languages add /<code>/)
         if isinstance(segment, RoutePattern):
             parts.append(_CONVERTER.sub(lambda m: str(_value(name, namespace, m["param"], w)), text))
         elif isinstance(segment, RegexPattern) and (m := _REGEX_LITERAL.match(text)):

@@ -14,7 +14,7 @@ def test_home_page_has_the_three_entries_and_the_rgaa_status(client, site_pages)
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert 'href="#contenu"' in html  # skip link
     assert 'href="/guide/"' in html and 'href="/annuaire/"' in html
     assert "partiellement conforme" in html

@@ -10,6 +10,7 @@ from relais.demo import accounts, pages
 APP_LOADERS = [
     "relais.demo.directory",
     "relais.demo.guide",
+    "relais.demo.translations",  # after the French guide it translates
     "relais.demo.meetings",
     "relais.demo.indicators",
     "relais.demo.search",

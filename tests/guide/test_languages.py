@@ -1,0 +1,250 @@
+"""The guide in the languages of the young people who arrived alone (docs/guide.md, "Languages"): translated
+pages served with their language and direction, the French page with a notice when a translation is missing
+or not reviewed, the switcher keeping the page, PO files exported and imported back, demo translations."""
+
+import re
+
+import polib
+import pytest
+from django.utils import timezone
+from wagtail.models import Locale, Page
+
+from guide.models import ArticlePage, HomePage
+from relais.models import TranslationReview
+
+Status = TranslationReview.Status
+
+
+def translate(page, code, *, status=Status.REVIEWED, before_review=False, **fields):
+    """The translation of ``page`` into ``code``, published, with the given review state."""
+    locale, _ = Locale.objects.get_or_create(language_code=code)
+    copy = page.specific.copy_for_translation(locale, copy_parents=True, alias=False)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save()
+    copy.save_revision().publish()
+    TranslationReview.objects.update_or_create(page=copy, defaults={
+        "status": status, "publish_before_review": before_review, "reviewer_name": "Équipe du guide",
+        "reviewed_at": timezone.now() if status == Status.REVIEWED else None})
+    return Page.objects.get(pk=copy.pk).specific  # as published
+
+
+@pytest.fixture
+def arabic_guide(guide_tree):
+    """The home page, the guide, the housing theme and its article in Arabic, reviewed."""
+    tree = guide_tree
+    pages = {"home": translate(tree["home"], "ar", title="الصفحة الرئيسية"),
+             "index": translate(tree["index"], "ar", title="الدليل", intro="كل ما يجب أن تعرفه.")}
+    pages["theme"] = translate(tree["theme"], "ar", title="السكن", intro="أن تجد مكانًا تنام فيه.")
+    pages["article"] = translate(tree["article"], "ar", title="أن تجد سكنًا في سن 18",
+                                 summary="الحلول لتجد سكنًا، حتى بقليل من المال.")
+    return {**tree, "ar": pages}
+
+
+def _html(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def _html_tag(html):
+    return re.search(r"<html[^>]*>", html).group(0)
+
+
+def test_a_reviewed_arabic_page_is_served_right_to_left_with_its_translated_interface(client, arabic_guide):
+    html = _html(client.get("/ar/guide/logement/trouver-un-logement/"))
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
+    assert "أن تجد سكنًا في سن 18" in html
+    assert "Trouver un logement quand on a 18 ans" not in html
+    assert "لغة" in html or 'aria-label="Langue"' in html  # the switcher, labelled
+    # reviewed: when and by whom
+    assert re.search(r"Équipe du guide", html)
+    assert "notice language-notice" not in html
+    # French pages stay French and left to right, unprefixed
+    html = _html(client.get("/guide/logement/trouver-un-logement/"))
+    assert _html_tag(html) == '<html lang="fr" dir="ltr">'
+    assert "Trouver un logement quand on a 18 ans" in html
+
+
+def test_english_interface_strings_come_from_the_catalogue(client, arabic_guide):
+    html = _html(client.get("/en/guide/logement/"))
+    assert _html_tag(html) == '<html lang="en" dir="ltr">'
+    assert ">Emergency<" in html  # the header's Urgence entry
+    assert "Rechercher sur le site" not in html
+
+
+def test_an_untranslated_page_falls_back_to_french_with_a_notice_in_the_readers_language(client, arabic_guide):
+    html = _html(client.get("/ar/guide/mon-parcours/"))
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
+    assert "هذه الصفحة غير مترجمة بعد" in html
+    assert '<div class="page-content" lang="fr" dir="ltr">' in html
+    assert "Mon parcours" in html
+    # a language without any page translated: the whole French guide, with the notice in English
+    html = _html(client.get("/en/guide/logement/trouver-un-logement/"))
+    assert "This page has not been translated into your language yet" in html
+    assert "Trouver un logement quand on a 18 ans" in html
+
+
+def test_a_draft_translation_is_not_public_and_a_pilots_choice_publishes_it_with_a_warning(client, guide_tree):
+    draft = translate(guide_tree["article"], "en", status=Status.DRAFT, title="Finding a home at 18")
+    html = _html(client.get("/en/guide/logement/trouver-un-logement/"))
+    assert "Finding a home at 18" not in html
+    assert "Trouver un logement quand on a 18 ans" in html
+    assert "This page has not been reviewed in your language yet" in html
+    # to review, and the pilot chose to show it before review: shown, and the page says so
+    TranslationReview.objects.filter(page=draft).update(status=Status.TO_REVIEW, publish_before_review=True)
+    html = _html(client.get("/en/guide/logement/trouver-un-logement/"))
+    assert "Finding a home at 18" in html
+    assert "This translation has not been reviewed yet" in html
+    # to review without the pilot's choice: not public
+    TranslationReview.objects.filter(page=draft).update(publish_before_review=False)
+    assert "Finding a home at 18" not in _html(client.get("/en/guide/logement/trouver-un-logement/"))
+
+
+def test_a_translation_without_a_review_record_is_a_draft(client, guide_tree):
+    locale, _ = Locale.objects.get_or_create(language_code="en")
+    copy = guide_tree["article"].copy_for_translation(locale, copy_parents=True)
+    copy.title = "Finding a home at 18"
+    copy.save_revision().publish()
+    TranslationReview.objects.filter(page=copy).delete()
+    assert "Finding a home at 18" not in _html(client.get("/en/guide/logement/trouver-un-logement/"))
+
+
+def test_the_switcher_keeps_the_page_and_remembers_the_choice(client, arabic_guide):
+    html = _html(client.get("/guide/logement/trouver-un-logement/"))
+    links = dict(re.findall(r'<a href="(/langue/\?[^"]+)" lang="([^"]+)"', html.replace("&amp;", "&")))
+    by_lang = {lang: href for href, lang in links.items()}
+    assert set(by_lang) == {"fr", "en", "ar", "fa-AF", "ps", "ti"}
+    assert "next=%2Far%2Fguide%2Flogement%2Ftrouver-un-logement%2F" in by_lang["ar"]
+    # a language without the translation: the same French page, in that language's interface
+    assert "next=%2Fen%2Fguide%2Flogement%2Ftrouver-un-logement%2F" in by_lang["en"]
+    # each language named in its own script
+    assert ">العربية<" in html and ">English<" in html and ">دری<" in html and ">ትግርኛ<" in html
+    response = client.get(by_lang["ar"])
+    assert response.status_code == 302 and response["Location"] == "/ar/guide/logement/trouver-un-logement/"
+    assert response.cookies["django_language"].value == "ar"
+    # remembered: a French address now opens the Arabic translation
+    response = client.get("/guide/logement/")
+    assert response.status_code == 302 and response["Location"] == "/ar/guide/logement/"
+    # back to French, remembered too
+    response = client.get("/langue/?lang=fr&next=/guide/logement/")
+    assert response["Location"] == "/guide/logement/"
+    assert client.get("/guide/logement/").status_code == 200
+
+
+def test_the_switcher_refuses_unknown_languages_and_foreign_addresses(client, db):
+    assert client.get("/langue/?lang=xx&next=/guide/").status_code == 400
+    response = client.get("/langue/?lang=en&next=https://exemple.invalid/")
+    assert response.status_code == 302 and response["Location"] == "/en/"
+
+
+def test_hreflang_alternates_list_the_readable_translations(client, arabic_guide):
+    html = _html(client.get("/guide/logement/"))
+    alternates = set(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', html))
+    assert alternates == {("fr", "/guide/logement/"), ("ar", "/ar/guide/logement/")}
+
+
+def test_a_translated_theme_lists_translated_articles_and_french_ones_in_the_readers_interface(client, arabic_guide):
+    second = ArticlePage(title="Le foyer de jeunes travailleurs", slug="fjt", summary="Une chambre meublée.",
+                         body=arabic_guide["article"].body.raw_data)
+    arabic_guide["theme"].add_child(instance=second)
+    second.save_revision().publish()
+    html = _html(client.get("/ar/guide/logement/"))
+    assert 'href="/ar/guide/logement/trouver-un-logement/"' in html
+    assert 'href="/ar/guide/logement/fjt/"' in html  # the French article, under the Arabic prefix
+    assert "Le foyer de jeunes travailleurs" in html
+
+
+def test_emergency_page_in_arabic(client, db):
+    html = _html(client.get("/ar/urgence/"))
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
+    assert "115" in html and 'href="tel:115"' in html
+    assert "Urgence : qui appeler ?" not in html
+
+
+def test_po_round_trip_through_wagtail_localize(client, guide_tree, django_capture_on_commit_callbacks):
+    """A translator's PO file: exported from the French article, translated, imported back, published."""
+    from wagtail_localize.models import Translation, TranslationSource
+
+    source, _ = TranslationSource.get_or_create_from_instance(guide_tree["article"])
+    translation = Translation.objects.create(source=source, target_locale=Locale.objects.get(language_code="en"))
+    po = polib.pofile(str(translation.export_po()))
+    msgids = {entry.msgid for entry in po}
+    assert "Trouver un logement quand on a 18 ans" in msgids
+    assert "Les solutions pour te loger, même avec peu d'argent." in msgids
+    english = {"Trouver un logement quand on a 18 ans": "Finding a home at 18",
+               "Les solutions pour te loger, même avec peu d'argent.": "Ways to find a home, even on little money."}
+    for entry in po:
+        entry.msgstr = entry.msgid if entry.msgctxt == "slug" else english.get(entry.msgid, "EN " + entry.msgid)
+    warnings = translation.import_po(polib.pofile(str(po)))
+    assert warnings == []
+    with django_capture_on_commit_callbacks(execute=True):  # wagtail-localize publishes after commit
+        translation.save_target(publish=True)
+    page = guide_tree["article"].get_translation(translation.target_locale).specific
+    assert page.locale.language_code == "en" and page.title == "Finding a home at 18"
+    assert page.summary == "Ways to find a home, even on little money."
+    # exported again: every string carries its translation
+    again = polib.pofile(str(translation.export_po()))
+    assert {e.msgid: e.msgstr for e in again}["Trouver un logement quand on a 18 ans"] == "Finding a home at 18"
+    # a new translation is a draft until reviewed
+    assert "Finding a home at 18" not in _html(client.get("/en/guide/logement/trouver-un-logement/"))
+    TranslationReview.objects.update_or_create(page=page, defaults={"status": Status.REVIEWED})
+    html = _html(client.get("/en/guide/logement/trouver-un-logement/"))
+    assert "Finding a home at 18" in html and "Ways to find a home, even on little money." in html
+    # its parents, kept by wagtail-localize as aliases of the French pages, are "not translated yet"
+    html = _html(client.get("/en/guide/logement/"))
+    assert "This page has not been translated into your language yet" in html
+    assert 'href="/en/guide/logement/trouver-un-logement/"' in html
+
+
+def test_demo_translations_cover_the_key_pages_in_english_and_arabic(client, site_pages):
+    from relais.demo import guide as demo_guide
+    from relais.demo import translations
+
+    demo_guide.load(lambda _m: None)
+    translations.load(lambda _m: None)
+    translations.load(lambda _m: None)  # idempotent
+    for code in ("en", "ar"):
+        assert len(translations.files(code)) == len(translations.PAGES)
+        pages = ArticlePage.objects.filter(locale__language_code=code)
+        assert pages.count() == 5
+        assert all(p.translation_review.status == Status.TO_REVIEW for p in pages)
+        assert HomePage.objects.filter(locale__language_code=code).count() == 1
+    html = _html(client.get("/ar/guide/logement/urgence-pas-de-logement/"))
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
+    assert "اتصل بالرقم" in html and "من يمكنه مساعدتك؟" in html
+    assert "لم تتم مراجعة هذه الترجمة بعد" in html  # shown before review: the page says so
+    html = _html(client.get("/en/guide/droits-et-demarches/contrat-jeune-majeur/"))
+    assert "The contrat jeune majeur" in html and "This translation has not been reviewed yet" in html
+
+
+def test_sitemap_lists_readable_translations_with_hreflang_alternates(client, arabic_guide, guide_tree):
+    draft = translate(guide_tree["article"], "en", status=Status.DRAFT, title="Finding a home at 18")
+    xml = client.get("/sitemap.xml").content.decode()
+    assert "/ar/guide/logement/trouver-un-logement/</loc>" in xml
+    assert 'hreflang="ar" href="http://' in xml and 'hreflang="fr" href="http://' in xml
+    assert draft.url not in xml  # a draft translation is not public
+
+
+def test_search_indexes_reviewed_translations_only(guide_tree):
+    from guide.search import page_document
+
+    reviewed = translate(guide_tree["article"], "ar", title="أن تجد سكنًا في سن 18")
+    draft = translate(guide_tree["theme"], "en", status=Status.DRAFT, title="Housing")
+    document = page_document(reviewed)
+    assert document is not None and document.title == "أن تجد سكنًا في سن 18"
+    assert "العربية" in document.subtitle  # the result says its language
+    assert page_document(draft) is None
+    assert page_document(guide_tree["article"]).subtitle == "Guide · Logement"
+
+
+def test_the_printable_guide_exists_in_each_language(client, arabic_guide):
+    from guide import printing
+
+    html = _html(client.get("/ar/guide/imprimer/"))
+    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
+    assert "أن تجد سكنًا في سن 18" in html and "Trouver un logement quand on a 18 ans" not in html
+    assert "Trouver un logement quand on a 18 ans" in _html(client.get("/guide/imprimer/"))
+    # one stored PDF per language: the key says which
+    assert printing.document_key("logement", "", "ar") == "ar/logement:-"
+    assert printing.document_key("logement", "", "fr") == "logement:-"  # French keys as before
+    assert printing.key_language("ar/logement:-") == "ar" and printing.key_language("logement:-") == "fr"
