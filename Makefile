@@ -36,7 +36,10 @@ $(NODE_STAMP): package.json package-lock.json
 # The interface catalogues (site/locale/*/LC_MESSAGES/django.po) compiled to .mo: by every target, the wheel
 # included (it carries them). msgfmt comes from gettext (README, Requirements).
 install: $(STAMP) $(NODE_STAMP)
-	@command -v msgfmt >/dev/null || { echo "msgfmt is needed (README, Requirements): apt-get install gettext" >&2; exit 1; }
+	@command -v msgfmt >/dev/null || { \
+	  echo "Installing Debian's gettext (msgfmt compiles the interface catalogues)…"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq gettext >/dev/null; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq gettext >/dev/null; fi; }
 	@$(PY) manage.py compilemessages --ignore '$(VENV)/*' --ignore 'node_modules/*' --ignore 'build/*' -v 0
 
 # After a change of pyproject's dependencies; commit both files. Keeps every other pin unless LOCK_ARGS says.
