@@ -2,7 +2,8 @@
 
 Every view asks permissions.require_dashboard(): département admins see every figure; a secretary sees the
 figures of their own bodies only (hand-entered département figures are not theirs to see); anyone else gets 403,
-and anonymous visitors are sent to the login page (the API answers 401 in JSON).
+and anonymous visitors are sent to the login page (the API answers 401 in JSON). The operator report also
+answers an operator's users, with their own lines only (operator_table.chosen_operator).
 """
 
 from __future__ import annotations
