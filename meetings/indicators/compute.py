@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from directory import territories
@@ -241,10 +241,13 @@ def _key(group, by_year: bool):
     return int(group) if by_year else ALL
 
 
-def _outer(inner, select: str, group: str = "g", order: str = "", limit: int | None = None) -> list[tuple]:
-    """Run ``SELECT group, select FROM (inner) GROUP BY group``: a second level of SQL aggregation."""
+def _outer(inner, select: str, group: str | tuple[str, ...] = "g", order: str = "", limit: int | None = None
+           ) -> list[tuple]:
+    """Run ``SELECT group, select FROM (inner) GROUP BY group``: a second level of SQL aggregation (``group``:
+    one column of the inner query, or several)."""
     sql, params = inner.query.sql_with_params()
-    query = f"SELECT sub.{group}, {select} FROM ({sql}) sub GROUP BY sub.{group}"  # noqa: S608 (inner SQL is Django's)
+    columns = ", ".join(f"sub.{name}" for name in ((group,) if isinstance(group, str) else group))
+    query = f"SELECT {columns}, {select} FROM ({sql}) sub GROUP BY {columns}"  # noqa: S608 (inner SQL is Django's)
     if order:
         query += f" ORDER BY {order}"
     if limit:
@@ -386,26 +389,38 @@ def training_figures(scope: Scope, *, since: dt.date, selection: Selection | Non
     return {C.TRAINED: trained, C.TRAINED_CUMULATIVE: cumulative}
 
 
+UNLISTED = "organisation non référencée"  # a walk-in's organisation typed by hand, not in the directory
+
+
 def _present_organisation_inner(scope: Scope, *, selection: Selection | None = None, kinds=(), body_ids=None,
-                                by_year=True, extra: dict | None = None):
+                                by_year=True, extra: dict | None = None, where=None):
     """One row per (session, organisation present or represented): invited or walk-in, an organisation counts
-    once a session; ``e`` is 1 when it was there itself (présence effective)."""
+    once a session; ``e`` is 1 when it was there itself (présence effective).
+
+    A walk-in whose organisation was typed by hand (``Attendance.organisation_name``, the directory does not have
+    it yet) is the presence of an "organisation non référencée": ``o`` is null and ``t`` its typed name (case
+    ignored), so two people of one typed organisation are one presence, and ``label`` keeps a spelling of it.
+    A walk-in with no organisation at all is a person, not an organisation's presence: not counted."""
+    typed = Case(When(invitation__isnull=True, organisation__isnull=True, then=Lower("organisation_name")),
+                 default=Value(""), output_field=CharField())
     annotations = {"g": _year_or_all("meeting__starts_at", by_year, scope.period), "m": F("meeting_id"),
-                   "o": Coalesce(F("invitation__organisation_id"), F("organisation_id"))}
+                   "o": Coalesce(F("invitation__organisation_id"), F("organisation_id")), "t": typed}
     annotations.update(extra or {})
     return (Attendance.objects
             .filter(meeting_q(scope, "meeting__", kinds=kinds, selection=selection, body_ids=body_ids),
-                    status__in=PRESENT)
+                    Q() if where is None else where, status__in=PRESENT)
             .annotate(**annotations)
-            .filter(o__isnull=False)
+            .filter(Q(o__isnull=False) | ~Q(t=""))
             .order_by().values(*annotations)
             .annotate(n=Count("pk"), e=Max(Case(When(status__in=EFFECTIVE, then=1), default=0,
-                                                output_field=IntegerField()))))
+                                                output_field=IntegerField())),
+                      label=Min("organisation_name")))
 
 
 def comite_suivi_presences(scope: Scope, *, selection: Selection | None = None, body_ids=None,
                            by_year=True) -> dict:
-    """Presences of organisations at held comités de suivi (one per organisation and session), both ways."""
+    """Presences of organisations at held comités de suivi (one per organisation and session), both ways; an
+    organisation typed by hand for a walk-in counts as an "organisation non référencée" (one per typed name)."""
     selection = selection or RULES[C.SUIVI_PRESENCES]
     inner = _present_organisation_inner(scope, selection=selection, body_ids=body_ids, by_year=by_year)
     return {_key(g, by_year): {B.REPRESENTED: Result(int(n)), B.EFFECTIVE: Result(int(e or 0))}
@@ -632,7 +647,8 @@ def _named(rows, model) -> list[dict]:
     named = []
     for pk, expected, present in rows:
         present = int(present or 0)
-        named.append({"name": objects[pk].name if pk in objects else "?", "object": objects.get(pk),
+        name = objects[pk].name if pk in objects else ("?" if pk is not None else UNLISTED_LABEL)
+        named.append({"name": name, "object": objects.get(pk),
                       "expected": int(expected), "present": present, "absent": int(expected) - present,
                       "rate": rate(present, int(expected)).value})
     return named
@@ -659,42 +675,108 @@ def _sessions(rows, limit: int) -> list[dict]:
 
 
 # --- The monthly operator report ------------------------------------------------------------------------
-def operator_report(year: int, month: int, *, territory: Territory | None = None, body_ids=None) -> list[dict]:
-    """Per organisation, for one month: presences at comités de suivi, permanences held, trainings attended.
+UNLISTED_LABEL = "Organisations non référencées (saisies à la main)"
+NO_ORGANISATION_LABEL = "Sans organisation renseignée"
+# The report's columns and the computation whose indicator gives each its bodies (and, for the comité de suivi,
+# its presence basis): the report counts what the indicators count.
+REPORT_COLUMNS = {"suivi": C.SUIVI_PRESENCES, "permanences": C.PERMANENCES, "trainings": C.TRAINED}
 
-    A permanence counts for the organisations present at it; a training counts once per person and session
-    of the organisation with at least one signed half-day in the month.
+
+@dataclass
+class OperatorReport:
+    """Per organisation, one month: presences at comités de suivi, permanences effectuées, people trained."""
+
+    period: Period
+    indicators: dict[str, Indicator | None]  # column → the indicator whose selection (and basis) it uses
+    basis: str  # the comité de suivi's presence basis
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {column: sum(row[column] for row in self.rows) for column in REPORT_COLUMNS}
+
+
+def report_indicators(year: int) -> dict[str, Indicator | None]:
+    """The active indicator of each report column (a convention covering ``year`` first, then any), or None
+    (the computation's rule alone). The trained column may read the cumulative indicator's shared selection."""
+    wanted = {*REPORT_COLUMNS.values(), C.TRAINED_CUMULATIVE}
+    found = list(Indicator.objects.filter(is_active=True, computation__in=wanted)
+                 .select_related("convention", "selection_territory").prefetch_related("bodies", "excluded_bodies")
+                 .order_by("sort_order", "pk"))
+    found.sort(key=lambda ind: not ind.convention.first_year <= year <= ind.convention.last_year)
+    out = {}
+    for column, computation in REPORT_COLUMNS.items():
+        codes = (computation, C.TRAINED_CUMULATIVE) if computation == C.TRAINED else (computation,)
+        out[column] = next((ind for code in codes for ind in found if ind.computation == code), None)
+    return out
+
+
+def operator_report(year: int, month: int, *, territory: Territory | None = None, body_ids=None,
+                    organisation_ids: Iterable[int] | None = None) -> OperatorReport:
+    """Per organisation, for one month, with the indicators' definitions and selections of bodies:
+
+    - presences at the comités de suivi: held sessions of the "présences au comité de suivi" indicator's
+      selection, one per organisation and session, on that indicator's presence basis (a walk-in's organisation
+      typed by hand is an "organisation non référencée", one line per typed name);
+    - permanences effectuées: held permanences (closed, an expected member there itself) of the permanence
+      indicator's selection at which the organisation was there itself;
+    - people trained: distinct people of the organisation who signed every half-day of a closed training of
+      the trained indicator's selection that started in the month (the one rule,
+      ``meetings.queries.completed_trainings``; a half-day missed: not trained).
+
+    ``organisation_ids``: only these organisations' lines (an operator's). Summed over the lines, each column
+    gives the indicator's figure for the month (a constant number of queries).
     """
     last_day = (dt.date(year, month, 28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     scope = Scope(Period(dt.date(year, month, 1), last_day), territory, body_ids)
-    counts: dict[int, dict[str, int]] = {}
+    indicators = report_indicators(year)
+    selections = {column: selections_for([ind])[ind.pk] if ind is not None else RULES[REPORT_COLUMNS[column]]
+                  for column, ind in indicators.items()}
+    suivi = indicators["suivi"]
+    basis = suivi.presence_basis if suivi is not None else B.EFFECTIVE
+    counts: dict[tuple, dict] = {}
 
-    def add(rows, column):
-        for organisation, n in rows:
-            counts.setdefault(organisation, {"suivi": 0, "permanences": 0, "trainings": 0})[column] += int(n)
+    def add(key, column, n, label=""):
+        row = counts.setdefault(key, {"suivi": 0, "permanences": 0, "trainings": 0, "label": label})
+        row[column] += int(n or 0)
 
-    for column, kind in (("suivi", Body.Kind.COMITE_SUIVI), ("permanences", Body.Kind.PERMANENCE)):
-        inner = _present_organisation_inner(scope, kinds=[kind], by_year=False)
-        add(_outer(inner, "COUNT(*)", group="o"), column)
-    signatures = (HalfDaySignature.objects
-                  .filter(_signature_month_q(scope))
-                  .annotate(o=Coalesce(F("invitation__organisation_id"), F("organisation_id")),
-                            m=F("half_day__meeting_id"), p=F("person_key"))
-                  .filter(o__isnull=False).order_by().values("o", "m", "p").annotate(n=Count("pk")))
-    add(_outer(signatures, "COUNT(*)", group="o"), "trainings")
-    organisations = Organisation.objects.only("pk", "name").in_bulk(list(counts))
-    report = [{"organisation": organisations[pk], "name": organisations[pk].name, **values}
-              for pk, values in counts.items() if pk in organisations]
-    return sorted(report, key=lambda row: row["name"].lower())
+    inner = _present_organisation_inner(scope, selection=selections["suivi"], by_year=False)
+    column = "SUM(sub.e)" if basis == B.EFFECTIVE else "COUNT(*)"
+    for o, t, n, label in _outer(inner, f"{column}, MIN(sub.label)", group=("o", "t")):
+        add(("o", o) if o is not None else ("t", t), "suivi", n, label)
+    inner = _present_organisation_inner(scope, selection=selections["permanences"], by_year=False,
+                                        where=member_present_q("meeting__"))
+    for o, t, n, label in _outer(inner, "SUM(sub.e), MIN(sub.label)", group=("o", "t")):
+        add(("o", o) if o is not None else ("t", t), "permanences", n, label)
+    signatures = HalfDaySignature.objects.filter(meeting_q(scope, "half_day__meeting__",
+                                                           selection=selections["trainings"]))
+    trained = completed_trainings(signatures).annotate(
+        o=Max(Coalesce(F("invitation__organisation_id"), F("organisation_id"))))
+    for o, n in _outer(trained, "COUNT(DISTINCT sub.p)", group="o"):
+        add(("o", o) if o is not None else ("none", None), "trainings", n)
 
-
-def _signature_month_q(scope: Scope) -> Q:
-    """Signatures on half-days dated within the month, of held training sessions in scope."""
-    q = Q(half_day__date__gte=scope.period.start, half_day__date__lte=scope.period.end,
-          half_day__meeting__status=HELD, half_day__meeting__body__kind=Body.Kind.FORMATION)
-    if scope.body_ids is not None:
-        q &= Q(half_day__meeting__body_id__in=sorted(scope.body_ids))
-    return q & territory_q(scope.territory, "half_day__meeting__body__")
+    wanted = None if organisation_ids is None else set(organisation_ids)
+    if wanted is not None:
+        counts = {key: row for key, row in counts.items() if key[0] == "o" and key[1] in wanted}
+    organisations = Organisation.objects.only("pk", "name", "slug").in_bulk(
+        [key[1] for key in counts if key[0] == "o"])
+    rows = []
+    for (kind, value), row in counts.items():
+        if not any(row[c] for c in REPORT_COLUMNS):
+            continue
+        if kind == "o":
+            if value not in organisations:
+                continue
+            name, organisation = organisations[value].name, organisations[value]
+        elif kind == "t":
+            name, organisation = f"{row['label']} ({UNLISTED})", None
+        else:
+            name, organisation = NO_ORGANISATION_LABEL, None
+        rows.append({"organisation": organisation, "name": name, "unlisted": kind == "t",
+                     **{c: row[c] for c in REPORT_COLUMNS}})
+    rows.sort(key=lambda r: (2 if r["name"] == NO_ORGANISATION_LABEL else 1 if r["unlisted"] else 0,
+                             r["name"].lower()))
+    return OperatorReport(period=scope.period, indicators=indicators, basis=basis, rows=rows)
 
 
 # --- Whose figures -------------------------------------------------------------------------------------

@@ -29,8 +29,6 @@ MATRIX_HEADERS = ["Année", "Périmètre", "Indicateur", "Code", "Mode de calcul
                   "Écart", "Objectif", "Présence retenue", "Ce qui est compté", "Instances comptées", "Numérateur",
                   "Dénominateur", "Autre définition", "Résultat (autre définition)", "Numérateur (autre définition)",
                   "Dénominateur (autre définition)", "Séances passées non clôturées (non comptées)"]
-REPORT_HEADERS = ["Organisation", "Mois", "Présences au comité de suivi", "Permanences effectuées",
-                  "Participations à une formation"]
 PERCENT_FORMAT = "0.0 %"
 GAP_PERCENT_FORMAT = '+0.0" pts";-0.0" pts";0" pts"'
 COUNT_FORMAT = "0"
@@ -141,23 +139,88 @@ def matrix_xlsx(matrices: list[Matrix]) -> bytes:
     return tabular.xlsx_bytes(workbook)
 
 
-def report_rows(report: list[dict], year: int, month: int) -> list[list]:
-    label = f"{year:04d}-{month:02d}"
-    return [[row["name"], label, row["suivi"], row["permanences"], row["trainings"]] for row in report]
+def report_headers(report) -> list[str]:
+    """The columns of the operator report; the comité de suivi's says which presence it counts."""
+    return ["Organisation", "Mois", "Périmètre",
+            f"Présences au comité de suivi ({basis_label(report.basis)})",
+            "Permanences effectuées (présent·e soi-même, permanence tenue)",
+            "Professionnels formés (toutes les demi-journées émargées)"]
 
 
-def report_csv(report: list[dict], year: int, month: int) -> bytes:
-    return tabular.csv_bytes(report_rows(report, year, month), header=REPORT_HEADERS)
+def report_rows(report, scope_label: str) -> list[list]:
+    """One line per organisation, then the total (each column's total is the indicator's figure for the month
+    on the same bodies; an empty month still says its scope)."""
+    label = f"{report.period.start:%Y-%m}"
+    rows = [[row["name"], label, scope_label, row["suivi"], row["permanences"], row["trainings"]]
+            for row in report.rows]
+    totals = report.totals
+    rows.append(["Total", label, scope_label, totals["suivi"], totals["permanences"], totals["trainings"]])
+    return rows
 
 
-def report_xlsx(report: list[dict], year: int, month: int) -> bytes:
+def report_rules(report) -> list[list[str]]:
+    """What each column counts and on which bodies (the indicators' definitions and selections)."""
+    from meetings.indicators.compute import REPORT_COLUMNS
+
+    titles = {"suivi": "Présences au comité de suivi", "permanences": "Permanences effectuées",
+              "trainings": "Professionnels formés"}
+    lines = []
+    for column, computation in REPORT_COLUMNS.items():
+        indicator = report.indicators.get(column)
+        if indicator is None:
+            indicator, chosen = Indicator(computation=computation, presence_basis=report.basis), ""
+            bodies = "Instances : toutes celles de la règle (aucun indicateur actif de ce calcul)."
+        else:
+            chosen, bodies = f"{indicator.name} ({indicator.code})", selection_text(indicator)
+        lines.append([titles[column], counting_rule(indicator, report.basis if column == "suivi" else None),
+                      bodies, chosen])
+    return lines
+
+
+def report_csv(report, scope_label: str) -> bytes:
+    return tabular.csv_bytes(report_rows(report, scope_label), header=report_headers(report))
+
+
+def report_xlsx(report, scope_label: str) -> bytes:
     workbook = tabular.workbook()
     ws = workbook.active
-    ws.title = f"Reporting {year:04d}-{month:02d}"
-    _header(ws, REPORT_HEADERS, [44, 10, 18, 18, 18])
-    for values in report_rows(report, year, month):
+    ws.title = f"Reporting {report.period.start:%Y-%m}"
+    _header(ws, report_headers(report), [44, 10, 30, 22, 22, 22])
+    for values in report_rows(report, scope_label):
         ws.append(values)
+    rules = workbook.create_sheet("Ce qui est compté")
+    _header(rules, ["Colonne", "Ce qui est compté", "Instances comptées", "Indicateur"], [28, 80, 50, 40])
+    for values in report_rules(report):
+        rules.append(values)
+        for cell in rules[rules.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     return tabular.xlsx_bytes(workbook)
+
+
+def report_scope(territory=None, bodies=None, operators=()) -> tuple[str, str]:
+    """(label, file-name part) of an operator report's real scope: territory, bodies, operator(s)."""
+    labels, slugs = [], []
+    if territory is not None:
+        labels.append(territory.name)
+        slugs.append(territory.code)
+    elif bodies is None:
+        labels.append("Tous les territoires")
+        slugs.append("tous-territoires")
+    if bodies is not None:
+        labels.append("Instances : " + ", ".join(sorted(body.name for body in bodies)))
+        body_slugs = sorted(body.slug for body in bodies)
+        slugs.append("instances-" + "-".join(body_slugs) if len(body_slugs) <= 3 else f"{len(body_slugs)}-instances")
+    operators = list(operators)
+    if operators:
+        names = sorted(op.organisation.name for op in operators)
+        labels.append(("Opérateur : " if len(names) == 1 else "Opérateurs : ") + ", ".join(names))
+        op_slugs = sorted(op.organisation.slug for op in operators)
+        slugs.append("operateur-" + "-".join(op_slugs) if len(op_slugs) <= 3 else f"{len(op_slugs)}-operateurs")
+    return " · ".join(labels), "-".join(slugs)
+
+
+def report_filename(report, slug: str, extension: str) -> str:
+    return f"reporting-operateurs-{report.period.start:%Y-%m}-{slug}.{extension}"
 
 
 def matrix_filename(year: int, territory, extension: str, bodies=None) -> str:

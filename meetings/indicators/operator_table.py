@@ -24,6 +24,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -182,6 +183,32 @@ def operators_for(user):
             .select_related("organisation", "territory").distinct().order_by("organisation__name"))
 
 
+class UnknownOperator(ValueError):
+    """A download's ``operateur`` that is malformed (400) or names no operator (404)."""
+
+    def __init__(self, status: int):
+        super().__init__(_("Opérateur inconnu."))
+        self.status = status
+
+
+def chosen_operator(user, raw: str, *, reads_all: bool, own=None) -> ReportingOperator | None:
+    """The operator a download asks for (GET ``operateur``, a ReportingOperator id), checked server-side: None
+    when none is asked; ``UnknownOperator`` for a malformed or unknown id; PermissionDenied when it is not one
+    of ``user``'s own operators and ``reads_all`` is false (a partner never gets another partner's lines)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 12:
+        raise UnknownOperator(400)
+    operator = ReportingOperator.objects.select_related("organisation", "territory").filter(pk=int(raw)).first()
+    if operator is None:
+        raise UnknownOperator(404)
+    own = operators_for(user) if own is None else own
+    if not reads_all and not own.filter(pk=operator.pk).exists():
+        raise PermissionDenied
+    return operator
+
+
 def can_fill(user, operator: ReportingOperator) -> bool:
     return operators_for(user).filter(pk=operator.pk).exists()
 
@@ -273,8 +300,8 @@ def percentages(values) -> list[dict]:
 
 def attendance_lines(operator: ReportingOperator, month: dt.date) -> dict:
     """The lines the meetings module knows (compute.py): never typed in the table."""
-    report = compute.operator_report(month.year, month.month)
-    row = next((r for r in report if r["organisation"].pk == operator.organisation_id), None)
+    report = compute.operator_report(month.year, month.month, organisation_ids=[operator.organisation_id])
+    row = next(iter(report.rows), None)
     copil = compute.copil_held(Scope(month_period(month), operator.territory), by_year=False)
     held = compute.result_for(_COPIL, copil, compute.ALL)
     return {"suivi_presences": row["suivi"] if row else 0, "permanences_held": row["permanences"] if row else 0,

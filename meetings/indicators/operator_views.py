@@ -211,16 +211,11 @@ def operator_tables_export(request):
         if not raw.isascii() or not raw.isdigit() or not 2000 <= int(raw) <= 2100:
             return _text(_("Année invalide : attendu AAAA, par exemple 2026."))
         tables, period_label = tables.filter(month__year=int(raw)), raw
-    operator = None
-    chosen = request.GET.get("operateur", "").strip()
-    if chosen:
-        if not chosen.isascii() or not chosen.isdigit() or len(chosen) > 12:
-            return _text(_("Opérateur inconnu."))
-        operator = ReportingOperator.objects.select_related("organisation").filter(pk=int(chosen)).first()
-        if operator is None:
-            return _text(_("Opérateur inconnu."), 404)
-        if not pilot and not own.filter(pk=operator.pk).exists():
-            raise PermissionDenied  # never another partner's lines
+    try:  # never another partner's lines (PermissionDenied)
+        operator = rules.chosen_operator(request.user, request.GET.get("operateur", ""), reads_all=pilot, own=own)
+    except rules.UnknownOperator as error:
+        return _text(str(error), error.status)
+    if operator is not None:
         tables = tables.filter(operator=operator)
     tables = list(tables.order_by("operator__organisation__name", "month"))
     header, rows = rules.export_rows(tables)

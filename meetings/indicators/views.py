@@ -2,10 +2,13 @@
 
 Every view asks permissions.require_dashboard(): département admins see every figure; a secretary sees the
 figures of their own bodies only (hand-entered département figures are not theirs to see); anyone else gets 403,
-and anonymous visitors are sent to the login page (the API answers 401 in JSON).
+and anonymous visitors are sent to the login page (the API answers 401 in JSON). The operator report also
+answers an operator's users, with their own lines only (operator_table.chosen_operator).
 """
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -13,16 +16,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from directory import territories
 from meetings import queries
 from meetings.indicators import charts, closures, compute, exports, formatting, permissions
+from meetings.indicators import operator_table as operator_rules
 from meetings.indicators.compute import Period, Scope
 from meetings.indicators.formatting import display_gap, display_reached, display_target, display_value
 from meetings.indicators.forms import DashboardFilterForm, parse_month
 from meetings.indicators.matrix import active_indicators, build_matrix, convention_years, default_year
-from meetings.indicators.models import Indicator, PeriodClosure
+from meetings.indicators.models import Indicator, PeriodClosure, ReportingOperator
 from meetings.models import Body
 from relais import tabular
 
@@ -186,22 +192,78 @@ def export_matrix(request):
                                                              filters.scoped_bodies))
 
 
+def _text(message: str, status: int = 400) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
 @require_GET
 def operator_report(request):
-    body_ids, redirect = _guard(request)
-    if redirect:
-        return redirect
+    """The monthly report per organisation (HTML, or ``format=xlsx|csv``), with the indicators' definitions
+    and selections of bodies. The pilot sees every organisation, a secretary their bodies' figures; ``operateur``
+    narrows to one operator's lines. An operator's users (not otherwise dashboard users) get their own
+    operators' lines only, on every body (the lines of their monthly table); another operator's: 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    fmt = request.GET.get("format", "")
+    if fmt not in ("", "xlsx", "csv"):
+        return _text(_("Format inconnu : choisissez xlsx ou csv."))
     try:
-        year, month = parse_month(request.GET.get("mois", ""))
-    except ValueError as error:
-        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("xlsx", "csv"):
-        return HttpResponse(_("Format inconnu : choisissez xlsx ou csv."), status=400,
-                            content_type="text/plain; charset=utf-8")
-    report = compute.operator_report(year, month, body_ids=body_ids)
-    content = exports.report_xlsx(report, year, month) if fmt == "xlsx" else exports.report_csv(report, year, month)
-    return tabular.download(content, f"reporting-operateurs-{year:04d}-{month:02d}.{fmt}")
+        body_ids, dashboard = permissions.require_dashboard(request.user), True
+    except PermissionDenied:
+        body_ids, dashboard = None, False
+    own = operator_rules.operators_for(request.user)
+    if not dashboard and not own.exists():
+        raise PermissionDenied
+    try:
+        operator = operator_rules.chosen_operator(request.user, request.GET.get("operateur", ""),
+                                                  reads_all=dashboard, own=own)
+    except operator_rules.UnknownOperator as error:
+        return _text(str(error), error.status)
+    operators = [operator] if operator is not None else ([] if dashboard else list(own))
+    if operators and all(own.filter(pk=op.pk).exists() for op in operators):
+        body_ids = None  # a partner's own lines: every body, as on its monthly table
+    notes = []
+    raw_month = request.GET.get("mois", "").strip()
+    default = operator_rules.previous_month(timezone.localdate())
+    year, month = default.year, default.month
+    if raw_month or fmt:
+        try:
+            year, month = parse_month(raw_month)
+        except ValueError as error:
+            if fmt:
+                return _text(str(error))
+            notes.append(str(error))
+    territory = None
+    code = request.GET.get("territoire", "").strip()
+    if code:
+        territory = territories.areas().filter(code=code).first() if len(code) <= 20 else None
+        if territory is None:
+            if fmt:
+                return _text(_("Ce territoire n'existe pas."))
+            notes.append(_("Ce territoire n'existe pas."))
+    report = compute.operator_report(year, month, territory=territory, body_ids=body_ids,
+                                     organisation_ids=[op.organisation_id for op in operators] if operators
+                                     else None)
+    bodies = None if body_ids is None else list(Body.objects.filter(pk__in=sorted(body_ids)).only("name", "slug"))
+    scope_label, slug = exports.report_scope(territory, bodies, operators)
+    if fmt:
+        content = (exports.report_xlsx(report, scope_label) if fmt == "xlsx"
+                   else exports.report_csv(report, scope_label))
+        return tabular.download(content, exports.report_filename(report, slug, fmt))
+    choices = (ReportingOperator.objects.filter(is_active=True) if dashboard else own).select_related(
+        "organisation").order_by("organisation__name")
+    query = {"mois": f"{year:04d}-{month:02d}"}
+    if territory is not None:
+        query["territoire"] = territory.code
+    if operator is not None:
+        query["operateur"] = str(operator.pk)
+    return render(request, "indicators/operator_report.html", {
+        "report": report, "scope_label": scope_label, "month_value": query["mois"], "notes": notes,
+        "territory": territory, "territories": territories.areas().order_by("code") if dashboard else [],
+        "operator": operator, "operators": list(choices), "dashboard": dashboard,
+        "rules": exports.report_rules(report), "headers": exports.report_headers(report),
+        "query": urlencode(query), "basis_label": formatting.basis_label(report.basis),
+    }, status=400 if notes else 200)
 
 
 def _json_row(row) -> dict:

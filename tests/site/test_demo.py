@@ -21,6 +21,12 @@ def test_load_demo_twice_changes_nothing_and_prints_the_accounts(capsys):
     changed = {label: (first[label], second[label]) for label in first if first[label] != second[label]}
     assert changed == {}
     assert "relais-demo-2026" in first_output
+    from meetings.indicators.models import OperatorTable
+
+    # The pilot's overview has something to show: the demo operator's October submitted, November a draft.
+    states = sorted(OperatorTable.objects.values_list("operator__organisation__source_id", "month", "status"))
+    assert [(source, f"{month:%Y-%m}", status) for source, month, status in states] == [
+        ("demo--62-ARR--ml", "2026-10", "submitted"), ("demo--62-ARR--ml", "2026-11", "draft")]
     assert "admin" in first_output and "superutilisateur" in first_output
 
 

@@ -71,7 +71,7 @@ QUERY_PARAMS = {
     "indicators:api": DASHBOARD,
     "indicators:api-detail": DASHBOARD,
     "indicators:export": DASHBOARD,
-    "indicators:operator-report": ["mois", "format"],
+    "indicators:operator-report": ["mois", "format", "territoire", "operateur"],
     "indicators:operator-overview": ["mois"],
     "indicators:operator-tables-export": ["mois", "annee", "operateur", "format"],
     "relais:login": ["next"],

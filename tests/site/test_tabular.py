@@ -94,9 +94,11 @@ def test_every_export_neutralises_a_formula_name(formula_world, dept_admin, clie
     assert report_csv.status_code == report_xlsx.status_code == 200
     rows = _csv(report_csv)
     assert _inert_csv_cells(rows)
-    assert [row[2] for row in rows[1:]] == ["1"]  # numbers stay numbers
+    assert [row[3] for row in rows[1:]] == ["1", "1"]  # numbers stay numbers (the line, then the total)
     assert _inert_xlsx_cells(_xlsx_cells(report_xlsx))
-    numbers = [cell.value for cell in _xlsx_cells(report_xlsx) if cell.row == 2 and cell.column > 2]
+    numbers = [cell.value for cell in _xlsx_cells(report_xlsx)
+               if cell.parent.title.startswith("Reporting") and cell.row == 2 and cell.column > 3]
+    assert len(numbers) == 3
     assert all(isinstance(value, int) for value in numbers)
 
 

@@ -44,7 +44,7 @@ def test_export_operator_report(world, tmp_path):
     call_command("export_operator_report", "--month", "2026-10", "--format", "csv", "--output", str(target),
                  stdout=io.StringIO())
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
-    assert ["Mission locale Alpha", "2026-10", "0", "0", "2"] in rows
+    assert ["Mission locale Alpha", "2026-10", "Tous les territoires", "0", "0", "2"] in rows
     with pytest.raises(CommandError, match="AAAA-MM"):
         call_command("export_operator_report", "--month", "octobre")
 

@@ -132,15 +132,20 @@ def test_breakdown_names_who_was_absent_most_and_which_bodies_lag(world):
 
 
 def test_operator_report_per_organisation_and_month(world):
-    april = {row["name"]: row for row in compute.operator_report(2026, 4)}
+    april = {row["name"]: row for row in compute.operator_report(2026, 4).rows}
     assert (april["Mission locale Alpha"]["suivi"], april["CCAS Beta"]["suivi"]) == (1, 1)
     assert "FJT Gamma" not in april  # absent: nothing to report
-    january = {row["name"]: row for row in compute.operator_report(2026, 1)}
+    january = {row["name"]: row for row in compute.operator_report(2026, 1).rows}
     assert january["Mission locale Alpha"]["permanences"] == 1
-    october = {row["name"]: row for row in compute.operator_report(2026, 10)}
-    assert october["Mission locale Alpha"]["trainings"] == 2  # P1 and P3 at M8
-    assert october["CCAS Beta"]["trainings"] == 1  # P2 came, even without every half-day
-    assert october["FJT Gamma"]["trainings"] == 1  # P6, first-aid training
+    october = compute.operator_report(2026, 10)
+    rows = {row["name"]: row for row in october.rows}
+    assert rows["Mission locale Alpha"]["trainings"] == 2  # P1 and P3 signed all three half-days of M8
+    assert "CCAS Beta" not in rows  # P2 missed a half-day: not trained (the indicators' one rule)
+    assert "FJT Gamma" not in rows  # P6's first-aid training is excluded from the trained indicator
+    assert october.totals["trainings"] == 2
+    assert october.indicators["trainings"] == world.ind.trained
+    only = compute.operator_report(2026, 10, organisation_ids=[world.G.pk])
+    assert only.rows == []
 
 
 def test_query_count_does_not_depend_on_data(world, django_assert_max_num_queries):

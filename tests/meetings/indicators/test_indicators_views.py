@@ -120,14 +120,31 @@ def test_xlsx_export_is_formatted_for_people(admin_client, world):
 def test_operator_report_download(admin_client, world):
     response = admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-04", "format": "csv"})
     assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        'attachment; filename="reporting-operateurs-2026-04-tous-territoires.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    assert rows[0][0] == "Organisation"
-    assert ["Mission locale Alpha", "2026-04", "1", "0", "0"] in rows
-    workbook = load_workbook(io.BytesIO(admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-10"}).content))
+    assert rows[0][:3] == ["Organisation", "Mois", "Périmètre"]
+    assert rows[0][3] == "Présences au comité de suivi (présence ou représentation)"  # the indicator's basis
+    assert ["Mission locale Alpha", "2026-04", "Tous les territoires", "1", "0", "0"] in rows
+    assert rows[-1][0] == "Total" and rows[-1][3] == "2"  # Alpha and Beta at Arras: the indicator's April
+    workbook = load_workbook(io.BytesIO(admin_client.get(URL + "rapport-operateurs/",
+                                                         {"mois": "2026-10", "format": "xlsx"}).content))
     sheet = workbook.active
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
     values = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values["Mission locale Alpha"][4] == 2
+    assert values["Mission locale Alpha"][5] == 2
+    rules = [r for r in workbook["Ce qui est compté"].iter_rows(min_row=2, values_only=True)]
+    assert "toutes les demi-journées" in rules[2][1] and "Formation premiers secours" in rules[2][2]
+    page = admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-04"})
+    assert page.status_code == 200
+    html = htmllib.unescape(page.content.decode())
+    assert "Périmètre : Tous les territoires" in html and "Mission locale Alpha" in html
+    narrowed = admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-04", "territoire": "62-BOU",
+                                                              "format": "csv"})
+    assert narrowed["Content-Disposition"] == 'attachment; filename="reporting-operateurs-2026-04-62-BOU.csv"'
+    assert "Mission locale Alpha" not in narrowed.content.decode("utf-8-sig")  # Arras is not in the Boulonnais
+    assert admin_client.get(URL + "rapport-operateurs/", {"mois": "2026-04", "territoire": "99-X",
+                                                         "format": "csv"}).status_code == 400
 
 
 def test_a_secretary_sees_only_their_bodies_figures(client_as, secretary_of_suivi_arras, world):
@@ -148,8 +165,11 @@ def test_a_secretary_sees_only_their_bodies_figures(client_as, secretary_of_suiv
     rows = list(csv.reader(io.StringIO(client.get(URL + "export/", {"annee": "2026", "format": "csv"})
                                        .content.decode("utf-8-sig")), delimiter=";"))
     assert all(r[3] != "contrats-jeunes-majeurs" for r in rows)
-    report = client.get(URL + "rapport-operateurs/", {"mois": "2026-05", "format": "csv"}).content.decode("utf-8-sig")
+    response = client.get(URL + "rapport-operateurs/", {"mois": "2026-05", "format": "csv"})
+    report = response.content.decode("utf-8-sig")
     assert "FJT Gamma" not in report  # present at the Boulonnais comité, not the secretary's
+    assert response["Content-Disposition"].endswith('-2026-05-instances-suivi-arras.csv"')
+    assert "Instances : Comité de suivi Arras" in report
 
 
 def test_detail_page_drills_down(admin_client, world, django_assert_max_num_queries):
