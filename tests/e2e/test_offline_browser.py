@@ -103,7 +103,7 @@ def test_article_and_partner_list_open_offline_after_one_visit(pocket, guide_tre
     page.csp.assert_none(page)
 
 
-def test_a_page_never_opened_shows_the_offline_page_with_the_emergency_numbers(pocket, guide_tree):
+def test_a_page_never_opened_shows_the_offline_page_with_the_emergency_numbers(pocket, guide_tree, axe_check):
     page = installed(pocket())
     page.context.set_offline(True)
     page.goto(guide_tree["theme"].url)  # never opened
@@ -115,6 +115,8 @@ def test_a_page_never_opened_shows_the_offline_page_with_the_emergency_numbers(p
     hrefs = [href.split("/", 3)[3] for href in saved.evaluate_all("links => links.map(a => a.href)")]
     assert "guide/" in hrefs and "urgence/" in hrefs  # precached at install, listed from the cache
     assert page.locator('#saved-pages a[href$="/urgence/"]').inner_text() == "Urgence : les numéros à appeler – Relais"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
     page.locator('#saved-pages a[href$="/urgence/"]').click()
     page.wait_for_url("**/urgence/")
     assert page.get_by_role("heading", level=1).inner_text() == "Urgence : qui appeler ?"
@@ -143,11 +145,13 @@ def test_a_directory_change_reaches_the_saved_partner_list_at_the_next_visit(poc
     assert page.get_by_role("link", name="Appeler le 01 99 00 10 01").count() == 0
 
 
-def test_keep_offline_saves_the_whole_guide_after_saying_its_weight(pocket, guide_tree, partners, territories):
+def test_keep_offline_saves_the_whole_guide_after_saying_its_weight(pocket, guide_tree, partners, territories,
+                                                                   axe_check):
     page = installed(pocket(territories["arras"]))
     section = page.locator("#garder")
     section.wait_for(state="visible")
     assert section.locator("#garder-poids").inner_text().startswith("(environ ")
+    axe_check(page, context="#garder")
     section.get_by_role("button", name="Garder hors connexion").tap()
     section.and_(page.locator('[data-state="done"]')).wait_for(state="attached", timeout=60_000)
     assert section.get_by_role("status").inner_text().startswith("C’est fait")
@@ -180,3 +184,22 @@ def test_nothing_of_a_signed_in_professional_is_ever_cached(pocket, guide_tree, 
         assert "no-store" not in (entry["control"] or "") and "private" not in (entry["control"] or ""), path
         assert "pros@exemple.invalid" not in entry["body"] and "Accueil réservé aux pros" not in entry["body"], path
         assert "Espace pro" not in entry["body"], path  # no page rendered for the signed-in user
+
+
+def test_feedback_text_is_never_cached(pocket, guide_tree, partners):
+    page = installed(pocket())
+    article = guide_tree["article"]
+    page.goto(article.url)
+    page.evaluate("document.querySelectorAll('[required]').forEach(field => field.required = false)")
+    page.locator("#avis-commentaire").fill("Mon foyer ferme le 3 mars, je ne sais pas où aller")
+    page.get_by_role("button", name="Envoyer mon avis").click()  # without "oui"/"non": the text comes back (400)
+    page.wait_for_url("**/guide/avis/")
+    assert "Mon foyer ferme le 3 mars" in page.locator("#r-commentaire").input_value()
+    page.go_back()
+    page.get_by_label("Non").check()
+    page.locator("#avis-commentaire").fill("Mon foyer ferme le 3 mars, je ne sais pas où aller")
+    page.get_by_role("button", name="Envoyer mon avis").click()
+    page.wait_for_url(f"**{article.url}#avis")
+    for entry in page.evaluate(CACHED):
+        assert "Mon foyer ferme le 3 mars" not in entry["body"], entry["url"]
+        assert "/guide/avis/" not in entry["url"]
