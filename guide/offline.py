@@ -200,19 +200,31 @@ def _pages_version() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _weighed_area(territory):
+    """The territory whose rendering stands for the reader's: a commune's parent (its territoire), so that the
+    guide pages are rendered for a few areas only, never once per commune."""
+    from directory.models import Territory
+
+    if territory is not None and territory.kind == Territory.Kind.COMMUNE and territory.parent_id:
+        return territory.parent
+    return territory
+
+
 def estimated_weight(request, lists: dict) -> int:
-    """Bytes (uncompressed) of what the save downloads. The guide pages are rendered once per publication and
-    language for the whole département (a reader's territory changes only their short partner lists); the
+    """Bytes (uncompressed) of what the save downloads. The guide pages are rendered once per publication,
+    language and area (the reader's territoire, or the whole département: its partner lists are longer); the
     partner list is rendered for the reader's territory; the static files are read from disk."""
     from django.core.cache import cache
 
     territory = reader_territory(request)
+    area = _weighed_area(territory)
     partner_url = lists["pages"][-1]
     key = f"guide:offline-weight:{get_language()}:{_pages_version()}"
-    pages = cache.get(key)
+    pages_key = f"{key}:area:{area.code if area else '-'}"
+    pages = cache.get(pages_key)
     if pages is None:
-        pages = sum(_rendered_size(request, url) for url in lists["pages"][:-1])
-        cache.set(key, pages, 24 * 3600)
+        pages = sum(_rendered_size(request, url, territory=area.code if area else "") for url in lists["pages"][:-1])
+        cache.set(pages_key, pages, 24 * 3600)
     partners_key = f"{key}:{territory.code if territory else '-'}"
     partners = cache.get(partners_key)
     if partners is None:
