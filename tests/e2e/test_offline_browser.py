@@ -203,3 +203,31 @@ def test_feedback_text_is_never_cached(pocket, guide_tree, partners):
     for entry in page.evaluate(CACHED):
         assert "Mon foyer ferme le 3 mars" not in entry["body"], entry["url"]
         assert "/guide/avis/" not in entry["url"]
+
+
+def test_a_new_worker_version_replaces_the_precache_without_the_reader_doing_anything(pocket, guide_tree,
+                                                                                      monkeypatch):
+    import time
+
+    from guide import offline
+
+    page = installed(pocket())
+    names = "caches.keys().then(names => names.filter(name => name.startsWith('relais-precache-')))"
+    [old] = page.evaluate(names)
+    real = offline._static_bytes
+    monkeypatch.setattr(offline, "_static_bytes",
+                        lambda name: real(name) + (b"/* deployed again */" if name.endswith("guide.css") else b""))
+    offline._worker.cache_clear()
+    try:
+        page.goto("/guide/glossaire/")  # an ordinary visit: the browser checks /sw.js, the new one takes over
+        deadline = time.monotonic() + 20
+        while (len(page.evaluate(names)) != 1 or page.evaluate(names) == [old]) and time.monotonic() < deadline:
+            time.sleep(0.25)
+        [new] = page.evaluate(names)
+    finally:
+        offline._worker.cache_clear()
+    assert new != old
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.goto(guide_tree["theme"].url)  # never opened: the new precache's offline page
+    assert page.get_by_role("heading", level=1).inner_text() == "Pas de connexion"
