@@ -92,6 +92,7 @@ def test_article_and_partner_list_open_offline_after_one_visit(pocket, guide_tre
     assert page.get_by_role("heading", level=1).inner_text() == article.title
     note = page.locator(".saved-note")
     assert note.inner_text().startswith("Page enregistrée le ")
+    assert page.locator("footer.site-footer").get_by_role("link", name="Plan du site").is_visible()  # all of it
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.goto(partner_list)

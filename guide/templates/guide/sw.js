@@ -50,7 +50,9 @@ async function marked(response) {
   const savedAt = response.headers.get(SAVED_AT);
   if (!savedAt || !(response.headers.get("Content-Type") || "").startsWith("text/html")) return response;
   const html = (await response.text()).replace("<head>", '<head><meta name="relais-saved-at" content="' + savedAt + '">');
-  return new Response(html, {status: response.status, statusText: response.statusText, headers: response.headers});
+  const headers = new Headers(response.headers);
+  headers.delete("Content-Length"); // the body grew
+  return new Response(html, {status: response.status, statusText: response.statusText, headers});
 }
 
 async function offlinePage() {
