@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guide import views
+from guide import offline, views
 
 app_name = "guide"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("guide/imprimer/", views.printable, name="print"),
     path("guide/imprimer/pdf/", views.printable_pdf, name="print-pdf"),
     path("urgence/", views.emergency, name="emergency"),
+    # The guide in the pocket (guide/offline.py): installable, readable offline.
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service-worker"),
+    path("hors-connexion/", offline.offline_page, name="offline"),
+    path("guide/hors-connexion.json", offline.save_list_json, name="offline-list"),
 ]

@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "relais.login_protection.IdleSessionMiddleware",
     "relais.login_protection.SecondFactorMiddleware",
+    # Cache-Control: private, no-store for signed-in users and professional paths (relais.middleware).
+    "relais.middleware.PrivateResponses",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "relais.middleware.AdminQueryGuard",

@@ -29,6 +29,7 @@ def _pages(partners):
         "article": "/guide/logement/trouver-un-logement/",
         "age path": "/guide/mon-parcours/",
         "glossary": "/guide/glossaire/",
+        "offline page": "/hors-connexion/",
         "territory chooser": "/guide/territoire/",
         "directory": "/annuaire/",
         "organisation": partners["fjt_arras"].get_absolute_url(),

@@ -33,7 +33,7 @@ def test_qr_page_renews_the_code_without_meta_refresh(client_as, body_secretary,
     assert box.find("svg") is not None and box["data-rotation"] == str(checkin.ROTATION_SECONDS)
     assert soup.find(id="qr-manual").find("a")["href"] == reverse("meetings:qr", args=[meeting.pk])
     svg = client.get(box["data-svg-url"])
-    assert svg["Content-Type"] == "image/svg+xml" and svg["Cache-Control"] == "no-store"
+    assert svg["Content-Type"] == "image/svg+xml" and "no-store" in svg["Cache-Control"]
     assert svg.content.decode().startswith("<svg")
 
 
