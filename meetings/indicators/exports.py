@@ -125,17 +125,19 @@ def matrix_xlsx(matrices: list[Matrix]) -> bytes:
     first = matrices[0]
     trend = workbook.create_sheet("Tendance")
     headers = ["Indicateur", "Périmètre"]
-    for year in first.years:
-        headers += [f"Cible {year}", f"Résultat {year}"]
-    _header(trend, headers, [48, 26] + [14] * (2 * len(first.years)))
+    for year in first.years:  # each year's figure with what it is made of, as on the other sheets
+        headers += [f"Cible {year}", f"Résultat {year}", f"Numérateur {year}", f"Dénominateur {year}"]
+    _header(trend, headers, [48, 26] + [14] * (4 * len(first.years)))
     for line, row in enumerate(first.rows, start=2):
         trend.cell(row=line, column=1, value=row.indicator.name)
         trend.cell(row=line, column=2, value=first.territory_label)
         for index, point in enumerate(row.trend):
-            column = 3 + 2 * index
+            column = 3 + 4 * index
             _cell_number(trend, line, column, row.indicator, point.target, text="–" if point.target is None else None)
             text = display_value(row.indicator, point.result) if row.indicator.unit == Indicator.Unit.YES_NO else None
             _cell_number(trend, line, column + 1, row.indicator, point.result.value, text=text)
+            trend.cell(row=line, column=column + 2, value=point.result.numerator)
+            trend.cell(row=line, column=column + 3, value=point.result.denominator)
     return tabular.xlsx_bytes(workbook)
 
 

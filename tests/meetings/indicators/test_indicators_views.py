@@ -114,7 +114,15 @@ def test_xlsx_export_is_formatted_for_people(admin_client, world):
     assert arr[7].value == pytest.approx(0.5) and arr[7].number_format == "0.0 %"
     trained = next(r for r in sheet.iter_rows(min_row=2) if r[3].value == "professionnels-formes")
     assert trained[7].value == 3 and trained[6].value == 50 and trained[8].value == -47
-    assert "Tendance" in workbook.sheetnames
+    trend = workbook["Tendance"]
+    headers = [c.value for c in trend[1]]
+    year = headers[2].split()[-1]
+    assert headers[2:6] == [f"Cible {year}", f"Résultat {year}", f"Numérateur {year}", f"Dénominateur {year}"]
+    partners = next(r for r in trend.iter_rows(min_row=2, values_only=True) if r[0] == "Presence partenaires")
+    # Each year's rate carries what it is made of: numerator / denominator = the rate (a fraction, as a %).
+    rates = [(partners[i + 1], partners[i + 2], partners[i + 3]) for i in range(2, len(partners) - 3, 4)]
+    assert any(den for _rate, _num, den in rates)
+    assert all(rate == pytest.approx(num / den, abs=0.0005) for rate, num, den in rates if den), rates  # 66.7 %
 
 
 def test_operator_report_download(admin_client, world):
