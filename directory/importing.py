@@ -29,12 +29,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory import datainclusion_v0 as v0
+from directory import search as documents
 from directory import territories, vocabulary
 from directory.datainclusion import CSV_COLUMNS, LIST_SEPARATOR, own_pk
 from directory.history import ChangeRecord, acting_as
 from directory.models import Organisation, Service, Territory
 from directory.validators import parse_phone, validate_opening_hours
 from relais import tabular
+from relais.slugs import unique_slugs
 
 SKIP, KEEP = "skip", "keep"  # what happens to a record outside the site's territories
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.IGNORECASE)
@@ -690,6 +692,152 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
     return apply_plan(plan, dry_run=dry_run, status=status)
 
 
+BATCH = 500  # records written per bulk query
+
+
+class _Writer:
+    """The writes of one import, in bulk: records created with ``bulk_create`` and changed with ``bulk_update``,
+    ``BATCH`` at a time, with their history (``directory.history``) and served territories. Bulk writes send no
+    save signals: the search documents they touch are queued once (``search.indexing.refresh_after_commit``,
+    into the import's outbox block) and ``directory.signals.records_imported`` tells the other apps once at the
+    end. Wagtail's reference index is not fed (see docs/directory.md, "Import")."""
+
+    def __init__(self, stamps: dict):
+        self.stamps = stamps
+        self.organisations: list[tuple] = []  # (organisation, spec, changed field names or None if new, served)
+        self.services: list[tuple] = []  # (service, spec, changed field names or None if new)
+        self.keys: dict[str, None] = {}
+        self.organisation_ids: set[int] = set()
+        self.service_ids: set[int] = set()
+
+    def organisation(self, organisation, spec, changed=None, served=None, service_pks=()) -> None:
+        """A new organisation (``changed`` None) or one whose ``changed`` fields or territories move."""
+        self.organisations.append((organisation, spec, changed, served or set()))
+        self.keys.update(dict.fromkeys(documents.SERVICES.key(pk) for pk in service_pks))
+        if len(self.organisations) >= BATCH:
+            self.flush_organisations()
+
+    def service(self, service, spec, changed=None) -> None:
+        self.services.append((service, spec, changed))
+        if len(self.services) >= BATCH:
+            self.flush_services()
+
+    def flush_organisations(self) -> None:
+        from directory import history
+
+        batch, self.organisations = self.organisations, []
+        if not batch:
+            return
+        created = [o for o, _spec, changed, _served in batch if changed is None]
+        changed = [(o, spec, names) for o, spec, names, _served in batch if names]
+        before = {o.pk: history.snapshot(o) for o, _spec, _names in changed}
+        for organisation, spec, names in changed:
+            for name in names:
+                setattr(organisation, name, spec["fields"][name])
+        # what Organisation.save() does: a unique slug, the commune's centre when no coordinates are given
+        for organisation, slug in zip(created, unique_slugs(Organisation, [o.name for o in created], max_length=150,
+                                                            fallback="fiche"), strict=True):
+            organisation.slug = slug
+        located = [o for o in created + [o for o, _s, _n in changed]
+                   if o.commune_id and (o.latitude is None or o.longitude is None)]
+        centres = {pk: (lat, lon) for pk, lat, lon in Territory.objects.filter(
+            pk__in={o.commune_id for o in located}).values_list("pk", "latitude", "longitude")} if located else {}
+        for organisation in located:
+            latitude, longitude = centres.get(organisation.commune_id, (None, None))
+            organisation.latitude = organisation.latitude if organisation.latitude is not None else latitude
+            organisation.longitude = organisation.longitude if organisation.longitude is not None else longitude
+        entries = []
+        if created:
+            Organisation.objects.bulk_create(created, batch_size=BATCH)
+            entries += [history.entry(o, ChangeRecord.Action.CREATE, history.created_changes(o)) for o in created]
+        if changed:
+            now = timezone.now()
+            fields = {"updated_at", "latitude", "longitude"}
+            for organisation, _spec, names in changed:
+                organisation.updated_at = now
+                fields.update(names)
+            Organisation.objects.bulk_update([o for o, _s, _n in changed], sorted(fields), batch_size=BATCH)
+            for organisation, _spec, _names in changed:
+                old = before[organisation.pk]
+                changes = {k: [old.get(k), v] for k, v in history.snapshot(organisation).items() if old.get(k) != v}
+                if changes:
+                    entries.append(history.entry(organisation, ChangeRecord.Action.EDIT, changes))
+        # served territories: rows removed then added, as ``territories.set()`` does, each move in the history
+        moves = [(o, set(spec["territories"]), served) for o, spec, _names, served in batch
+                 if spec["territories"] is not None and set(spec["territories"]) != served]
+        names = dict(Territory.objects.filter(pk__in={pk for _o, wanted, served in moves for pk in wanted ^ served})
+                     .values_list("pk", "name")) if moves else {}
+        through = Organisation.territories.through
+        for organisation, wanted, served in moves:
+            if served - wanted:
+                through.objects.filter(organisation_id=organisation.pk, territory_id__in=served - wanted).delete()
+                entries.append(history.entry(organisation, ChangeRecord.Action.EDIT, history.territories_change(
+                    False, [names[pk] for pk in served - wanted])))
+        through.objects.bulk_create([through(organisation_id=o.pk, territory_id=pk) for o, wanted, served in moves
+                                     for pk in sorted(wanted - served)], batch_size=2000)
+        entries += [history.entry(o, ChangeRecord.Action.EDIT, history.territories_change(
+            True, [names[pk] for pk in wanted - served])) for o, wanted, served in moves if wanted - served]
+        history.record_many(entries)
+        for organisation, spec, names, _served in batch:
+            if names is None:
+                _stamp(self.stamps[Organisation], organisation, spec.get("date_maj"), True)
+            self.keys[documents.ORGANISATIONS.key(organisation.pk)] = None
+            self.organisation_ids.add(organisation.pk)
+
+    def flush_services(self) -> None:
+        from directory import history
+        from directory.models import write_codes
+
+        self.flush_organisations()  # the organisations of new services have their keys
+        batch, self.services = self.services, []
+        if not batch:
+            return
+        created = [s for s, _spec, changed in batch if changed is None]
+        changed = [(s, spec, names) for s, spec, names in batch if names]
+        entries = []
+        for service in created:
+            service.organisation = service.organisation  # its id, now that the organisation is written
+        if created:
+            Service.objects.bulk_create(created, batch_size=BATCH)  # with their code rows (ServiceCode)
+            entries += [history.entry(s, ChangeRecord.Action.CREATE, history.created_changes(s)) for s in created]
+        if changed:
+            now = timezone.now()
+            before = {s.pk: history.snapshot(s) for s, _spec, _names in changed}
+            fields = {"publics_index", "updated_at"}
+            for service, spec, names in changed:
+                for name in names:
+                    setattr(service, name, spec["fields"][name])
+                service.refresh_indexes()
+                service.updated_at = now
+                fields.update(names)
+            Service.objects.bulk_update([s for s, _spec, _names in changed], sorted(fields), batch_size=BATCH)
+            write_codes([s for s, _spec, names in changed if {"thematiques", "zone_eligibilite"} & set(names)],
+                        replace=True)
+            for service, _spec, _names in changed:
+                old = before[service.pk]
+                changes = {k: [old.get(k), v] for k, v in history.snapshot(service).items() if old.get(k) != v}
+                if changes:
+                    entries.append(history.entry(service, ChangeRecord.Action.EDIT, changes))
+        history.record_many(entries)
+        for service, spec, names in batch:
+            if names is None:
+                _stamp(self.stamps[Service], service, spec.get("date_maj"), True)
+            self.keys[documents.SERVICES.key(service.pk)] = None
+            self.keys[documents.ORGANISATIONS.key(service.organisation_id)] = None
+            self.service_ids.add(service.pk)
+
+    def finish(self) -> None:
+        from directory.signals import records_imported
+        from search.indexing import refresh_after_commit
+
+        self.flush_services()
+        if self.keys:
+            refresh_after_commit(list(self.keys))
+        if self.organisation_ids or self.service_ids:
+            records_imported.send(sender=Organisation, organisation_ids=self.organisation_ids,
+                                  service_ids=self.service_ids)
+
+
 def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHED, attached=None) -> ImportResult:
     """Write a plan without errors in one transaction (nothing with ``dry_run``). ``attached``: {(source, source
     id): Organisation} for keys that name another record than their own (a national record merged into a local
@@ -715,8 +863,14 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
         organisations = {}
         skipped = set()
         stamps = {Organisation: {}, Service: {}}  # the records' own date_maj, written last
+        writer = _Writer(stamps)
         served = _served_by(existing.values())
         services = _services_of(existing.values())
+        by_pk = {o.pk: o for o in existing.values()}
+        service_pks: dict[int, list[int]] = {}
+        for service in services.values():
+            service.organisation = by_pk.get(service.organisation_id, service.organisation)
+            service_pks.setdefault(service.organisation_id, []).append(service.pk)
         for key, spec in plan.structures.items():
             fields = dict(spec["fields"])
             if spec.get("out_of_area") == SKIP:
@@ -731,8 +885,7 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
                 organisation = Organisation(source=key[0], source_id=key[1], status=spec.get("status", status))
                 for name, value in fields.items():
                     setattr(organisation, name, value)
-                organisation.save()
-                _stamp(stamps[Organisation], organisation, spec.get("date_maj"), True)
+                writer.organisation(organisation, spec)
             else:
                 changed = _changes(organisation, fields)
                 wanted = spec["territories"]
@@ -745,12 +898,8 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
                 result.updated_organisations += 1
                 if dry_run:
                     continue
-                for name in changed:
-                    setattr(organisation, name, fields[name])
-                if changed:
-                    organisation.save()
-            if spec["territories"] is not None:
-                organisation.territories.set(spec["territories"])
+                writer.organisation(organisation, spec, changed, served.get(organisation.pk, set()),
+                                    service_pks.get(organisation.pk, ()))
             organisations[key] = organisation
         for key, spec in plan.services.items():
             if spec["structure"] in skipped or key in orphans:
@@ -770,8 +919,7 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
                                   source=spec["source"] if spec["source"] != spec["structure"][0] else "")
                 for name, value in spec["fields"].items():
                     setattr(service, name, value)
-                service.save()
-                _stamp(stamps[Service], service, spec.get("date_maj"), True)
+                writer.service(service, spec)
                 continue
             changed = _changes(service, spec["fields"])
             if not dry_run:
@@ -782,12 +930,11 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
             result.updated_services += 1
             if dry_run:
                 continue
-            for name in changed:
-                setattr(service, name, spec["fields"][name])
-            service.save()
+            writer.service(service, spec, changed)
         if dry_run:
             transaction.set_rollback(True)
         else:
+            writer.finish()
             for model, dated in stamps.items():
                 _write_stamps(model, dated)
             result.organisations = organisations
