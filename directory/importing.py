@@ -39,6 +39,7 @@ from directory.models import Organisation, Service, Territory
 from directory.validators import parse_phone, validate_opening_hours
 from relais import tabular
 from relais.slugs import unique_slugs
+from search.indexing import refresh_after_commit
 
 SKIP, KEEP = "skip", "keep"  # what happens to a record outside the site's territories
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.IGNORECASE)
@@ -739,22 +740,22 @@ BATCH = 500  # records written per bulk query
 class _Writer:
     """The writes of one import, in bulk: records created with ``bulk_create`` and changed with ``bulk_update``,
     ``BATCH`` at a time, with their history (``directory.history``) and served territories. Bulk writes send no
-    save signals: the search documents they touch are queued once (``search.indexing.refresh_after_commit``,
-    into the import's outbox block) and ``directory.signals.records_imported`` tells the other apps once at the
-    end. Wagtail's reference index is not fed (see docs/directory.md, "Import")."""
+    save signals: the search documents they touch are handed to ``search.indexing.refresh_after_commit`` (the
+    import's ``deferred_updates`` block records them in the outbox and queues them once, after the commit), and
+    ``directory.signals.records_imported`` tells the other apps once at the end. Wagtail's reference index is
+    not fed (see docs/directory.md, "Import")."""
 
     def __init__(self):
         self.stamps = {Organisation: {}, Service: {}}
         self.organisations: list[tuple] = []  # (organisation, spec, changed field names or None if new, served)
         self.services: list[tuple] = []  # (service, spec, changed field names or None if new)
-        self.keys: dict[str, None] = {}
-        self.organisation_ids: set[int] = set()
-        self.service_ids: set[int] = set()
+        self.organisations_written = self.services_written = 0
 
     def organisation(self, organisation, spec, changed=None, served=None, service_pks=()) -> None:
         """A new organisation (``changed`` None) or one whose ``changed`` fields or territories move."""
         self.organisations.append((organisation, spec, changed, served or set()))
-        self.keys.update(dict.fromkeys(documents.SERVICES.key(pk) for pk in service_pks))
+        if service_pks:
+            refresh_after_commit([documents.SERVICES.key(pk) for pk in service_pks])
         if len(self.organisations) >= BATCH:
             self.flush_organisations()
 
@@ -822,8 +823,8 @@ class _Writer:
         for organisation, spec, names, _served in batch:
             if names is None:
                 _stamp(self.stamps[Organisation], organisation, spec.get("date_maj"), True)
-            self.keys[documents.ORGANISATIONS.key(organisation.pk)] = None
-            self.organisation_ids.add(organisation.pk)
+        refresh_after_commit([documents.ORGANISATIONS.key(organisation.pk) for organisation, *_rest in batch])
+        self.organisations_written += len(batch)
 
     def flush_services(self) -> None:
         from directory import history
@@ -863,20 +864,17 @@ class _Writer:
         for service, spec, names in batch:
             if names is None:
                 _stamp(self.stamps[Service], service, spec.get("date_maj"), True)
-            self.keys[documents.SERVICES.key(service.pk)] = None
-            self.keys[documents.ORGANISATIONS.key(service.organisation_id)] = None
-            self.service_ids.add(service.pk)
+        refresh_after_commit([key for service, _spec, _names in batch for key in (
+            documents.SERVICES.key(service.pk), documents.ORGANISATIONS.key(service.organisation_id))])
+        self.services_written += len(batch)
 
     def finish(self) -> None:
         from directory.signals import records_imported
-        from search.indexing import refresh_after_commit
 
         self.flush_services()
-        if self.keys:
-            refresh_after_commit(list(self.keys))
-        if self.organisation_ids or self.service_ids:
-            records_imported.send(sender=Organisation, organisation_ids=self.organisation_ids,
-                                  service_ids=self.service_ids)
+        if self.organisations_written or self.services_written:
+            records_imported.send(sender=Organisation, organisations=self.organisations_written,
+                                  services=self.services_written)
 
 
 def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHED, attached=None) -> ImportResult:
@@ -932,7 +930,8 @@ def _apply(plan: Plan, result: ImportResult, writer: _Writer, existing: dict, or
     by_pk = {o.pk: o for o in existing.values()}
     service_pks: dict[int, list[int]] = {}
     for service in services.values():
-        service.organisation = by_pk.get(service.organisation_id, service.organisation)
+        if service.organisation_id in by_pk:
+            service.organisation = by_pk[service.organisation_id]
         service_pks.setdefault(service.organisation_id, []).append(service.pk)
     for key, spec in plan.structures.items():
         fields = dict(spec["fields"])
