@@ -548,8 +548,9 @@ def _add_service(checker, row, structure_key, service_id, fields, date_maj=None,
                                   "fields": fields, "date_maj": date_maj, "source": source}
 
 
-def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool) -> None:
-    reader = csv.DictReader(text.splitlines())
+def plan_csv(text, checker: Checker, default_source: str, clear_empty: bool) -> None:
+    """``text``: the file's text, or its lines (an open file, read row by row)."""
+    reader = csv.DictReader(text.splitlines() if isinstance(text, str) else text)
     columns = reader.fieldnames or []
     missing = [name for name in ("structure_id", "nom") if name not in columns]
     if missing:
@@ -645,6 +646,18 @@ def plan_payload(payload, default_source: str, *, clear_empty=False, out_of_area
 def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_area=SKIP) -> Plan:
     checker = _checker()
     plan = checker.plan
+    if path.suffix.lower() == ".csv":  # read row by row (planned whole: a structure's rows may lie apart)
+        problem = _utf8_problem(path)
+        if problem is not None:
+            plan.errors.append(problem)
+            return plan
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                plan_csv(handle, checker, default_source, clear_empty)
+        except csv.Error:
+            plan.errors.append(RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)"))
+        _serve(plan, checker, out_of_area)
+        return plan
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -660,11 +673,6 @@ def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_are
             plan.errors.append(RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé (colonne {exc.colno})"))
             return plan
         plan_json(payload, checker, default_source, clear_empty)
-    elif path.suffix.lower() == ".csv":
-        try:
-            plan_csv(text, checker, default_source, clear_empty)
-        except csv.Error:
-            plan.errors.append(RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)"))
     else:
         plan.errors.append(RowError("fichier", "-", "extension attendue : .json (data·inclusion) ou .csv"))
     _serve(plan, checker, out_of_area)
