@@ -73,6 +73,34 @@ def record(instance, action, changes=None, user=None, *, organisation=...):
     )
 
 
+def entry(instance, action, changes=None, *, organisation=...) -> ChangeRecord:
+    """An unsaved record of a change, for bulk writers (the import) that save many at once with ``record_many``
+    and send no save signals."""
+    if organisation is ...:
+        organisation = _organisation_of(instance)
+    return ChangeRecord(
+        organisation=organisation if organisation is not None and organisation.pk else None,
+        model=MODEL_NAMES[type(instance)], object_id=instance.pk, object_repr=str(instance)[:255],
+        action=_action.get() or action, user=_actor.get(), changes=changes or {},
+    )
+
+
+def created_changes(instance) -> dict:
+    """The changes a creation records: every filled field."""
+    return {k: [None, v] for k, v in snapshot(instance).items() if v not in ("", None, [])}
+
+
+def territories_change(added: bool, names) -> dict:
+    """The change an organisation's served territories record: those added, or those removed."""
+    return {"territoires ajoutés" if added else "territoires retirés": [None, ", ".join(sorted(names)) or "tous"]}
+
+
+def record_many(entries) -> None:
+    """Save ``entry()`` records in bulk (nothing when history is switched off)."""
+    if _enabled.get():
+        ChangeRecord.objects.bulk_create(list(entries), batch_size=1000)
+
+
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw or not _enabled.get() or instance.pk is None:
         instance._history_before = None
@@ -87,8 +115,7 @@ def _after_save(sender, instance, created, raw=False, update_fields=None, **kwar
     after = snapshot(instance)
     before = getattr(instance, "_history_before", None)
     if created or before is None:
-        filled = {k: [None, v] for k, v in after.items() if v not in ("", None, [])}
-        record(instance, ChangeRecord.Action.CREATE, filled)
+        record(instance, ChangeRecord.Action.CREATE, created_changes(instance))
         return
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     if not changes:
@@ -124,10 +151,8 @@ def _territories_changed(sender, instance, action, pk_set, **kwargs):
         return
     from directory.models import Territory
 
-    names = sorted(Territory.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True))
-    key = {"post_add": "territoires ajoutés", "post_remove": "territoires retirés",
-           "post_clear": "territoires retirés"}[action]
-    record(instance, ChangeRecord.Action.EDIT, {key: [None, ", ".join(names) or "tous"]})
+    names = Territory.objects.filter(pk__in=pk_set or ()).values_list("name", flat=True)
+    record(instance, ChangeRecord.Action.EDIT, territories_change(action == "post_add", names))
 
 
 def admin_url(instance) -> str:

@@ -14,6 +14,7 @@ record (a column absent from a CSV) leaves the field as it is; an empty value cl
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
@@ -22,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ijson
 from data_inclusion.schema import v1 as di
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -29,12 +31,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from directory import datainclusion_v0 as v0
+from directory import search as documents
 from directory import territories, vocabulary
 from directory.datainclusion import CSV_COLUMNS, LIST_SEPARATOR, own_pk
 from directory.history import ChangeRecord, acting_as
 from directory.models import Organisation, Service, Territory
 from directory.validators import parse_phone, validate_opening_hours
 from relais import tabular
+from relais.slugs import unique_slugs
+from search.indexing import refresh_after_commit
 
 SKIP, KEEP = "skip", "keep"  # what happens to a record outside the site's territories
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$", re.IGNORECASE)
@@ -55,6 +60,20 @@ class RowError:
 
 
 @dataclass
+class FileIndex:
+    """What planning one chunk of a streamed file needs from the rest of it, read by a first light pass: the
+    structures' keys and addresses (a service names its structure and may repeat its address), their services'
+    areas (a structure serves them) and the positions of repeated ids. Never the records themselves."""
+
+    kind: str = ""  # a file holding one list: "structures" or "services"
+    addresses: dict = field(default_factory=dict)  # structure key → its address fields as read
+    by_id: dict = field(default_factory=dict)  # structure id → its keys
+    zones: dict = field(default_factory=dict)  # structure key → the area codes of its services
+    repeated_structures: set = field(default_factory=set)  # positions (1-based) of a structure id seen before
+    repeated_services: set = field(default_factory=set)
+
+
+@dataclass
 class Plan:
     """What a valid file would write. Structures keyed by (source, source id), services by service id."""
 
@@ -63,6 +82,8 @@ class Plan:
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     once: Counter = field(default_factory=Counter)  # (kind, field, message) → records concerned
+    index: FileIndex | None = None  # a streamed file: what the chunk needs from the rest of it
+
 
     def once_lines(self) -> list[str]:
         return [f"{kind}, champ « {name} » : {message} ({count} fiche(s))"
@@ -402,57 +423,79 @@ def _as_v1(plan, checker, row, item: dict, kind: str, schema, columns, to_v1) ->
     return data
 
 
+def _payload_kind(items: list) -> str:
+    """A list as the national dataset publishes it: services when each has a ``structure_id``."""
+    return "services" if items and all(isinstance(item, dict) and "structure_id" in item for item in items) else (
+        "structures")
+
+
 def plan_json(payload, checker: Checker, default_source: str, clear_empty: bool) -> None:
-    plan = checker.plan
     if isinstance(payload, list):  # a structures file, or a services file, as the national dataset publishes them
-        is_services = bool(payload) and all(isinstance(item, dict) and "structure_id" in item for item in payload)
-        payload = {"services": payload} if is_services else {"structures": payload}
+        payload = {_payload_kind(payload): payload}
     if not isinstance(payload, dict):
         checker.error("fichier", "racine", "un objet {\"structures\": [...], \"services\": [...]} est attendu")
         return
     for index, item in enumerate(payload.get("structures") or [], start=1):
-        if not isinstance(item, dict):
-            checker.error(f"structures[{index}]", "-", "objet attendu")
-            continue
-        row = _row("structures", index, item.get("id"))
-        data = _as_v1(plan, checker, row, item, "structure", di.Structure, JSON_STRUCTURE, v0.structure_to_v1)
-        source_id = str(data.get("id") or "").strip()
-        if not source_id:
-            checker.error(row, "id", "valeur obligatoire")
-            continue
-        if _empty(data.get("nom")):
-            checker.error(row, "nom", "valeur obligatoire")
-        source = str(data.get("source") or default_source).strip()
-        key = (source, source_id)
-        if key in plan.structures:
-            checker.error(row, "id", f"identifiant en double « {source_id} »")
-            continue
-        fields, present = _read_fields(checker, row, data, JSON_STRUCTURE, Organisation, clear_empty)
-        plan.structures[key] = {"row": row, "fields": fields, "territories": None,
-                                "foreign_commune": _foreign(checker, data, present),
-                                "date_maj": _day(data.get("date_maj"))}
+        plan_structure(checker, index, item, default_source, clear_empty)
     for index, item in enumerate(payload.get("services") or [], start=1):
-        if not isinstance(item, dict):
-            checker.error(f"services[{index}]", "-", "objet attendu")
-            continue
-        row = _row("services", index, item.get("id"))
-        data = _as_v1(plan, checker, row, item, "service", di.Service, JSON_SERVICE,
-                      lambda record: v0.service_to_v1(record, vocabulary.is_valid_theme))
-        service_id = str(data.get("id") or "").strip()
-        structure_id = str(data.get("structure_id") or "").strip()
-        if not service_id:
-            checker.error(row, "id", "valeur obligatoire")
-            continue
-        if not structure_id:
-            checker.error(row, "structure_id", "valeur obligatoire")
-            continue
-        if _empty(data.get("nom")):
-            checker.error(row, "nom", "valeur obligatoire")
-        source = str(data.get("source") or default_source).strip()
-        fields, _present = _read_fields(checker, row, data, JSON_SERVICE, Service, clear_empty)
-        structure = _structure_key(plan, source, structure_id)
+        plan_service(checker, index, item, default_source, clear_empty)
+
+
+def plan_structure(checker: Checker, index: int, item, default_source: str, clear_empty: bool) -> None:
+    """One data·inclusion structure (``structures[index]``) into the plan."""
+    plan = checker.plan
+    if not isinstance(item, dict):
+        checker.error(f"structures[{index}]", "-", "objet attendu")
+        return
+    row = _row("structures", index, item.get("id"))
+    data = _as_v1(plan, checker, row, item, "structure", di.Structure, JSON_STRUCTURE, v0.structure_to_v1)
+    source_id = str(data.get("id") or "").strip()
+    if not source_id:
+        checker.error(row, "id", "valeur obligatoire")
+        return
+    if _empty(data.get("nom")):
+        checker.error(row, "nom", "valeur obligatoire")
+    source = str(data.get("source") or default_source).strip()
+    key = (source, source_id)
+    if key in plan.structures or (plan.index is not None and index in plan.index.repeated_structures):
+        checker.error(row, "id", f"identifiant en double « {source_id} »")
+        return
+    fields, present = _read_fields(checker, row, data, JSON_STRUCTURE, Organisation, clear_empty)
+    plan.structures[key] = {"row": row, "fields": fields, "territories": None,
+                            "foreign_commune": _foreign(checker, data, present), "date_maj": _day(data.get("date_maj"))}
+
+
+def plan_service(checker: Checker, index: int, item, default_source: str, clear_empty: bool) -> None:
+    """One data·inclusion service (``services[index]``) into the plan."""
+    plan = checker.plan
+    if not isinstance(item, dict):
+        checker.error(f"services[{index}]", "-", "objet attendu")
+        return
+    row = _row("services", index, item.get("id"))
+    data = _as_v1(plan, checker, row, item, "service", di.Service, JSON_SERVICE,
+                  lambda record: v0.service_to_v1(record, vocabulary.is_valid_theme))
+    service_id = str(data.get("id") or "").strip()
+    structure_id = str(data.get("structure_id") or "").strip()
+    if not service_id:
+        checker.error(row, "id", "valeur obligatoire")
+        return
+    if not structure_id:
+        checker.error(row, "structure_id", "valeur obligatoire")
+        return
+    if _empty(data.get("nom")):
+        checker.error(row, "nom", "valeur obligatoire")
+    source = str(data.get("source") or default_source).strip()
+    fields, _present = _read_fields(checker, row, data, JSON_SERVICE, Service, clear_empty)
+    structure = _structure_key(plan, source, structure_id)
+    if plan.index is not None:
+        address = plan.index.addresses.get(structure)
+        _inherit_address({"fields": address} if address is not None else None, fields)
+        if index in plan.index.repeated_services:
+            checker.error(row, "id", f"identifiant en double « {service_id} »")
+            return
+    else:
         _inherit_address(plan.structures.get(structure), fields)
-        _add_service(checker, row, structure, service_id, fields, _day(data.get("date_maj")), source)
+    _add_service(checker, row, structure, service_id, fields, _day(data.get("date_maj")), source)
 
 
 def _carry_v0(plan: Plan, kind: str, mapped) -> None:
@@ -474,6 +517,11 @@ def _structure_key(plan: Plan, source: str, structure_id: str) -> tuple[str, str
     """The structure a service belongs to: of its own source, else the one structure of the file with that id (a
     service added by this directory to a structure it re-publishes names the structure's producer's id)."""
     key = (source, structure_id)
+    if plan.index is not None:
+        if key in plan.index.addresses:
+            return key
+        others = plan.index.by_id.get(structure_id, ())
+        return others[0] if len(others) == 1 else key
     if key in plan.structures:
         return key
     others = [other for other in plan.structures if other[1] == structure_id]
@@ -500,8 +548,9 @@ def _add_service(checker, row, structure_key, service_id, fields, date_maj=None,
                                   "fields": fields, "date_maj": date_maj, "source": source}
 
 
-def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool) -> None:
-    reader = csv.DictReader(text.splitlines())
+def plan_csv(text, checker: Checker, default_source: str, clear_empty: bool) -> None:
+    """``text``: the file's text, or its lines (an open file, read row by row)."""
+    reader = csv.DictReader(text.splitlines() if isinstance(text, str) else text)
     columns = reader.fieldnames or []
     missing = [name for name in ("structure_id", "nom") if name not in columns]
     if missing:
@@ -553,7 +602,9 @@ def plan_csv(text: str, checker: Checker, default_source: str, clear_empty: bool
 def _serve(plan: Plan, checker: Checker, out_of_area: str) -> None:
     """Each structure's served territories (its services' zones and its commune) and the out-of-area verdict."""
     zones: dict[tuple, list[str]] = {}
-    for spec in plan.services.values():
+    if plan.index is not None:
+        zones = {key: sorted(plan.index.zones.get(key, ())) for key in plan.structures}
+    for spec in plan.services.values() if plan.index is None else ():
         zones.setdefault(spec["structure"], []).extend(spec["fields"].get("zone_eligibilite") or [])
     resolved = territories.ids_for_cog_codes({code for codes in zones.values() for code in codes})
     for key, spec in plan.structures.items():
@@ -595,6 +646,18 @@ def plan_payload(payload, default_source: str, *, clear_empty=False, out_of_area
 def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_area=SKIP) -> Plan:
     checker = _checker()
     plan = checker.plan
+    if path.suffix.lower() == ".csv":  # read row by row (planned whole: a structure's rows may lie apart)
+        problem = _utf8_problem(path)
+        if problem is not None:
+            plan.errors.append(problem)
+            return plan
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                plan_csv(handle, checker, default_source, clear_empty)
+        except csv.Error:
+            plan.errors.append(RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)"))
+        _serve(plan, checker, out_of_area)
+        return plan
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -610,11 +673,6 @@ def build_plan(path: Path, default_source: str, *, clear_empty=False, out_of_are
             plan.errors.append(RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé (colonne {exc.colno})"))
             return plan
         plan_json(payload, checker, default_source, clear_empty)
-    elif path.suffix.lower() == ".csv":
-        try:
-            plan_csv(text, checker, default_source, clear_empty)
-        except csv.Error:
-            plan.errors.append(RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)"))
     else:
         plan.errors.append(RowError("fichier", "-", "extension attendue : .json (data·inclusion) ou .csv"))
     _serve(plan, checker, out_of_area)
@@ -684,10 +742,147 @@ def _write_stamps(model, stamps: dict) -> None:
             model.objects.filter(pk__in=chunk).update(updated_at=moment)
 
 
-def import_file(path, *, dry_run=False, source="import", status=Organisation.Status.PUBLISHED, clear_empty=False,
-                out_of_area=SKIP) -> ImportResult:
-    plan = build_plan(Path(path), source, clear_empty=clear_empty, out_of_area=out_of_area)
-    return apply_plan(plan, dry_run=dry_run, status=status)
+BATCH = 500  # records written per bulk query
+
+
+class _Writer:
+    """The writes of one import, in bulk: records created with ``bulk_create`` and changed with ``bulk_update``,
+    ``BATCH`` at a time, with their history (``directory.history``) and served territories. Bulk writes send no
+    save signals: the search documents they touch are handed to ``search.indexing.refresh_after_commit`` (the
+    import's ``deferred_updates`` block records them in the outbox and queues them once, after the commit), and
+    ``directory.signals.records_imported`` tells the other apps once at the end. Wagtail's reference index is
+    not fed (see docs/directory.md, "Import")."""
+
+    def __init__(self):
+        self.stamps = {Organisation: {}, Service: {}}
+        self.organisations: list[tuple] = []  # (organisation, spec, changed field names or None if new, served)
+        self.services: list[tuple] = []  # (service, spec, changed field names or None if new)
+        self.organisations_written = self.services_written = 0
+
+    def organisation(self, organisation, spec, changed=None, served=None, service_pks=()) -> None:
+        """A new organisation (``changed`` None) or one whose ``changed`` fields or territories move."""
+        self.organisations.append((organisation, spec, changed, served or set()))
+        if service_pks:
+            refresh_after_commit([documents.SERVICES.key(pk) for pk in service_pks])
+        if len(self.organisations) >= BATCH:
+            self.flush_organisations()
+
+    def service(self, service, spec, changed=None) -> None:
+        self.services.append((service, spec, changed))
+        if len(self.services) >= BATCH:
+            self.flush_services()
+
+    def flush_organisations(self) -> None:
+        from directory import history
+
+        batch, self.organisations = self.organisations, []
+        if not batch:
+            return
+        created = [o for o, _spec, changed, _served in batch if changed is None]
+        changed = [(o, spec, names) for o, spec, names, _served in batch if names]
+        before = {o.pk: history.snapshot(o) for o, _spec, _names in changed}
+        for organisation, spec, names in changed:
+            for name in names:
+                setattr(organisation, name, spec["fields"][name])
+        # what Organisation.save() does: a unique slug, the commune's centre when no coordinates are given
+        for organisation, slug in zip(created, unique_slugs(Organisation, [o.name for o in created], max_length=150,
+                                                            fallback="fiche"), strict=True):
+            organisation.slug = slug
+        located = [o for o in created + [o for o, _s, _n in changed]
+                   if o.commune_id and (o.latitude is None or o.longitude is None)]
+        centres = {pk: (lat, lon) for pk, lat, lon in Territory.objects.filter(
+            pk__in={o.commune_id for o in located}).values_list("pk", "latitude", "longitude")} if located else {}
+        for organisation in located:
+            latitude, longitude = centres.get(organisation.commune_id, (None, None))
+            organisation.latitude = organisation.latitude if organisation.latitude is not None else latitude
+            organisation.longitude = organisation.longitude if organisation.longitude is not None else longitude
+        entries = []
+        if created:
+            Organisation.objects.bulk_create(created, batch_size=BATCH)
+            entries += [history.entry(o, ChangeRecord.Action.CREATE, history.created_changes(o)) for o in created]
+        if changed:
+            now = timezone.now()
+            fields = {"updated_at", "latitude", "longitude"}
+            for organisation, _spec, names in changed:
+                organisation.updated_at = now
+                fields.update(names)
+            Organisation.objects.bulk_update([o for o, _s, _n in changed], sorted(fields), batch_size=BATCH)
+            for organisation, _spec, _names in changed:
+                old = before[organisation.pk]
+                changes = {k: [old.get(k), v] for k, v in history.snapshot(organisation).items() if old.get(k) != v}
+                if changes:
+                    entries.append(history.entry(organisation, ChangeRecord.Action.EDIT, changes))
+        # served territories: rows removed then added, as ``territories.set()`` does, each move in the history
+        moves = [(o, set(spec["territories"]), served) for o, spec, _names, served in batch
+                 if spec["territories"] is not None and set(spec["territories"]) != served]
+        names = dict(Territory.objects.filter(pk__in={pk for _o, wanted, served in moves for pk in wanted ^ served})
+                     .values_list("pk", "name")) if moves else {}
+        through = Organisation.territories.through
+        for organisation, wanted, served in moves:
+            if served - wanted:
+                through.objects.filter(organisation_id=organisation.pk, territory_id__in=served - wanted).delete()
+                entries.append(history.entry(organisation, ChangeRecord.Action.EDIT, history.territories_change(
+                    False, [names[pk] for pk in served - wanted])))
+        through.objects.bulk_create([through(organisation_id=o.pk, territory_id=pk) for o, wanted, served in moves
+                                     for pk in sorted(wanted - served)], batch_size=2000)
+        entries += [history.entry(o, ChangeRecord.Action.EDIT, history.territories_change(
+            True, [names[pk] for pk in wanted - served])) for o, wanted, served in moves if wanted - served]
+        history.record_many(entries)
+        for organisation, spec, names, _served in batch:
+            if names is None:
+                _stamp(self.stamps[Organisation], organisation, spec.get("date_maj"), True)
+        refresh_after_commit([documents.ORGANISATIONS.key(organisation.pk) for organisation, *_rest in batch])
+        self.organisations_written += len(batch)
+
+    def flush_services(self) -> None:
+        from directory import history
+        from directory.models import write_codes
+
+        self.flush_organisations()  # the organisations of new services have their keys
+        batch, self.services = self.services, []
+        if not batch:
+            return
+        created = [s for s, _spec, changed in batch if changed is None]
+        changed = [(s, spec, names) for s, spec, names in batch if names]
+        entries = []
+        for service in created:
+            service.organisation = service.organisation  # its id, now that the organisation is written
+        if created:
+            Service.objects.bulk_create(created, batch_size=BATCH)  # with their code rows (ServiceCode)
+            entries += [history.entry(s, ChangeRecord.Action.CREATE, history.created_changes(s)) for s in created]
+        if changed:
+            now = timezone.now()
+            before = {s.pk: history.snapshot(s) for s, _spec, _names in changed}
+            fields = {"publics_index", "updated_at"}
+            for service, spec, names in changed:
+                for name in names:
+                    setattr(service, name, spec["fields"][name])
+                service.refresh_indexes()
+                service.updated_at = now
+                fields.update(names)
+            Service.objects.bulk_update([s for s, _spec, _names in changed], sorted(fields), batch_size=BATCH)
+            write_codes([s for s, _spec, names in changed if {"thematiques", "zone_eligibilite"} & set(names)],
+                        replace=True)
+            for service, _spec, _names in changed:
+                old = before[service.pk]
+                changes = {k: [old.get(k), v] for k, v in history.snapshot(service).items() if old.get(k) != v}
+                if changes:
+                    entries.append(history.entry(service, ChangeRecord.Action.EDIT, changes))
+        history.record_many(entries)
+        for service, spec, names in batch:
+            if names is None:
+                _stamp(self.stamps[Service], service, spec.get("date_maj"), True)
+        refresh_after_commit([key for service, _spec, _names in batch for key in (
+            documents.SERVICES.key(service.pk), documents.ORGANISATIONS.key(service.organisation_id))])
+        self.services_written += len(batch)
+
+    def finish(self) -> None:
+        from directory.signals import records_imported
+
+        self.flush_services()
+        if self.organisations_written or self.services_written:
+            records_imported.send(sender=Organisation, organisations=self.organisations_written,
+                                  services=self.services_written)
 
 
 def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHED, attached=None) -> ImportResult:
@@ -697,14 +892,7 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
     ``result.organisations`` gives each written or unchanged structure's organisation by key."""
     result = ImportResult(errors=plan.errors, warnings=[*map(str, plan.warnings), *plan.once_lines()])
     existing = {**existing_records(plan), **(attached or {})}
-    orphans = set()
-    for key, spec in plan.services.items():
-        if spec["structure"] not in plan.structures and spec["structure"] not in existing:
-            # A services file after a structures file whose out-of-area records were skipped: skipped in turn.
-            orphans.add(key)
-            result.warnings.append(str(RowError(
-                spec["row"], "structure_id", f"structure « {spec['structure'][1]} » (source {spec['structure'][0]}) "
-                                             "absente de l'annuaire : service ignoré")))
+    orphans = _orphans(plan, existing, result)
     if plan.errors:
         return result
     from search.indexing import deferred_updates
@@ -712,83 +900,289 @@ def apply_plan(plan: Plan, *, dry_run=False, status=Organisation.Status.PUBLISHE
     # The index updates the import owes are recorded in the outbox in the same transaction as the rows: an
     # import stopped right after its commit still has them queued (search_index --sync indexes them).
     with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
-        organisations = {}
-        skipped = set()
-        stamps = {Organisation: {}, Service: {}}  # the records' own date_maj, written last
-        served = _served_by(existing.values())
-        services = _services_of(existing.values())
-        for key, spec in plan.structures.items():
-            fields = dict(spec["fields"])
-            if spec.get("out_of_area") == SKIP:
-                result.skipped_organisations += 1
-                skipped.add(key)
-                continue
-            organisation = existing.get(key)
-            if organisation is None:
-                result.created_organisations += 1
-                if dry_run:
-                    continue
-                organisation = Organisation(source=key[0], source_id=key[1], status=spec.get("status", status))
-                for name, value in fields.items():
-                    setattr(organisation, name, value)
-                organisation.save()
-                _stamp(stamps[Organisation], organisation, spec.get("date_maj"), True)
-            else:
-                changed = _changes(organisation, fields)
-                wanted = spec["territories"]
-                moved = wanted is not None and set(wanted) != served.get(organisation.pk, set())
-                _stamp(stamps[Organisation], organisation, spec.get("date_maj"), bool(changed))
-                if not changed and not moved:
-                    result.unchanged_organisations += 1
-                    organisations[key] = organisation
-                    continue
-                result.updated_organisations += 1
-                if dry_run:
-                    continue
-                for name in changed:
-                    setattr(organisation, name, fields[name])
-                if changed:
-                    organisation.save()
-            if spec["territories"] is not None:
-                organisation.territories.set(spec["territories"])
-            organisations[key] = organisation
-        for key, spec in plan.services.items():
-            if spec["structure"] in skipped or key in orphans:
-                result.skipped_services += 1
-                continue
-            organisation = organisations.get(spec["structure"]) or existing.get(spec["structure"])
-            service = None
-            if organisation is not None and organisation.pk is not None:
-                own_service = own_pk(spec["service_id"], "service")
-                service = services.get((organisation.pk, "pk", own_service) if own_service else
-                                       (organisation.pk, spec["service_id"]))
-            if service is None:
-                result.created_services += 1
-                if dry_run:
-                    continue
-                service = Service(organisation=organisation, source_id=spec["service_id"],
-                                  source=spec["source"] if spec["source"] != spec["structure"][0] else "")
-                for name, value in spec["fields"].items():
-                    setattr(service, name, value)
-                service.save()
-                _stamp(stamps[Service], service, spec.get("date_maj"), True)
-                continue
-            changed = _changes(service, spec["fields"])
-            if not dry_run:
-                _stamp(stamps[Service], service, spec.get("date_maj"), bool(changed))
-            if not changed:
-                result.unchanged_services += 1
-                continue
-            result.updated_services += 1
-            if dry_run:
-                continue
-            for name in changed:
-                setattr(service, name, spec["fields"][name])
-            service.save()
+        writer = _Writer()
+        result.organisations = _apply(plan, result, writer, existing, orphans, set(), dry_run=dry_run, status=status)
         if dry_run:
             transaction.set_rollback(True)
         else:
-            for model, dated in stamps.items():
-                _write_stamps(model, dated)
-            result.organisations = organisations
+            writer.finish()
+        if dry_run:
+            result.organisations = {}
+    return result
+
+
+def _orphans(plan: Plan, existing: dict, result: ImportResult, known=frozenset()) -> set:
+    """Services whose structure is neither in the file (``known``: the rest of a streamed file) nor in the
+    directory: skipped, each with a warning."""
+    orphans = set()
+    for key, spec in plan.services.items():
+        structure = spec["structure"]
+        if structure not in plan.structures and structure not in existing and structure not in known:
+            # A services file after a structures file whose out-of-area records were skipped: skipped in turn.
+            orphans.add(key)
+            result.warnings.append(str(RowError(
+                spec["row"], "structure_id", f"structure « {structure[1]} » (source {structure[0]}) "
+                                             "absente de l'annuaire : service ignoré")))
+    return orphans
+
+
+def _apply(plan: Plan, result: ImportResult, writer: _Writer, existing: dict, orphans: set, skipped: set, *,
+           dry_run: bool, status) -> dict:
+    """Count and hand to ``writer`` what the plan changes; ``skipped``: the structures left out (out of area),
+    kept across the chunks of a streamed file. Gives the organisations of the plan's structures by key."""
+    organisations = {}
+    stamps = {Organisation: {}, Service: {}}  # the records' own date_maj, written last
+    writer.stamps = stamps
+    served = _served_by(existing.values())
+    services = _services_of(existing.values())
+    by_pk = {o.pk: o for o in existing.values()}
+    service_pks: dict[int, list[int]] = {}
+    for service in services.values():
+        if service.organisation_id in by_pk:
+            service.organisation = by_pk[service.organisation_id]
+        service_pks.setdefault(service.organisation_id, []).append(service.pk)
+    for key, spec in plan.structures.items():
+        fields = dict(spec["fields"])
+        if spec.get("out_of_area") == SKIP:
+            result.skipped_organisations += 1
+            skipped.add(key)
+            continue
+        organisation = existing.get(key)
+        if organisation is None:
+            result.created_organisations += 1
+            if dry_run:
+                continue
+            organisation = Organisation(source=key[0], source_id=key[1], status=spec.get("status", status))
+            for name, value in fields.items():
+                setattr(organisation, name, value)
+            writer.organisation(organisation, spec)
+        else:
+            changed = _changes(organisation, fields)
+            wanted = spec["territories"]
+            moved = wanted is not None and set(wanted) != served.get(organisation.pk, set())
+            _stamp(stamps[Organisation], organisation, spec.get("date_maj"), bool(changed))
+            if not changed and not moved:
+                result.unchanged_organisations += 1
+                organisations[key] = organisation
+                continue
+            result.updated_organisations += 1
+            if dry_run:
+                continue
+            writer.organisation(organisation, spec, changed, served.get(organisation.pk, set()),
+                                service_pks.get(organisation.pk, ()))
+        organisations[key] = organisation
+    for key, spec in plan.services.items():
+        if spec["structure"] in skipped or key in orphans:
+            result.skipped_services += 1
+            continue
+        organisation = organisations.get(spec["structure"]) or existing.get(spec["structure"])
+        service = None
+        if organisation is not None and organisation.pk is not None:
+            own_service = own_pk(spec["service_id"], "service")
+            service = services.get((organisation.pk, "pk", own_service) if own_service else
+                                   (organisation.pk, spec["service_id"]))
+        if service is None:
+            result.created_services += 1
+            if dry_run:
+                continue
+            service = Service(organisation=organisation, source_id=spec["service_id"],
+                              source=spec["source"] if spec["source"] != spec["structure"][0] else "")
+            for name, value in spec["fields"].items():
+                setattr(service, name, value)
+            writer.service(service, spec)
+            continue
+        changed = _changes(service, spec["fields"])
+        if not dry_run:
+            _stamp(stamps[Service], service, spec.get("date_maj"), bool(changed))
+        if not changed:
+            result.unchanged_services += 1
+            continue
+        result.updated_services += 1
+        if dry_run:
+            continue
+        writer.service(service, spec, changed)
+    if not dry_run:
+        writer.flush_services()
+        for model, dated in stamps.items():
+            _write_stamps(model, dated)
+    return organisations
+
+
+def import_file(path, *, dry_run=False, source="import", status=Organisation.Status.PUBLISHED, clear_empty=False,
+                out_of_area=SKIP) -> ImportResult:
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return import_json(path, dry_run=dry_run, default_source=source, status=status, clear_empty=clear_empty,
+                           out_of_area=out_of_area)
+    plan = build_plan(path, source, clear_empty=clear_empty, out_of_area=out_of_area)
+    return apply_plan(plan, dry_run=dry_run, status=status)
+
+
+# --- a data·inclusion JSON file, streamed -------------------------------------------------------------------
+CHUNK = 500  # records of a streamed file planned and written at a time
+_ADDRESS = [mapping for mapping in JSON_STRUCTURE if mapping[1] in SERVICE_ADDRESS]
+
+
+def _utf8_problem(path: Path) -> RowError | None:
+    """The file's first byte that is not UTF-8, read a megabyte at a time."""
+    decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
+    try:
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as exc:
+                    return RowError("fichier", "-", f"encodage UTF-8 attendu (octet {offset + exc.start} illisible)")
+                offset += len(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return RowError("fichier", "-", f"encodage UTF-8 attendu (octet {offset} illisible)")
+    except OSError:
+        return RowError("fichier", "-", f"lecture impossible : « {path} » absent ou illisible")
+    return None
+
+
+def _json_handle(path: Path):
+    handle = path.open("rb")
+    if handle.read(3) != codecs.BOM_UTF8:
+        handle.seek(0)
+    return handle
+
+
+def _json_events(path: Path):
+    with _json_handle(path) as handle:
+        yield from ijson.parse(handle, use_float=True)
+
+
+def _json_items(path: Path, prefix: str):
+    """The records under ``prefix`` (``structures.item``), one at a time."""
+    with _json_handle(path) as handle:
+        yield from ijson.items(handle, prefix, use_float=True)
+
+
+def _malformed(path: Path) -> RowError:
+    """Where the JSON breaks, as the standard library says it (the file is read whole only in that case)."""
+    try:
+        json.loads(path.read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as exc:
+        return RowError(f"ligne {exc.lineno}", "-", f"JSON mal formé (colonne {exc.colno})")
+    return RowError("fichier", "-", "JSON mal formé")
+
+
+def _batched(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _prefix(index: FileIndex, kind: str) -> str | None:
+    if not index.kind:
+        return f"{kind}.item"
+    return "item" if kind == index.kind else None
+
+
+def index_json(path: Path, checker: Checker, default_source: str, clear_empty: bool) -> FileIndex | None:
+    """The first, light pass over a data·inclusion file (``FileIndex``); None when its root is neither an object
+    nor a list. Raises ``ijson.JSONError`` on malformed JSON."""
+    index = FileIndex()
+    root = next((event for _prefix, event, _value in _json_events(path)), "")
+    if root == "start_array":
+        seen = False
+        index.kind = "services"
+        for item in _json_items(path, "item"):
+            seen = True
+            if not (isinstance(item, dict) and "structure_id" in item):
+                index.kind = "structures"
+                break
+        index.kind = index.kind if seen else "structures"
+    elif root != "start_map":
+        return None
+    scratch = Checker(Plan(), checker.communes, checker.known)  # converts addresses and areas; reports nothing
+    prefix = _prefix(index, "structures")
+    for position, item in enumerate(_json_items(path, prefix) if prefix else (), start=1):
+        if not isinstance(item, dict):
+            continue
+        data = v0.structure_to_v1(item).data if v0.is_v0(item, "structure") else item
+        source_id = str(data.get("id") or "").strip()
+        if not source_id:
+            continue
+        key = (str(data.get("source") or default_source).strip(), source_id)
+        if key in index.addresses:
+            index.repeated_structures.add(position)
+            continue
+        index.addresses[key] = _read_fields(scratch, "", data, _ADDRESS, Organisation, clear_empty)[0]
+        index.by_id.setdefault(source_id, []).append(key)
+    plan, seen_services = Plan(index=index), set()
+    prefix = _prefix(index, "services")
+    for position, item in enumerate(_json_items(path, prefix) if prefix else (), start=1):
+        if not isinstance(item, dict):
+            continue
+        data = v0.service_to_v1(item, vocabulary.is_valid_theme).data if v0.is_v0(item, "service") else item
+        service_id, structure_id = (str(data.get(name) or "").strip() for name in ("id", "structure_id"))
+        if not service_id or not structure_id:
+            continue
+        structure = _structure_key(plan, str(data.get("source") or default_source).strip(), structure_id)
+        marker = hash((structure, service_id))  # 8 bytes a service, not its key
+        if marker in seen_services:
+            index.repeated_services.add(position)
+            continue
+        seen_services.add(marker)
+        if not _empty(data.get("zone_eligibilite")):
+            index.zones.setdefault(structure, set()).update(scratch.zone("", "", data["zone_eligibilite"]))
+    return index
+
+
+def import_json(path: Path, *, dry_run=False, default_source="import", status=Organisation.Status.PUBLISHED,
+                clear_empty=False, out_of_area=SKIP) -> ImportResult:
+    """A data·inclusion file read as a stream, ``CHUNK`` records at a time, so that memory does not grow with the
+    file: a light first pass (``index_json``), then the structures and the services, each chunk planned (every
+    check of ``plan_json``) and written in one transaction. An error stops the writing (the transaction is rolled
+    back: nothing is written) but not the checks, so that every error is reported, as ``build_plan`` does."""
+    result, checker = ImportResult(), _checker()
+    problem = _utf8_problem(path)
+    if problem is None:
+        try:
+            index = index_json(path, checker, default_source, clear_empty)
+        except ijson.JSONError:
+            problem = _malformed(path)
+        else:
+            if index is None:
+                problem = RowError("fichier", "racine", "un objet {\"structures\": [...], \"services\": [...]} est "
+                                                        "attendu")
+    if problem is not None:
+        result.errors.append(problem)
+        return result
+    from search.indexing import deferred_updates
+
+    once, skipped = Counter(), set()
+    with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
+        writer = _Writer()
+        for kind, plan_record in (("structures", plan_structure), ("services", plan_service)):
+            prefix = _prefix(index, kind)
+            records = enumerate(_json_items(path, prefix) if prefix else (), start=1)
+            for chunk in _batched(records, CHUNK):
+                plan = Plan(once=once, index=index)
+                chunk_checker = Checker(plan, checker.communes, checker.known)
+                for position, item in chunk:
+                    plan_record(chunk_checker, position, item, default_source, clear_empty)
+                if kind == "structures":
+                    _serve(plan, chunk_checker, out_of_area)
+                result.errors += plan.errors
+                result.warnings += map(str, plan.warnings)
+                existing = existing_records(plan)
+                orphans = _orphans(plan, existing, result, index.addresses)
+                if not result.errors:
+                    _apply(plan, result, writer, existing, orphans, skipped, dry_run=dry_run, status=status)
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            writer.finish()
+    result.warnings += Plan(once=once).once_lines()
+    if result.errors:
+        return ImportResult(errors=result.errors, warnings=result.warnings)
     return result

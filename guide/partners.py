@@ -12,7 +12,8 @@ of what each list reads: its département and its theme categories (``list_versi
 organisation or a service bumps only the versions of the départements it serves or stood in and of its
 themes, once the change is committed (signals below, ``forget_change``): an edit in the directory shows at
 once in the lists it can change, and every other list stays cached. A territory change (reference data)
-empties every list. The delay only bounds changes that bypass signals (bulk updates, raw SQL).
+empties every list, and so does an import (``directory.signals.records_imported``: it writes in bulk, without
+save signals). The delay only bounds changes that bypass signals (bulk updates, raw SQL).
 """
 
 import time
@@ -267,8 +268,14 @@ def _territory_changed(**_kwargs) -> None:
     transaction.on_commit(forget_partners)
 
 
+def _records_imported(**_kwargs) -> None:
+    """An import writes many records in bulk, without save signals: every list at once, after the commit."""
+    transaction.on_commit(forget_partners)
+
+
 def connect_signals() -> None:
     from directory.models import Organisation, Service, Territory
+    from directory.signals import records_imported
 
     for model in (Organisation, Service):
         name = model.__name__
@@ -279,3 +286,4 @@ def connect_signals() -> None:
     post_delete.connect(_territory_changed, sender=Territory, dispatch_uid="guide.partners.Territory.delete")
     m2m_changed.connect(_territories_changed, sender=Organisation.territories.through,
                         dispatch_uid="guide.partners.territories")
+    records_imported.connect(_records_imported, dispatch_uid="guide.partners.imported")

@@ -263,6 +263,12 @@ def deferred_updates():
     transaction.on_commit(lambda: enqueue_refresh(keys))
 
 
+def refresh_after_commit(keys) -> None:
+    """The documents a bulk write changed without save signals (the directory import's ``bulk_create``): queued
+    once after the commit, or collected by the enclosing ``deferred_updates()`` block into its outbox."""
+    _after_commit(keys)
+
+
 def _after_commit(keys) -> None:
     keys = list(dict.fromkeys(keys))
     if not keys:

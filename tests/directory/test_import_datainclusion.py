@@ -169,3 +169,26 @@ def test_structures_then_services_files_as_the_national_dataset_publishes_them(t
     assert (f"services[3] (france-travail--aide-mobilite), champ « structure_id » : structure « {CCAS} » (source "
             "france-travail) absente de l'annuaire : service ignoré") in err
     assert Organisation.objects.get(source_id=V1).services.get().name == "Atelier insertion et posture professionnelle"
+
+
+def test_an_import_written_in_bulk_keeps_history_search_and_the_guide_lists_in_step(
+        tmp_path, world, django_capture_on_commit_callbacks):
+    """The import writes in bulk (no save signals): what the signals did is still done, once."""
+    from guide.partners import partners_near
+    from search.models import SearchDocument
+
+    before = [partner.name for partner in partners_near(territory=world["arras"]).partners]  # cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        run(copy(tmp_path, "v1_schema_examples.json"))
+    tournesol = Organisation.objects.get(source_id=V1)
+    service = tournesol.services.get()
+    assert tournesol.slug and tournesol.latitude is not None  # as save() gives them: slug, the commune's centre
+    assert service.code_rows.exists()
+    records = ChangeRecord.objects.filter(organisation=tournesol, action=ChangeRecord.Action.IMPORT)
+    assert records.filter(model="organisation", changes__name=[None, tournesol.name]).exists()
+    assert records.filter(model="service", object_id=service.pk, changes__has_key="name").exists()
+    assert records.filter(changes__has_key="territoires ajoutés").exists()
+    indexed = set(SearchDocument.objects.values_list("key", flat=True))
+    assert {f"organisation:{tournesol.pk}", f"service:{service.pk}"} <= indexed
+    after = [partner.name for partner in partners_near(territory=world["arras"]).partners]
+    assert "Centre social Le Tournesol" not in before and "Centre social Le Tournesol" in after

@@ -12,7 +12,7 @@ from directory.permissions import assign_editor
 from meetings.models import Body
 from relais import pdf
 from relais.links import absolute_url, safe_next
-from relais.slugs import unique_slug
+from relais.slugs import unique_slug, unique_slugs
 
 # --- Honeypot ---------------------------------------------------------------------------------------
 
@@ -157,3 +157,7 @@ def test_slugs_are_unique_and_keep_their_lengths_and_fallbacks(db):
     assert Body.objects.create(name="Comité de suivi").slug == "comite-de-suivi-2"
     assert Body.objects.create(name="???").slug == "instance"
     assert Body.objects.create(name="y" * 200).slug == "y" * 100
+    # Many at once (the import's bulk creation): unique among the table and among themselves.
+    assert unique_slugs(Organisation, ["Mission locale de l'Arrageois", "Mission locale de l'Arrageois", "!!!",
+                                       "Centre social"], max_length=150, fallback="fiche") == [
+        "mission-locale-de-larrageois-4", "mission-locale-de-larrageois-5", "fiche-2", "centre-social"]
