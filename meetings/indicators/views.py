@@ -236,7 +236,9 @@ def operator_report(request):
     territory = None
     code = request.GET.get("territoire", "").strip()
     if code:
-        territory = territories.areas().filter(code=code).first() if len(code) <= 20 else None
+        # territories.by_code reads only a well-formed code (PostgreSQL refuses a NUL byte in a text literal).
+        found = territories.by_code(code)
+        territory = territories.areas().filter(pk=found.pk).first() if found is not None else None
         if territory is None:
             if fmt:
                 return _text(_("Ce territoire n'existe pas."))

@@ -92,9 +92,11 @@ def test_a_signature_drawn_on_the_phone_after_checking_in_is_drawn_in_the_pdf(
     try:
         page.goto(f"/instances/pointage/code/{invitation.checkin_code}/")
         page.get_by_role("button", name="Je suis présent·e").click()
+        page.wait_for_load_state("load")  # the pad's script (deferred) listens before anyone draws
         canvas = page.locator("canvas.signature-canvas")
         expect(canvas).to_be_visible()
         axe_check(page)
+        canvas.scroll_into_view_if_needed()  # the pad sits below the fold on a phone: draw where it is shown
         box = canvas.bounding_box()
         page.mouse.move(box["x"] + 10, box["y"] + box["height"] / 2)
         page.mouse.down()
@@ -102,6 +104,7 @@ def test_a_signature_drawn_on_the_phone_after_checking_in_is_drawn_in_the_pdf(
             page.mouse.move(box["x"] + 10 + n * box["width"] * 0.08,
                             box["y"] + box["height"] * (0.25 if n % 2 else 0.75), steps=3)
         page.mouse.up()
+        expect(canvas).to_have_attribute("data-dirty", "1")  # signature.js holds the strokes
         page.get_by_role("button", name="Valider ma signature").click()
         expect(page.locator('[data-role="signature"]')).to_contain_text("Signé à")
         assert page.evaluate("document.documentElement.scrollWidth") <= 360

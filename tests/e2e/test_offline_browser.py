@@ -221,10 +221,12 @@ def test_a_new_worker_version_replaces_the_precache_without_the_reader_doing_any
     offline._worker.cache_clear()
     try:
         page.goto("/guide/glossaire/")  # an ordinary visit: the browser checks /sw.js, the new one takes over
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 60  # the new worker installs, activates and deletes the old precache
         while (len(page.evaluate(names)) != 1 or page.evaluate(names) == [old]) and time.monotonic() < deadline:
             time.sleep(0.25)
-        [new] = page.evaluate(names)
+        found = page.evaluate(names)
+        assert len(found) == 1, f"precaches after a minute: {found} (the old one: {old})"
+        [new] = found
     finally:
         offline._worker.cache_clear()
     assert new != old

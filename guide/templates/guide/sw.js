@@ -5,8 +5,7 @@ const CONFIG = {} /*CONFIG*/;
 const PRECACHE = "relais-precache-" + CONFIG.version; // replaced by each new version
 const PAGES = "relais-pages"; // pages the reader opened or saved: kept across versions, refreshed online
 const SAVED_AT = "X-Relais-Saved-At";
-const PUBLIC = new RegExp(CONFIG.public);
-const NEVER = new RegExp(CONFIG.never);
+const PUBLIC = new RegExp(CONFIG.public), NEVER = new RegExp(CONFIG.never);
 const HASHED = /\.[0-9a-f]{12}(\.\w+)$/; // ManifestStaticFilesStorage's names: relais.1a2b3c4d5e6f.css
 
 function keepable(url) {
@@ -25,6 +24,7 @@ function cacheable(response) {
 }
 
 async function store(cacheName, request, response) {
+  if (cacheName === PRECACHE && !(await caches.has(PRECACHE))) return false; // a newer version deleted it: leave it
   const cache = await caches.open(cacheName);
   if (!cacheable(response)) {
     if (response && response.type === "basic" && response.status !== 304) await cache.delete(request); // now private or gone
@@ -62,7 +62,7 @@ async function offlinePage() {
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    // The anonymous version of each page (credentials omitted): nothing of a signed-in session is precached.
+    await caches.open(PRECACHE); // anonymous pages only (credentials omitted): nothing signed-in is precached
     await Promise.all(CONFIG.precache.map(async (url) => {
       const saved = await store(PRECACHE, new Request(url), await fetch(url, {credentials: "omit", cache: "reload"}).catch(() => null));
       if (!saved && url === CONFIG.offline) throw new Error("offline page not saved");
