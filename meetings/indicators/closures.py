@@ -58,6 +58,12 @@ def close_period(year: int, month: int | None = None, *, by=None) -> PeriodClosu
     return closure
 
 
+def _differs(now, closed) -> bool:
+    if now is None or closed is None:
+        return (now is None) != (closed is None)
+    return now != closed
+
+
 def differences(closure: PeriodClosure) -> list[dict]:
     """Per indicator: the figure as closed, the figure now, whether it changed."""
     matrix = _matrix(Period(closure.start, closure.end))
@@ -66,10 +72,14 @@ def differences(closure: PeriodClosure) -> list[dict]:
     for figure in closure.figures.select_related("indicator").order_by("indicator__sort_order", "indicator__name"):
         row = now.get(figure.indicator_id)
         current = row.result if row else None
+        other = current.other if current is not None else None
         changed = current is not None and (
-            (current.value is None) != (figure.value is None)
-            or (current.value is not None and figure.value is not None and current.value != figure.value)
-            or current.numerator != figure.numerator or current.denominator != figure.denominator)
+            _differs(current.value, figure.value)
+            or current.numerator != figure.numerator or current.denominator != figure.denominator
+            # the other definition of presence, shown beside it, is kept as closed too
+            or (other is not None and (_differs(other.value, figure.other_value)
+                                       or other.numerator != figure.other_numerator
+                                       or other.denominator != figure.other_denominator)))
         lines.append({"indicator": figure.indicator, "closed": figure, "now": current,
                       "now_display": display_value(figure.indicator, current) if current else "–",
                       "changed": changed})

@@ -380,7 +380,9 @@ def test_a_closed_year_keeps_its_figures_and_shows_later_changes(client_as, dept
     assert '<td data-closed="partenaires">50 % (3/6)</td>' in page
     assert '<td data-now="partenaires">66,7 % (4/6)</td>' in page
     assert '<td data-closed="suivi">6</td>' in page and '<td data-now="suivi">6</td>' in page  # B was counted
-    assert page.count("Modifié depuis l'arrêté") == 1  # partner presence only (B represented → present)
+    # Partner presence (B represented → present: 3/6 → 4/6 on présence effective), and the suivi: its reported
+    # count ("présence ou représentation") stays 6, but the effective count kept beside it goes up by one.
+    assert page.count("Modifié depuis l'arrêté") == 2
     assert "erreur de pointage" in page and "Représenté·e → Présent·e" in page
     assert client_as(secretary).get(reverse("indicators:periods")).status_code == 403
 
