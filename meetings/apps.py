@@ -10,7 +10,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Instances"
 
     def ready(self):
+        from meetings import signals
         from meetings.personal_data import MeetingRecords
+
+        signals.connect()
         from relais import personal_data
 
         personal_data.register(MeetingRecords())

@@ -182,6 +182,9 @@ class Meeting(ClusterableModel):
         help_text=_("1 : chacun pointe avec son téléphone. Augmentez si des personnes sans téléphone pointent "
                     "avec celui d'un collègue."))
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up with every write to the session's invitations or attendance (meetings.signals): the indicators'
+    # per-session counts (indicators.SessionTally) remember the version they were counted at.
+    figures_version = models.PositiveIntegerField(default=0, editable=False)
 
     # A change of any of these reaches invitees' calendars: SEQUENCE goes up (RFC 5545 §3.8.7.4).
     CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "video_link", "status", "title")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from meetings import live
+from meetings import live, signals
 from meetings.models import (
     Action,
     AgendaItem,
@@ -132,6 +132,7 @@ def freeze_invitations(meeting: Meeting, *, people=None, by=None) -> list[Invita
                                seat=Invitation._meta.get_field("seat").default, voting=True,
                                position=10_000 + n))
     Invitation.objects.bulk_create(rows)
+    signals.touch([meeting.pk])
     log_event(meeting, SheetEvent.Kind.EXPECTED, by=by, field=_("liste des personnes attendues"),
               old="", new=_("arrêtée : %(n)d personne(s) attendue(s)") % {"n": len(rows)})
     meeting.convened_at = timezone.now()
@@ -462,6 +463,7 @@ def close_sheet(meeting: Meeting, *, by=None) -> Meeting:
                        recorded_via=Attendance.Via.SECRETARY, recorded_by=user)
             for inv in missing
         ], ignore_conflicts=True)
+        signals.touch([meeting.pk])
         absent = str(Attendance.Status.ABSENT.label)
         SheetEvent.objects.bulk_create([
             log_event(meeting, SheetEvent.Kind.ATTENDANCE, by=by, person_key=inv.person_key,

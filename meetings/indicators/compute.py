@@ -3,9 +3,12 @@
 Every figure is counted from the *frozen* invitation lists (written when convocations are sent) and the
 attendance recorded against them, so changing a body's membership later never rewrites a past rate.
 Only held sessions count (planned, convened and cancelled ones do not). Aggregation happens in SQL, grouped
-by year, so the number of queries depends on the number of indicators, never on the amount of data. Where a
-count needs two levels of grouping (organisations per session, then sessions per year) the inner grouping is
-a Django queryset and the outer one a ``SELECT … FROM (inner) GROUP BY`` around the SQL Django generated.
+by year, so the number of queries depends on the number of indicators, never on the amount of data. Presence
+figures are sums of per-session counts kept in ``SessionTally`` (``tallies``): a session is counted again only
+after a write to its invitations or attendance (3 queries per 500 sessions to count, once), so a page's cost
+follows the number of sessions, not of attendance rows. Where a count needs two levels of grouping
+(organisations per session, then sessions per year) the inner grouping is a Django queryset and the outer one a
+``SELECT … FROM (inner) GROUP BY`` around the SQL Django generated.
 
 Rates with nothing to divide by are ``None`` ("pas de données"), never 0 %.
 """
@@ -18,21 +21,20 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from directory import territories
 from directory.models import Organisation, Territory
+from meetings.indicators import tallies
 from meetings.indicators.models import Indicator
 from meetings.models import Attendance, Body, HalfDaySignature, Invitation, Meeting
 from meetings.queries import completed_trainings
 
 C = Indicator.Computation
 B = Indicator.Basis
-PRESENT = tuple(sorted(Attendance.PRESENT_STATUSES))  # "présence ou représentation"
-EFFECTIVE = tuple(sorted(Attendance.EFFECTIVE_STATUSES))  # "présence effective"
-YOUNG = Attendance.YouthSeatHolder.YOUNG
+PRESENT, EFFECTIVE, YOUNG = tallies.PRESENT, tallies.EFFECTIVE, tallies.YOUNG
 HELD = Meeting.Status.HELD
 OPEN_STATUSES = (Meeting.Status.PLANNED, Meeting.Status.CONVENED)
 ALL = "all"  # the bucket key of a figure over the whole period
@@ -286,49 +288,34 @@ def _organisation_presence_inner(scope: Scope, *, selection: Selection, basis: s
                                        output_field=IntegerField()))))
 
 
-def invitation_figures(scope: Scope, *, body_ids=None, by_year=True, selections: dict | None = None) -> dict:
+def invitation_figures(scope: Scope, *, body_ids=None, by_year=True, selections: dict | None = None,
+                       counted: bool = False) -> dict:
     """Partner presence, youth presence and comité technique participation, both ways, in one pass.
 
     Per session: expected partner organisations are the distinct organisations of its non-youth seats (two
     seats of one organisation are one expected organisation, present if either seat was filled); youth seats
-    count one by one. Sessions are then summed per year over each figure's selection of bodies. Walk-ins
-    have no invitation, so are never expected. Answers ``{code: {key: {basis: Result}}}``.
+    count one by one. Sessions are then summed per year over each figure's selection of bodies, from their
+    kept counts (``tallies``). Walk-ins have no invitation, so are never expected. Answers
+    ``{code: {key: {basis: Result}}}``.
     """
     selections = {**{code: RULES[code] for code in INVITATION_CODES}, **(selections or {})}
-    partner = Q(is_youth_seat=False, organisation__isnull=False)
-    youth = Q(is_youth_seat=True)
-    wanted = [selections[code].q("meeting__") for code in INVITATION_CODES]
-
-    def flag(condition):
-        return Max(Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField()))
-
-    def organisations(condition):
-        return Count(Case(When(condition, then=F("organisation_id"))), distinct=True)
-
-    def seats(condition):
-        return Count(Case(When(condition, then=F("pk"))))
-
-    inner = (Invitation.objects
-             .filter(meeting_q(scope, "meeting__", body_ids=body_ids), wanted[0] | wanted[1] | wanted[2])
-             .annotate(s=F("meeting__starts_at"), m=F("meeting__id"))
-             .order_by().values("s", "m")
-             .annotate(g=Min(_year_or_all("meeting__starts_at", by_year, scope.period)),
-                       fp=flag(wanted[0]), fy=flag(wanted[1]), ft=flag(wanted[2]),
-                       expected=organisations(partner),
-                       pr=organisations(partner & Q(attendance__status__in=PRESENT)),
-                       pe=organisations(partner & Q(attendance__status__in=EFFECTIVE)),
-                       yi=seats(youth), yr=seats(youth & _youth_present_q(B.REPRESENTED)),
-                       ye=seats(youth & _youth_present_q(B.EFFECTIVE))))
-    rows = _outer(inner, "SUM(sub.fp * sub.expected), SUM(sub.fp * sub.pr), SUM(sub.fp * sub.pe), "
-                         "SUM(sub.ft * sub.expected), SUM(sub.ft * sub.pr), SUM(sub.ft * sub.pe), "
-                         "SUM(sub.fy * sub.yi), SUM(sub.fy * sub.yr), SUM(sub.fy * sub.ye)")
+    wanted = [selections[code].q() for code in INVITATION_CODES]
+    meetings = Meeting.objects.filter(meeting_q(scope, body_ids=body_ids), wanted[0] | wanted[1] | wanted[2])
+    if not counted:
+        tallies.ensure(meetings)
+    sums = {}
+    for prefix, condition, fields in (("p", wanted[0], ("expected", "present", "effective")),
+                                      ("t", wanted[2], ("expected", "present", "effective")),
+                                      ("y", wanted[1], ("youth_seats", "youth_present", "youth_effective"))):
+        for n, name in enumerate(fields):
+            sums[f"{prefix}{n}"] = Sum(f"tally__{name}", filter=condition)
+    rows = (meetings.annotate(g=_year_or_all("starts_at", by_year, scope.period)).order_by().values("g")
+            .annotate(**sums))
     figures = {code: {} for code in INVITATION_CODES}
-    for g, *counts in rows:
-        pd, pr, pe, td, tr, te, yd, yr, ye = (int(n or 0) for n in counts)
-        key = _key(g, by_year)
-        for code, denominator, represented, effective in ((C.PARTNER_PRESENCE, pd, pr, pe),
-                                                          (C.TECHNIQUE_PARTICIPATION, td, tr, te),
-                                                          (C.YOUTH_PRESENCE, yd, yr, ye)):
+    for row in rows:
+        key = _key(row["g"], by_year)
+        for code, prefix in ((C.PARTNER_PRESENCE, "p"), (C.TECHNIQUE_PARTICIPATION, "t"), (C.YOUTH_PRESENCE, "y")):
+            denominator, represented, effective = (int(row[f"{prefix}{n}"] or 0) for n in range(3))
             if denominator:
                 figures[code][key] = {B.REPRESENTED: rate(represented, denominator),
                                       B.EFFECTIVE: rate(effective, denominator)}
@@ -401,10 +388,8 @@ def _present_organisation_inner(scope: Scope, *, selection: Selection | None = N
     it yet) is the presence of an "organisation non référencée": ``o`` is null and ``t`` its typed name (case
     ignored), so two people of one typed organisation are one presence, and ``label`` keeps a spelling of it.
     A walk-in with no organisation at all is a person, not an organisation's presence: not counted."""
-    typed = Case(When(invitation__isnull=True, organisation__isnull=True, then=Lower("organisation_name")),
-                 default=Value(""), output_field=CharField())
     annotations = {"g": _year_or_all("meeting__starts_at", by_year, scope.period), "m": F("meeting_id"),
-                   "o": Coalesce(F("invitation__organisation_id"), F("organisation_id")), "t": typed}
+                   **tallies.attending_organisation()}
     annotations.update(extra or {})
     return (Attendance.objects
             .filter(meeting_q(scope, "meeting__", kinds=kinds, selection=selection, body_ids=body_ids),
@@ -418,13 +403,18 @@ def _present_organisation_inner(scope: Scope, *, selection: Selection | None = N
 
 
 def comite_suivi_presences(scope: Scope, *, selection: Selection | None = None, body_ids=None,
-                           by_year=True) -> dict:
+                           by_year=True, counted: bool = False) -> dict:
     """Presences of organisations at held comités de suivi (one per organisation and session), both ways; an
-    organisation typed by hand for a walk-in counts as an "organisation non référencée" (one per typed name)."""
+    organisation typed by hand for a walk-in counts as an "organisation non référencée" (one per typed name).
+    Summed from the sessions' kept counts (``tallies``)."""
     selection = selection or RULES[C.SUIVI_PRESENCES]
-    inner = _present_organisation_inner(scope, selection=selection, body_ids=body_ids, by_year=by_year)
-    return {_key(g, by_year): {B.REPRESENTED: Result(int(n)), B.EFFECTIVE: Result(int(e or 0))}
-            for g, n, e in _outer(inner, "COUNT(*), SUM(sub.e)")}
+    meetings = Meeting.objects.filter(meeting_q(scope, selection=selection, body_ids=body_ids))
+    if not counted:
+        tallies.ensure(meetings)
+    rows = (meetings.annotate(g=_year_or_all("starts_at", by_year, scope.period)).order_by().values("g")
+            .annotate(n=Sum("tally__attending"), e=Sum("tally__attending_effective")))
+    return {_key(row["g"], by_year): {B.REPRESENTED: Result(int(row["n"])), B.EFFECTIVE: Result(int(row["e"] or 0))}
+            for row in rows if row["n"]}
 
 
 def member_present_q(prefix: str = "") -> Exists:
@@ -434,15 +424,17 @@ def member_present_q(prefix: str = "") -> Exists:
 
 
 def sessions_held(scope: Scope, *, kind: str | None = None, selection: Selection | None = None, body_ids=None,
-                  by_year=True) -> dict:
+                  by_year=True, counted: bool = False) -> dict:
     """Number of held sessions (sheet closed and at least one expected member present), with their dates.
 
     A closed session where no expected member came is not held; an open past one is "non clôturée"
     (``unclosed_counts``), never counted as held nor silently as not held.
     """
     selection = selection or Selection(kinds=(kind,))
-    rows = (Meeting.objects.filter(meeting_q(scope, selection=selection, body_ids=body_ids))
-            .filter(member_present_q())
+    meetings = Meeting.objects.filter(meeting_q(scope, selection=selection, body_ids=body_ids))
+    if not counted:
+        tallies.ensure(meetings)
+    rows = (meetings.filter(tally__members_effective__gt=0)
             .annotate(g=_year_or_all("starts_at", by_year, scope.period)).order_by().values("g")
             .annotate(n=Count("pk"), first=Min("starts_at"), last=Max("starts_at")))
     results = {}
@@ -452,8 +444,10 @@ def sessions_held(scope: Scope, *, kind: str | None = None, selection: Selection
     return results
 
 
-def copil_held(scope: Scope, *, selection: Selection | None = None, body_ids=None, by_year=True) -> dict:
-    held = sessions_held(scope, selection=selection or RULES[C.COPIL_HELD], body_ids=body_ids, by_year=by_year)
+def copil_held(scope: Scope, *, selection: Selection | None = None, body_ids=None, by_year=True,
+               counted: bool = False) -> dict:
+    held = sessions_held(scope, selection=selection or RULES[C.COPIL_HELD], body_ids=body_ids, by_year=by_year,
+                         counted=counted)
     return {key: Result(1 if result.value else 0, numerator=result.value, dates=result.dates)
             for key, result in held.items()}
 
@@ -507,6 +501,14 @@ def _pick(indicator: Indicator, pair) -> Result:
                   other=Result(alternative.value, alternative.numerator, alternative.denominator, basis=other))
 
 
+TALLIED_CODES = (*INVITATION_CODES, C.SUIVI_PRESENCES, C.PERMANENCES, C.COPIL_HELD)
+
+
+def count_sessions(scope: Scope) -> None:
+    """Bring the kept counts of every held session of the scope up to date (``tallies``), once for a page."""
+    tallies.ensure(Meeting.objects.filter(meeting_q(scope)))
+
+
 def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, memo: dict | None = None,
             selection: Selection | None = None) -> dict:
     """The figure of a computed indicator, per year of ``scope.period`` (or for the whole period).
@@ -520,11 +522,15 @@ def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, memo: d
     code = indicator.computation
     if selection is None:
         selection = memo.get("selections", {}).get(indicator.pk) or selections_for([indicator])[indicator.pk]
+    counted_key = ("counted", scope.period)
+    if code in TALLIED_CODES and counted_key not in memo:
+        count_sessions(Scope(scope.period))
+        memo[counted_key] = True
     if code in INVITATION_CODES:
         chosen = {**memo.get("invitation_selections", {}), code: selection}
         key = ("invitations", scope, by_year, tuple(chosen.get(c) for c in INVITATION_CODES))
         if key not in memo:
-            memo[key] = invitation_figures(scope, by_year=by_year, selections=chosen)
+            memo[key] = invitation_figures(scope, by_year=by_year, selections=chosen, counted=True)
         figures = memo[key][code]
     elif code in (C.TRAINED, C.TRAINED_CUMULATIVE):
         since = dt.date(indicator.convention.first_year, 1, 1)
@@ -533,11 +539,11 @@ def compute(indicator: Indicator, scope: Scope, *, by_year: bool = True, memo: d
             memo[key] = training_figures(scope, since=since, selection=selection, by_year=by_year)
         figures = memo[key][code]
     elif code == C.SUIVI_PRESENCES:
-        figures = comite_suivi_presences(scope, selection=selection, by_year=by_year)
+        figures = comite_suivi_presences(scope, selection=selection, by_year=by_year, counted=True)
     elif code == C.PERMANENCES:
-        figures = sessions_held(scope, selection=selection, by_year=by_year)
+        figures = sessions_held(scope, selection=selection, by_year=by_year, counted=True)
     elif code == C.COPIL_HELD:
-        figures = copil_held(scope, selection=selection, by_year=by_year)
+        figures = copil_held(scope, selection=selection, by_year=by_year, counted=True)
     else:
         raise ValueError(f"{code!r} is not a computed indicator")
     unclosed_key = ("unclosed", scope, by_year)

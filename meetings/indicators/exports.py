@@ -36,12 +36,13 @@ COUNT_FORMAT = "0"
 
 def matrices_for_export(*, year: int, territory=None, body_ids=None, bodies_label: str = "") -> list[Matrix]:
     """The chosen scope first, then (for the whole département or no territory) each territoire on its own."""
-    matrices = [build_matrix(year=year, territory=territory, body_ids=body_ids)]
+    memo: dict = {}
+    matrices = [build_matrix(year=year, territory=territory, body_ids=body_ids, memo=memo)]
     matrices[0].bodies_label = bodies_label
     if body_ids is None:
         for territoire in territoires_of(territory):
             matrices.append(build_matrix(year=year, territory=territoire, with_trend=False,
-                                         indicators=[row.indicator for row in matrices[0].rows]))
+                                         indicators=[row.indicator for row in matrices[0].rows], memo=memo))
     return matrices
 
 

@@ -107,8 +107,10 @@ def manual_values(indicators: list[Indicator], territory: Territory | None) -> d
 
 def build_matrix(*, year: int, territory: Territory | None = None, body_ids: frozenset[int] | None = None,
                  period: Period | None = None, include_manual: bool = True, with_trend: bool = True,
-                 indicators: list[Indicator] | None = None) -> Matrix:
-    """Rows for ``year`` (or a custom ``period``); ``body_ids`` narrows the bodies (a secretary's own)."""
+                 indicators: list[Indicator] | None = None, memo: dict | None = None) -> Matrix:
+    """Rows for ``year`` (or a custom ``period``); ``body_ids`` narrows the bodies (a secretary's own).
+    ``memo``: shared by the matrices of one download (its keys name their scope), so the sessions of the
+    period are counted once for all of them."""
     indicators = indicators if indicators is not None else active_indicators(include_manual=include_manual)
     if not include_manual:
         indicators = [i for i in indicators if not i.is_manual]
@@ -118,7 +120,7 @@ def build_matrix(*, year: int, territory: Territory | None = None, body_ids: fro
     custom = period.single_year != year
     trend_scope = Scope(Period.years(trend_years[0], trend_years[-1]), territory, body_ids)
     values = manual_values(indicators, territory)
-    memo: dict = {}
+    memo = {} if memo is None else memo
     computed = [i for i in indicators if not i.is_manual]
     if computed:
         compute.prepare(computed, trend_scope, memo)

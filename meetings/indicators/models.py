@@ -336,6 +336,41 @@ class ClosedFigure(models.Model):
         return f"{self.closure} {self.indicator}: {self.display}"
 
 
+class SessionTally(models.Model):
+    """A held session's counts, kept so that the dashboard sums one row per session instead of re-counting
+    every invitation and attendance (its cost then follows the number of sessions, not of attendances).
+
+    Written by ``tallies.ensure`` with the session's ``figures_version`` read *before* the counts: any write to
+    the session after that read raises the version, so a tally older than its session is counted again.
+    """
+
+    meeting = models.OneToOneField("meetings.Meeting", primary_key=True, on_delete=models.CASCADE,
+                                   related_name="tally")
+    version = models.PositiveIntegerField()
+    # Expected partner organisations (distinct organisations of the non-youth seats) and, of them, those with a
+    # seat filled: present or represented, and present themselves (présence effective).
+    expected = models.PositiveIntegerField(default=0)
+    present = models.PositiveIntegerField(default=0)
+    effective = models.PositiveIntegerField(default=0)
+    # Youth seats, and those filled (represented basis; effective basis: by a young person).
+    youth_seats = models.PositiveIntegerField(default=0)
+    youth_present = models.PositiveIntegerField(default=0)
+    youth_effective = models.PositiveIntegerField(default=0)
+    # Organisations present or represented, invited or walk-in (one per organisation, a typed name counting as
+    # one "organisation non référencée"), and of them those there themselves.
+    attending = models.PositiveIntegerField(default=0)
+    attending_effective = models.PositiveIntegerField(default=0)
+    # Expected members (non-youth seats) there themselves: a closed session with none is not "held".
+    members_effective = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("décompte de séance")
+        verbose_name_plural = _("décomptes de séance")
+
+    def __str__(self):
+        return f"{self.meeting_id} v{self.version}"
+
+
 # The operator's monthly reporting table: its own module, registered with this app here.
 from meetings.indicators.operator_models import (  # noqa: E402, F401
     OperatorReminder,

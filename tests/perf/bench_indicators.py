@@ -3,9 +3,10 @@
 3,000 sessions and 100,000 attendance records, bulk-created (bulk_create and INSERT … SELECT); the same
 figures are taken at 10 % of the data first. Bars: the dashboard (one year, all territories) and the other list
 pages (drill-down, matrix downloads, operators' report, JSON API) cost a pinned number of SQL queries, the same at
-both sizes, and the growth of the dashboard's CPU time (each size as a ratio to the trivial view, see
-conftest.py), printed as the exponent k of cost ∝ size**k, stays within 0.6; the same growth bar for the XLSX
-export of the full matrix.
+both sizes; the dashboard's CPU time at 100 % is at most twice its time at 10 % (each size taken as a ratio to
+the trivial view, see conftest.py: issue 15's "scale" bar; the exponent k of cost ∝ size**k is printed too);
+the XLSX export of the full matrix keeps its exponent within 0.6. The dashboard sums per-session counts
+(meetings.indicators.tallies): the first visit after writes counts the sessions written to, its time is printed.
 """
 
 import datetime as dt
@@ -31,7 +32,9 @@ ATTENDANCES = 100_000
 RUNS = 9
 # Bars on the exponent k of cost ∝ attendances**k between 10 % and 100 % of the data (CPU time of each size
 # taken as a ratio to the trivial view, so that a change of load between the two sizes cancels out).
-DASHBOARD_EXPONENT_BAR = 0.6  # the roadmap's target; measured here: see docs/indicators.md
+# The dashboard at 10× the attendance: at most 2× the time (issue 15). Measured 1.4–1.5× with the per-session
+# counts (2.6–3.0× when every request re-counted the attendance rows); the rounds drift about ±25 %.
+DASHBOARD_GROWTH_BAR = 2.0
 XLSX_EXPONENT_BAR = 0.6
 # Pinned SQL queries of each list page (as the département's admin, one year), measured on SQLite and the same
 # at both sizes (the matrix downloads hold every convention's years: their count follows the indicators, not
@@ -39,16 +42,18 @@ XLSX_EXPONENT_BAR = 0.6
 # Issue 15 (definitions) added, per page, the prefetch of each indicator's excluded bodies (+1) and one query
 # counting the open past sessions of every selection (+1 per matrix: the downloads build one per territoire,
 # so +10 there); the dashboard also lists the sessions "à clôturer" (+1) and the drill-down its own open
-# sessions (+1). Measured on the benchmark's world at two sizes: equal.
-DASHBOARD_QUERY_BAR = 20
+# sessions (+1). Measured on the benchmark's world at two sizes: equal. The per-session counts add one query per
+# period a page reads (are its sessions counted at their current version?): +1 a page, +2 a matrix download
+# (the year and the trend's years), once for all its territoires.
+DASHBOARD_QUERY_BAR = 21
 LIST_QUERY_BARS = {
-    "drill-down /indicateurs/<code>/": 22,
-    "matrix download (XLSX)": 91,
-    "matrix download (CSV)": 91,
+    "drill-down /indicateurs/<code>/": 23,
+    "matrix download (XLSX)": 93,
+    "matrix download (CSV)": 93,
     # The operator report counts on the indicators' selections (issue 15's reports): +1 the indicators of its
     # columns, +2 their added and excluded bodies (8 before); the same at both sizes.
     "operators' monthly report (XLSX)": 11,
-    "JSON API": 18,
+    "JSON API": 19,
 }
 STATUSES = ["present"] * 55 + ["remote"] * 10 + ["represented"] * 5 + ["substitute"] * 5 + ["excused"] * 15 + \
     ["absent"] * 10
@@ -163,7 +168,9 @@ def _measure(client, rounds):
     and of each other list page."""
     floor = serve(client, FLOOR_PATH)  # with the same session cookie as the dashboard
     dashboard = serve(client, "/indicateurs/", {"annee": "2026"})
-    dashboard()  # warm caches (templates, content types)
+    first = time.thread_time()
+    dashboard()  # counts the sessions not counted yet (all new ones), warms caches (templates, content types)
+    first = time.thread_time() - first
     queries, _response = count_queries(dashboard)
     pages = {}
     for name, (url, params) in _list_pages().items():
@@ -175,7 +182,7 @@ def _measure(client, rounds):
         return exports.matrix_xlsx(exports.matrices_for_export(year=2026))
 
     return (time_against_floor(dashboard, floor, rounds=rounds), queries,
-            time_against_floor(export, floor, rounds=5), pages)
+            time_against_floor(export, floor, rounds=5), pages, first)
 
 
 @pytest.mark.usefixtures("floor")  # the URL conf with /_floor/; the floor itself carries the login (see _measure)
@@ -189,11 +196,11 @@ def test_dashboard_and_xlsx_at_five_years_of_attendance(client_as, dept_admin, m
     first = SESSIONS // 10
     _sessions(rng, organisations, bodies, first, 0)
     small_attendances = Attendance.objects.count()
-    small, small_queries, small_xlsx, small_pages = _measure(client_as(dept_admin), RUNS)
+    small, small_queries, small_xlsx, small_pages, small_first = _measure(client_as(dept_admin), RUNS)
     _sessions(rng, organisations, bodies, SESSIONS - first, first)
     build = time.perf_counter() - build
     assert Meeting.objects.count() == SESSIONS and Attendance.objects.count() >= ATTENDANCES
-    large, large_queries, large_xlsx, large_pages = _measure(client_as(dept_admin), RUNS)
+    large, large_queries, large_xlsx, large_pages, large_first = _measure(client_as(dept_admin), RUNS)
     factor = Attendance.objects.count() / small_attendances
     print(f"\nbench_indicators: {Meeting.objects.count()} sessions, {Attendance.objects.count()} attendances "
           f"({small_attendances} at the first size, ×{factor:.1f}), {HalfDaySignature.objects.count()} training "
@@ -204,9 +211,11 @@ def test_dashboard_and_xlsx_at_five_years_of_attendance(client_as, dept_admin, m
                queries=small_queries, query_bar=DASHBOARD_QUERY_BAR),
         report(f"bench_indicators dashboard at {Attendance.objects.count()} attendances", large,
                queries=large_queries, query_bar=small_queries, note="(query bar: the count at the small size)"),
-        report("bench_indicators dashboard growth, exponent k of cost ∝ size**k", kind="exponent",
-               ratio=growth(small.ratio, large.ratio, factor)[1], bar=DASHBOARD_EXPONENT_BAR, target=0.6,
-               note=f"growth ×{growth(small.ratio, large.ratio, factor)[0]:.2f} for ×{factor:.1f} data"),
+        report("bench_indicators dashboard growth, time at 100 % / time at 10 %", kind="growth",
+               ratio=growth(small.ratio, large.ratio, factor)[0], bar=DASHBOARD_GROWTH_BAR, target=2.0,
+               note=f"exponent k of cost ∝ size**k: {growth(small.ratio, large.ratio, factor)[1]:.2f}; first "
+                    f"visit, counting every session: {small_first * 1000:.0f} ms at 10 %, "
+                    f"{large_first * 1000:.0f} ms at 100 % (the new 90 %)"),
         *(report(f"bench_indicators {name} at {size} attendances", queries=counts[name], query_bar=bar,
                  note=note)
           for name in LIST_QUERY_BARS
