@@ -1,5 +1,6 @@
 """Demo data: enough, everywhere, every theme, fictional people, idempotent; territory reference data."""
 
+import pytest
 from data_inclusion.schema.v1 import Categorie
 from django.contrib.auth import get_user_model
 
@@ -8,6 +9,7 @@ from directory.queries import partners_for
 from relais.demo import directory as demo
 
 
+@pytest.mark.once_postgresql
 def test_demo_covers_every_territory_and_theme_and_is_idempotent(db, make_user):
     editor = make_user("editeur", "editeur_partenaire")
     demo.load(lambda _message: None)

@@ -214,6 +214,7 @@ def test_limits_key_on_the_real_address_behind_the_load_balancer(behind_proxy, m
     assert other.status_code == 200 and "présence est enregistrée" in other.content.decode()
 
 
+@pytest.mark.once_postgresql
 def test_400_people_behind_one_address_all_check_in_within_5_minutes(behind_proxy, make_body, make_meeting):
     """A training of 400 whose phones share the venue's address: every check-in passes the limits."""
     body = make_body("Formation départementale", members=0, youth_seats=0)

@@ -136,6 +136,7 @@ def test_directory_pages_at_departement_scale(client, floor, monkeypatch):
     assert not any(failures), [f for f in failures if f]
 
 
+@pytest.mark.counts
 def test_directory_list_query_count_does_not_grow_with_the_directory(client):
     """10 times fewer organisations: the same number of SQL queries on every list page."""
     build_directory()

@@ -137,6 +137,7 @@ PDF_WAITING_QUERY_BAR = 18  # 16 measured: the row created and claimed
 PDF_READY_QUERY_BAR = 12  # 11 measured
 
 
+@pytest.mark.counts
 def test_whole_guide_pdf_is_built_off_the_request_once_per_key(client, site_pages, private_cache, dummy_tasks,
                                                                monkeypatch):
     import re

@@ -144,6 +144,7 @@ def _chunks(records: int, size: int) -> int:
     return -(-records // size)
 
 
+@pytest.mark.counts
 def test_services_imported_at_ten_times_the_size_in_flat_memory(tmp_path, monkeypatch):
     """The import streams the file (a light first pass, then a chunk of records at a time, written in bulk):
     its peak memory stays flat for 10× the records and its queries per chunk do not grow."""
@@ -229,6 +230,7 @@ def _export(path) -> tuple[float, float, int]:
     return spent, peak / 2**20, queries
 
 
+@pytest.mark.counts
 def test_services_exported_at_ten_times_the_size_in_flat_memory(tmp_path, monkeypatch):
     from directory import datainclusion
 

@@ -371,6 +371,7 @@ def _count(client, pages: dict) -> dict:
 
 
 @pytest.mark.django_db
+@pytest.mark.counts
 def test_list_pages_cost_the_same_queries_at_ten_times_the_data(client_as, secretary):
     client = client_as(secretary)
     start = time.perf_counter()

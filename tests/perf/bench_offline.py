@@ -32,6 +32,7 @@ def _static(url: str) -> bytes:
         return handle.read()
 
 
+@pytest.mark.counts
 def test_pocket_guide_size_budgets(client, site_pages, private_cache):
     from directory.models import Organisation, Territory
     from relais.demo import directory as demo_directory

@@ -12,6 +12,7 @@ def _row_counts():
             if model._meta.managed and not model._meta.proxy}
 
 
+@pytest.mark.once_postgresql
 def test_load_demo_twice_changes_nothing_and_prints_the_accounts(capsys):
     call_command("load_demo")
     first_output = capsys.readouterr().out
