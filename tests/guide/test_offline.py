@@ -101,6 +101,18 @@ def test_offline_page_gives_the_emergency_numbers_to_tap(client):
     assert 'id="saved-pages"' in html
 
 
+@pytest.mark.parametrize("prefix, lang, words", [
+    ("/en", "en", ("No connection", "Pages kept on your phone", "these numbers are free")),
+    ("/ar", "ar", ("لا يوجد اتصال", "الصفحات المحفوظة على هاتفك", "هذه الأرقام مجانية")),
+])
+def test_offline_page_speaks_the_readers_language(client, prefix, lang, words):
+    html = client.get(f"{prefix}/hors-connexion/").content.decode()
+    assert f'lang="{lang}"' in html
+    for text in words:
+        assert text in html
+    assert "Pas de connexion" not in html
+
+
 # --- Nothing personal: what the server marks private -----------------------------------------------------------
 def test_signed_in_answers_and_professional_pages_are_never_stored(client, client_as, professional):
     public = client.get("/urgence/")
