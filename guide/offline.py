@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET
 from guide import emergency as emergency_numbers
 from guide.territory import COOKIE_NAME as TERRITORY_COOKIE
 from guide.territory import reader_territory
+from relais import languages
 
 WORKER_SOURCE = Path(__file__).resolve().parent / "templates" / "guide" / "sw.js"
 CONFIG_MARK = "{} /*CONFIG*/"
@@ -71,7 +72,10 @@ def _static_bytes(name: str) -> bytes:
 def _worker(language: str, static_urls: tuple) -> tuple[str, str]:
     """(source, version) of the worker for one language; computed once per process."""
     config = {
-        "precache": [reverse("guide:offline"), reverse("guide:emergency"), "/guide/", *static_urls],
+        # The reader's language (the worker is served under its prefix, /ar/sw.js): its offline page, emergency
+        # page and guide home.
+        "precache": [reverse("guide:offline"), reverse("guide:emergency"), languages.prefixed("/guide/", language),
+                     *static_urls],
         "offline": reverse("guide:offline"),
         "public": PUBLIC_PATH,
         "never": NEVER_PATH,
@@ -122,7 +126,7 @@ def manifest(request):
                          "d'urgence, même sans connexion."),
         "lang": get_language() or settings.LANGUAGE_CODE,
         "dir": "rtl" if get_language_bidi() else "ltr",
-        "start_url": "/guide/",
+        "start_url": languages.prefixed("/guide/", get_language() or settings.LANGUAGE_CODE),
         "scope": "/",
         "display": "standalone",
         "theme_color": THEME_COLOUR,

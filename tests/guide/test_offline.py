@@ -113,6 +113,21 @@ def test_offline_page_speaks_the_readers_language(client, prefix, lang, words):
     assert "Pas de connexion" not in html
 
 
+def test_a_readers_language_gets_its_own_worker_and_manifest(client):
+    """An Arabic page registers /ar/sw.js (its {% url %}): the worker precaches the Arabic offline, emergency and
+    guide pages and answers in Arabic when even the offline page is missing."""
+    html = client.get("/ar/urgence/").content.decode()
+    assert 'data-worker="/ar/sw.js"' in html and 'href="/ar/manifest.webmanifest"' in html
+    source = client.get("/ar/sw.js").content.decode()
+    config = json.loads(re.search(r"^const CONFIG = (\{.*\});$", source, re.M)[1])
+    assert config["offline"] == "/ar/hors-connexion/"
+    assert {"/ar/hors-connexion/", "/ar/urgence/", "/ar/guide/"} <= set(config["precache"])
+    assert "لا يوجد اتصال" in config["offlineText"]
+    manifest = client.get("/ar/manifest.webmanifest").json()
+    assert (manifest["lang"], manifest["dir"], manifest["start_url"], manifest["id"]) == ("ar", "rtl", "/ar/guide/",
+                                                                                       "/guide/")
+
+
 # --- Nothing personal: what the server marks private -----------------------------------------------------------
 def test_signed_in_answers_and_professional_pages_are_never_stored(client, client_as, professional):
     public = client.get("/urgence/")
