@@ -265,11 +265,8 @@ def _basis_statuses(basis: str) -> tuple[str, ...]:
 
 
 def _youth_present_q(basis: str, prefix: str = "") -> Q:
-    """A youth seat filled: on the effective basis, only by a young person."""
-    q = Q(**{f"{prefix}attendance__status__in": _basis_statuses(basis)})
-    if basis == B.EFFECTIVE:
-        q &= Q(**{f"{prefix}attendance__youth_seat_holder": YOUNG})
-    return q
+    """A youth seat filled: on the effective basis, only by a young person (``tallies.youth_seat_filled``)."""
+    return tallies.youth_seat_filled(basis == B.EFFECTIVE, prefix)
 
 
 def _organisation_presence_inner(scope: Scope, *, selection: Selection, basis: str, body_ids=None, by_year=True,

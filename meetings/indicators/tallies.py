@@ -36,6 +36,14 @@ def attending_organisation(prefix: str = "") -> dict:
     return {"o": Coalesce(F(f"{prefix}invitation__organisation_id"), F(f"{prefix}organisation_id")), "t": typed}
 
 
+def youth_seat_filled(effective: bool, prefix: str = "") -> Q:
+    """A youth seat filled (on an invitation): present or represented; on the effective basis, only by a young
+    person sitting on it. The indicators' one rule, here and in their drill-down."""
+    if not effective:
+        return Q(**{f"{prefix}attendance__status__in": PRESENT})
+    return Q(**{f"{prefix}attendance__status__in": EFFECTIVE, f"{prefix}attendance__youth_seat_holder": YOUNG})
+
+
 def ensure(meetings: QuerySet) -> None:
     """Count the sessions of ``meetings`` that have no tally at their current version, and keep the counts."""
     current = Exists(SessionTally.objects.filter(meeting_id=OuterRef("pk"), version=OuterRef("figures_version")))
@@ -55,7 +63,6 @@ def ensure(meetings: QuerySet) -> None:
 def _invitation_counts(meeting_ids: list[int]):
     partner = Q(is_youth_seat=False, organisation__isnull=False)
     youth = Q(is_youth_seat=True)
-    effective_youth = Q(attendance__status__in=EFFECTIVE, attendance__youth_seat_holder=YOUNG)
 
     def organisations(condition):
         return Count(Case(When(condition, then=F("organisation_id"))), distinct=True)
@@ -67,8 +74,8 @@ def _invitation_counts(meeting_ids: list[int]):
             .annotate(expected=organisations(partner),
                       present=organisations(partner & Q(attendance__status__in=PRESENT)),
                       effective=organisations(partner & Q(attendance__status__in=EFFECTIVE)),
-                      youth_seats=seats(youth), youth_present=seats(youth & Q(attendance__status__in=PRESENT)),
-                      youth_effective=seats(youth & effective_youth),
+                      youth_seats=seats(youth), youth_present=seats(youth & youth_seat_filled(False)),
+                      youth_effective=seats(youth & youth_seat_filled(True)),
                       members_effective=seats(Q(is_youth_seat=False, attendance__status__in=EFFECTIVE))))
     for row in rows:
         yield row.pop("meeting_id"), row
