@@ -222,9 +222,10 @@ def test_a_new_worker_version_replaces_the_precache_without_the_reader_doing_any
     try:
         page.goto("/guide/glossaire/")  # an ordinary visit: the browser checks /sw.js, the new one takes over
         deadline = time.monotonic() + 60  # the new worker installs, activates and deletes the old precache
-        while (len(page.evaluate(names)) != 1 or page.evaluate(names) == [old]) and time.monotonic() < deadline:
+        found = page.evaluate(names)  # read once per round: [old], then [old, new] while it installs, then [new]
+        while (len(found) != 1 or found == [old]) and time.monotonic() < deadline:
             time.sleep(0.25)
-        found = page.evaluate(names)
+            found = page.evaluate(names)
         assert len(found) == 1, f"precaches after a minute: {found} (the old one: {old})"
         [new] = found
     finally:
@@ -234,3 +235,32 @@ def test_a_new_worker_version_replaces_the_precache_without_the_reader_doing_any
     page.context.set_offline(True)
     page.goto(guide_tree["theme"].url)  # never opened: the new precache's offline page
     assert page.get_by_role("heading", level=1).inner_text() == "Pas de connexion"
+
+
+def test_offline_in_arabic_the_worker_a_saved_article_and_the_offline_page(pocket, arabic_world, axe_check):
+    """An Arabic reader's worker is /ar/sw.js: it precaches the Arabic guide home, offline and emergency pages,
+    and keeps the Arabic pages opened; offline, they read right to left with the saved-page note in Arabic."""
+    page = installed(pocket(), "/ar/guide/")
+    assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/ar/sw.js")
+    manifest = page.evaluate("fetch(document.querySelector('link[rel=manifest]').href).then(r => r.json())")
+    assert (manifest["lang"], manifest["dir"], manifest["start_url"]) == ("ar", "rtl", "/ar/guide/")
+    article = "/ar/guide/logement/trouver-un-logement/"
+    page.goto(article)
+    page.context.set_offline(True)
+
+    page.goto(article)
+    assert page.get_by_role("heading", level=1).inner_text() == "أن تجد سكنًا في سن 18"
+    assert (page.locator("html").get_attribute("lang"), page.locator("html").get_attribute("dir")) == ("ar", "rtl")
+    assert page.locator(".saved-note").inner_text().startswith("صفحة محفوظة بتاريخ ")
+
+    page.goto("/ar/guide/logement/")  # never opened: the Arabic offline page
+    assert page.get_by_role("heading", level=1).inner_text() == "لا يوجد اتصال"
+    assert (page.locator("html").get_attribute("lang"), page.locator("html").get_attribute("dir")) == ("ar", "rtl")
+    assert page.locator('a[href="tel:115"]').first.get_attribute("aria-label").startswith("اتصل بالرقم 115")
+    saved = page.locator("#saved-pages a")
+    saved.first.wait_for()
+    hrefs = [href.split("/", 3)[3] for href in saved.evaluate_all("links => links.map(a => a.href)")]
+    assert {"ar/guide/", "ar/urgence/", "ar/guide/logement/trouver-un-logement/"} <= set(hrefs), hrefs
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    axe_check(page)
+    page.csp.assert_none(page)
