@@ -26,12 +26,12 @@ from zoneinfo import ZoneInfo
 
 import opening_hours
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS  # Django's own catalogues name the days in every language
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 PARIS = ZoneInfo("Europe/Paris")
-DAY_NAMES = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 HORIZON = timedelta(days=400)  # how far "ouvre …" looks (a closure of a few months, a yearly off rule)
 _APPOINTMENT = re.compile(r"rendez[\s-]*vous|\brdv\b|appointment", re.IGNORECASE)
 _COMMENT_ONLY = re.compile(r'^\s*"([^"]*)"\s*;?\s*$')
@@ -121,8 +121,15 @@ class _Segment:
 
 
 def _hm(moment: datetime) -> str:
-    # non-breaking spaces: "13 h 45" never splits across lines
+    """"13 h 45" in French (non-breaking spaces: it never splits across lines), "13:45" in other languages."""
+    if (get_language() or "fr").split("-")[0] != "fr":
+        return f"{moment.hour}:{moment.minute:02d}"
     return f"{moment.hour}\u00a0h" if moment.minute == 0 else f"{moment.hour}\u00a0h\u00a0{moment.minute:02d}"
+
+
+def _midnight() -> str:
+    """The end of a day's last range: "24 h" in French, "24:00" in other languages."""
+    return "24\u00a0h" if (get_language() or "fr").split("-")[0] == "fr" else "24:00"
 
 
 def _day(day: date) -> str:
@@ -136,7 +143,7 @@ def _when(moment: datetime, today: date) -> str:
     if moment.date() == today + timedelta(days=1):
         return _("demain à %s") % _hm(moment)
     if moment.date() < today + timedelta(days=7):
-        return _("%(day)s à %(time)s") % {"day": DAY_NAMES[moment.weekday()], "time": _hm(moment)}
+        return _("%(day)s à %(time)s") % {"day": WEEKDAYS[moment.weekday()], "time": _hm(moment)}
     return _("le %(day)s à %(time)s") % {"day": _day(moment.date()), "time": _hm(moment)}
 
 
@@ -382,7 +389,7 @@ def describe(value: str, now: datetime | None = None, *, closure: Closure | None
             stop = min(seg.end, midnight)
             if 0 <= day < 7:
                 if seg.kind in (OPEN, APPOINTMENT, UNKNOWN):
-                    text = f"{_hm(cursor)} – {'24 h' if stop == midnight else _hm(stop)}"
+                    text = f"{_hm(cursor)} – {_midnight() if stop == midnight else _hm(stop)}"
                     if seg.kind == APPOINTMENT and not hours.appointment_only:
                         text += " " + _("sur rendez-vous")
                     elif seg.kind == UNKNOWN:
@@ -391,6 +398,6 @@ def describe(value: str, now: datetime | None = None, *, closure: Closure | None
                 elif seg.comment and not notes[day]:
                     notes[day] = seg.comment
             cursor = stop
-    hours.week = [DayHours(DAY_NAMES[i], ranges[i], i == now.weekday(), "" if ranges[i] else notes[i])
+    hours.week = [DayHours(str(WEEKDAYS[i]), ranges[i], i == now.weekday(), "" if ranges[i] else notes[i])
                   for i in range(7)]
     return hours

@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.opening import DAY_NAMES
 from directory.permissions import assign_editor
+
+FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]  # as a French page names them
 
 
 def text_of(response) -> str:
@@ -35,7 +36,7 @@ def test_closure_says_until_when_and_the_opening_after_it(client, territories, m
     org = make_org("CCAS d'Arras", commune=territories["arras"], opening_hours="Mo-Su 09:00-17:00",
                    closed_from=today - timedelta(days=1), closed_until=until, closure_note="travaux")
     body = text_of(client.get(org.get_absolute_url()))
-    reopening = DAY_NAMES[(until + timedelta(days=1)).weekday()]
+    reopening = FRENCH_DAYS[(until + timedelta(days=1)).weekday()]
     assert f"Fermé jusqu'au {until.day} " in body and f"inclus, ouvre {reopening} à 9 h" in body
     assert "Travaux" in body and "Ouvert maintenant" not in body and "ouvre demain" not in body
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from directory.opening import DAY_NAMES
 from tests.builders import make_org, territory_world
+from tests.directory.test_opening_pages import FRENCH_DAYS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def test_status_as_a_reader_sees_it(phone_page, axe_check, orgs):
     phone_page.route(re.compile(r"https://tile\.openstreetmap\.org/.*"), lambda route: route.abort())
     phone_page.goto(closed.get_absolute_url())
     until = timezone.localdate() + timedelta(days=2)
-    reopening = DAY_NAMES[(until + timedelta(days=1)).weekday()]
+    reopening = FRENCH_DAYS[(until + timedelta(days=1)).weekday()]
     status = _status(phone_page)
     assert status.startswith(f"Fermé jusqu'au {until.day} ") and status.endswith(f"ouvre {reopening} à 9 h")
     assert phone_page.get_by_text("Travaux", exact=True).is_visible()
