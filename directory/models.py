@@ -14,8 +14,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from directory import vocabulary
 from directory.validators import (
@@ -340,12 +340,12 @@ class Service(models.Model):
     @property
     def theme_labels(self) -> list[str]:
         labels = vocabulary.theme_labels()
-        return [labels.get(code, code) for code in self.thematiques or []]
+        return [gettext(labels[code]) if code in labels else code for code in self.thematiques or []]
 
     @property
     def public_labels(self) -> list[str]:
         labels = vocabulary.public_labels()
-        return [labels.get(code, code) for code in self.publics or []]
+        return [gettext(labels[code]) if code in labels else code for code in self.publics or []]
 
     @property
     def age_label(self) -> str:

@@ -5,6 +5,8 @@ cannot leak through a public search. Unpublished records give no document (and s
 Declared to search in ``DirectoryConfig.ready()``.
 """
 
+from django.utils.translation import gettext_noop as _
+
 from directory import opening, territories, vocabulary
 from directory.models import Organisation, Service, Status
 from search.documents import SearchDoc
@@ -182,10 +184,10 @@ def service_details(ids: list[int]) -> dict[int, dict[str, str]]:
 
 
 ORGANISATIONS = DocumentType(
-    kind=KIND_ORGANISATION, label="Partenaire", models=(Organisation,), queryset=_published_organisations,
+    kind=KIND_ORGANISATION, label=_("Partenaire"), models=(Organisation,), queryset=_published_organisations,
     build=organisation_document, keys_for=_organisation_keys,
     keys_deleted=lambda organisation: [ORGANISATIONS.key(organisation.pk)], m2m=("territories",),
     boost=ORGANISATION_BOOST, details=organisation_details)
 SERVICES = DocumentType(
-    kind=KIND_SERVICE, label="Service d'un partenaire", models=(Service,), queryset=_published_services,
+    kind=KIND_SERVICE, label=_("Service d'un partenaire"), models=(Service,), queryset=_published_services,
     build=service_document, keys_for=_service_keys, details=service_details)

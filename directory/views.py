@@ -28,9 +28,9 @@ REPORTS_PER_HOUR = 5
 
 def _filter_choices():
     return {
-        "themes": vocabulary.category_choices(),
-        "sub_themes": vocabulary.theme_choices(),
-        "publics": vocabulary.public_choices(),
+        "themes": vocabulary.translated_choices(vocabulary.category_choices()),
+        "sub_themes": vocabulary.translated_choices(vocabulary.theme_choices()),
+        "publics": vocabulary.translated_choices(vocabulary.public_choices()),
         "types": vocabulary.type_choices(),
         "territoires": list(territories.areas().order_by("code").values_list("code", "name", "kind")),
     }

@@ -5,6 +5,7 @@ data·inclusion v1 is the national vocabulary of inclusion services; the few org
 with a future national code and exported as no ``reseaux_porteurs`` at all.
 """
 
+from collections.abc import Iterable, Mapping
 from functools import cache
 
 from data_inclusion.schema.v1 import (
@@ -17,6 +18,7 @@ from data_inclusion.schema.v1 import (
     ReseauPorteur,
     Thematique,
 )
+from django.utils.translation import gettext
 
 LOCAL_TYPE_PREFIX = "local-"
 
@@ -119,6 +121,32 @@ def mode_mobilisation_choices() -> list[tuple[str, str]]:
 
 def mobilisable_par_choices() -> list[tuple[str, str]]:
     return _choices(PersonneMobilisatrice)
+
+
+def translatable_labels() -> list[str]:
+    """The labels readers see in their language (categories, themes, publics), in the schema's order: the
+    messages of ``vocabulary_labels.py``. Organisation types are networks' names and stay as written."""
+    enums = (Categorie, Thematique, Public)
+    return list(dict.fromkeys(member.label for enum in enums for member in enum))
+
+
+def translated(labels: Mapping[str, str]) -> dict[str, str]:
+    """code → label in the reader's language (gettext at display: the cached maps above stay French, which
+    search indexes and the exports write)."""
+    return {code: gettext(label) for code, label in labels.items()}
+
+
+def translated_choices(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Choices for a public form in the reader's language; "— label" and "Category › label" keep their shape."""
+    out = []
+    for code, label in choices:
+        if label.startswith("— "):
+            out.append((code, "— " + gettext(label[2:])))
+        elif " › " in label:
+            out.append((code, " › ".join(gettext(part) for part in label.split(" › ", 1))))
+        else:
+            out.append((code, gettext(label)))
+    return out
 
 
 def parent_theme(code: str) -> str:

@@ -5,6 +5,7 @@ Declared to search in ``GuideConfig.ready()``.
 """
 
 from django.utils.html import strip_tags
+from django.utils.translation import gettext_noop as _
 from wagtail.models import Page
 
 from directory import vocabulary
@@ -108,7 +109,7 @@ def _page_keys(page) -> list[str]:
 
 
 GUIDE_PAGES = DocumentType(
-    kind=KIND_ARTICLE, label="Article du guide", models=INDEXED_PAGES, queryset=_public_pages,
+    kind=KIND_ARTICLE, label=_("Article du guide"), models=INDEXED_PAGES, queryset=_public_pages,
     build=page_document, keys_for=_page_keys, keys_deleted=lambda page: [GUIDE_PAGES.key(page.pk)], pages=True)
 
 

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.utils.translation import gettext
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -143,8 +145,9 @@ def document_type(kind: str) -> DocumentType | None:
 
 
 def kind_labels() -> dict[str, str]:
-    """kind → label of the registered document types ("organisation" → "Partenaire")."""
-    return {kind: document_type.label for kind, document_type in _documents.items()}
+    """kind → label of the registered document types ("organisation" → "Partenaire"), in the reader's language
+    (the apps register French messages)."""
+    return {kind: gettext(document_type.label) for kind, document_type in _documents.items()}
 
 
 # --- facet vocabularies ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
 from search import registry
 from search.backends import Filters, database
@@ -205,11 +206,14 @@ def _commune_map(codes) -> dict[str, tuple[str, str]]:
 
 
 def _labels(name: str, codes) -> dict[str, tuple[str, str]]:
+    """Communes keep their names; the vocabularies' labels are the reader's language's (one map per language,
+    through gettext: the registered labels are the French messages)."""
     if name == "commune":
         return _commune_map(codes)
-    if name == "kind":
-        return _label_map(name, (registry.generation(),), registry.kind_labels)
-    return _label_map(name, (registry.generation(),), lambda: registry.facet_labels(name))
+    provider = registry.kind_labels if name == "kind" else (lambda: registry.facet_labels(name))
+    language = get_language() or ""
+    return _label_map(f"{name}:{language}", (registry.generation(),),
+                      lambda: {code: gettext(label) for code, label in provider().items()})
 
 
 def _listed(name: str) -> set[str] | None:

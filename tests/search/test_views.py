@@ -206,3 +206,18 @@ def test_a_kept_answer_still_reads_the_opening_status_now(client_db):
     status = client_db.get("/api/recherche", {"q": "ccas arras", "type": "organisation"}).json()[
         "results"][0]["open_status"]
     assert not (status or "").startswith("Ouvert"), status
+
+
+def test_facets_and_kinds_are_in_the_readers_language_and_french_again_after(client_db):
+    """The vocabularies' labels are the reader's language's (the indexed text stays French); a map of labels
+    read for one language is never served to another."""
+    from django.utils.translation import gettext, override
+
+    with override("ar"):
+        housing, partner = gettext("Logement et hébergement"), gettext("Partenaire")
+    assert housing != "Logement et hébergement" and partner != "Partenaire"
+    html = client_db.get("/ar/recherche/", {"q": "logement"}).content.decode()
+    assert f"{housing} <span class=\"facet__count\">" in html
+    assert partner in html
+    html = client_db.get("/recherche/", {"q": "logement"}).content.decode()
+    assert "Logement et hébergement <span class=\"facet__count\">" in html and housing not in html
