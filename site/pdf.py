@@ -9,6 +9,7 @@ refused, and WeasyPrint leaves that resource out.
 
 import mimetypes
 import posixpath
+import re
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -31,13 +32,32 @@ def render_pdf(html: str, *, variant: str | None = None) -> bytes:
 
 
 def inline_css(*names: str) -> str:
-    """The text of these static stylesheets, to put in a ``<style>`` of the document (nothing to fetch)."""
+    """The text of these static stylesheets, to put in a ``<style>`` of the document (nothing to fetch). Their
+    relative ``url(…)`` (fonts, images) are made absolute static URLs: inlined, they would otherwise resolve
+    against the document's address and be refused (an Arabic PDF then fell back to a system font)."""
     chunks = []
     for name in names:
         content = _static_file(name)
         if content is not None:
-            chunks.append(content.decode("utf-8"))
+            chunks.append(_absolute_urls(content.decode("utf-8"), name))
     return "\n".join(chunks)
+
+
+_CSS_URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
+_NOT_RELATIVE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", re.IGNORECASE)
+
+
+def _absolute_urls(css: str, name: str) -> str:
+    base = posixpath.dirname(name)
+
+    def absolute(match: re.Match) -> str:
+        target = match.group(2).strip()
+        if _NOT_RELATIVE.match(target):
+            return match.group(0)
+        path = posixpath.normpath(posixpath.join(base, target))
+        return f'url("{absolute_url(settings.STATIC_URL + path)}")'
+
+    return _CSS_URL.sub(absolute, css)
 
 
 def offline_fetcher():

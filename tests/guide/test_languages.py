@@ -248,3 +248,15 @@ def test_the_printable_guide_exists_in_each_language(client, arabic_guide):
     assert printing.document_key("logement", "", "ar") == "ar/logement:-"
     assert printing.document_key("logement", "", "fr") == "logement:-"  # French keys as before
     assert printing.key_language("ar/logement:-") == "ar" and printing.key_language("logement:-") == "fr"
+
+
+def test_the_arabic_pdf_is_tagged_arabic_and_set_in_the_sites_arabic_font(arabic_guide, private_cache):
+    """The whole-guide PDF in Arabic: the document's language is Arabic for screen readers, and its Arabic text
+    is set in the site's Arabic font (embedded), not in boxes of a Latin font."""
+    from guide import printing
+    from tests.guide.test_print_pdf import pdf_objects
+
+    objects = pdf_objects(printing.render_pdf("", "", "ar"))
+    assert b"/Lang (ar)" in objects and b"/StructTreeRoot" in objects
+    fonts = set(re.findall(rb"/BaseFont\s*/([A-Z]{6}\+)?([\w-]+)", objects))
+    assert any(b"Arabic" in name for _prefix, name in fonts), fonts
