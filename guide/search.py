@@ -84,7 +84,7 @@ def page_document(page) -> SearchDoc | None:
         subtitle=f"Guide · {theme_title}" if theme_title else "Guide", summary=summary,
         themes_text=_join(theme_title, vocabulary.theme_labels().get(category, ""), page.search_description),
         body=_join(summary, body), themes=[category] if category else [], area=[AREA_EVERYWHERE],
-        age_min=age_min, age_max=age_max,
+        age_min=age_min, age_max=age_max, hidden_in=languages.hidden_in(page),
     )
 
 
@@ -100,11 +100,15 @@ def _public_pages():
 
 
 def _page_keys(page) -> list[str]:
-    """A published or unpublished page, and the guide page above it (a theme page lists its articles)."""
+    """A published or unpublished page, the guide page above it (a theme page lists its articles) and, for a
+    translation, its French page (which readers of that language then get, or no longer get, in search)."""
     keys = [GUIDE_PAGES.key(page.pk)]
     parent = page.get_parent()
     if parent is not None and parent.specific_class in INDEXED_PAGES:
         keys.append(GUIDE_PAGES.key(parent.pk))
+    source = languages.source_of(page)
+    if source.pk != page.pk:
+        keys.append(GUIDE_PAGES.key(source.pk))
     return keys
 
 

@@ -131,6 +131,8 @@ def search(text: str, filters: Filters | None = None, *, page: int = 1, per_page
     parsed = parse(text, corrector())
     if parsed.age is not None and filters.age is None:
         filters = replace(filters, age=parsed.age)
+    if not filters.language:  # the reader's language's pages (and the French ones not translated into it)
+        filters = replace(filters, language=get_language() or settings.LANGUAGE_CODE)
     page = min(max(1, int(page)), MAX_PAGE)
     response = SearchResponse(text=parsed.text, parsed=parsed, filters=filters, page=page, per_page=per_page)
     if parsed.is_empty and filters.is_empty:

@@ -52,6 +52,9 @@ class SearchDoc:
     latitude: float | None = None
     longitude: float | None = None
     suggest: list[str] = field(default_factory=list)  # autocomplete inputs
+    # The readers' languages this document is not shown in (a French page translated into Arabic: ["ar"]; its
+    # Arabic translation: every other language); empty for what every reader gets (partners, services).
+    hidden_in: list[str] = field(default_factory=list)
 
     def tags(self) -> list[str]:
         """Facet and filter values as 'facet:value' strings (one row each in the database index)."""
@@ -63,6 +66,7 @@ class SearchDoc:
         tags += [f"area:{code}" for code in self.area]
         if self.commune_code:
             tags.append(f"commune:{self.commune_code}")
+        tags += [f"hidden:{code}" for code in self.hidden_in]
         return list(dict.fromkeys(tags))
 
     def as_dict(self) -> dict:

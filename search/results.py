@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
+from relais import languages
 from search import registry
 from search.backends import Filters, database
 from search.backends.base import RawResult, haversine_km
@@ -90,6 +91,7 @@ def hydrate(raw: RawResult, parsed: ParsedQuery, filters: Filters, *, details: b
     stems = {stem(w) for w in parsed.all_words()}
     seen: dict[str, bool] = {}
     kind_labels = registry.kind_labels()
+    page_kinds = {t.kind for t in registry.document_types() if t.pages}
     hits = []
     for raw_hit in raw.hits:
         row = rows.get(raw_hit.key)
@@ -102,13 +104,24 @@ def hydrate(raw: RawResult, parsed: ParsedQuery, filters: Filters, *, details: b
         snippet_text = snippet(row.summary, stems, seen)
         hits.append(Hit(
             key=row.key, kind=row.kind, kind_label=kind_labels.get(row.kind, row.kind), title=row.title,
-            title_html=highlight(row.title, stems, seen), subtitle=row.subtitle, url=row.url,
+            title_html=highlight(row.title, stems, seen), subtitle=row.subtitle,
+            url=_in_language(row.url, filters.language) if row.kind in page_kinds else row.url,
             snippet_html=highlight(snippet_text, stems, seen), snippet=snippet_text, commune_name=row.commune_name,
             distance_km=round(distance, 1) if distance is not None else None, score=raw_hit.score,
             object_id=row.object_id))
     if details:
         add_details(hits)
     return hits
+
+
+def _in_language(url: str, language: str) -> str:
+    """A French page found by a reader of another language opens in that language's interface (/ar/guide/…),
+    as the guide's own lists link it; a translation's address already carries its prefix."""
+    if not language or language == languages.default_language() or not url.startswith("/"):
+        return url
+    if url.startswith(tuple(f"/{code}/" for code in languages.codes())):
+        return url
+    return languages.prefixed(url, language)
 
 
 def add_details(hits: list[Hit]) -> None:

@@ -25,7 +25,7 @@ un une vers veux voudrais vous y cherche chercher trouver besoin faire fait aide
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of every script: Arabic, Dari, Pashto, Tigrinya too
 _AGE = re.compile(r"\b(1[4-9]|2[0-9]|30)\s*ans?\b")
 
 

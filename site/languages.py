@@ -329,6 +329,15 @@ def ensure_locales(**_kwargs) -> None:
         Locale.objects.get_or_create(language_code=code)
 
 
+def hidden_in(page) -> list[str]:
+    """The readers' languages a guide page is not shown to (search): a translation, to every language but its
+    own; a French page, to the languages it has a translation readers may see in (they get that instead)."""
+    code = _locale_code(page)
+    if code != default_language():
+        return [other for other in codes() if other != code]
+    return [other for other in _readable_by_code(page) if other != default_language()]
+
+
 def readable_versions(pages) -> dict:
     """{translation_key: [page, …]}: each page of ``pages`` (French) with its readable translations, in the
     order of settings.LANGUAGES, in a constant number of queries (the sitemap's alternates)."""

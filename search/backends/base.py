@@ -38,6 +38,9 @@ class Filters:
     age: int | None = None
     near: Near | None = None
     sort: str = "relevance"
+    # The reader's language: documents hidden in it (another language's pages) are left out. Not a filter
+    # the reader chooses, so it does not count in ``is_empty``.
+    language: str = ""
 
     @property
     def is_empty(self) -> bool:

@@ -209,6 +209,9 @@ class DatabaseBackend(SearchBackend):
                 placeholders = ", ".join(["%s"] * len(values))
                 where.append(f"d.id IN (SELECT document_id FROM search_searchtag WHERE tag IN ({placeholders}))")  # noqa: S608
                 params += [f"{prefix}:{v}" for v in values]
+        if filters.language:  # one indexed look-up: only pages in several languages carry hidden: tags
+            where.append("d.id NOT IN (SELECT document_id FROM search_searchtag WHERE tag = %s)")
+            params.append(f"hidden:{filters.language}")
         if filters.age is not None:
             where.append("(d.age_min IS NULL OR d.age_min <= %s) AND (d.age_max IS NULL OR d.age_max >= %s)")
             params += [filters.age, filters.age]

@@ -52,6 +52,7 @@ class SearchableDocument(Document):
     publics = Keyword(multi=True)
     typologie = Keyword()
     area = Keyword(multi=True)
+    hidden_in = Keyword(multi=True)
     commune = Keyword()
     age_min = Integer()
     age_max = Integer()
@@ -80,6 +81,7 @@ def to_source(doc: SearchDoc) -> dict:
         "display_title": doc.title, "sort_title": fold(doc.title),
         "url": doc.url, "themes": doc.themes, "publics": doc.publics,
         "typologie": doc.typologie or None, "area": doc.area, "commune": doc.commune_code or None,
+        "hidden_in": doc.hidden_in,
         "age_min": doc.age_min, "age_max": doc.age_max,
         "suggest": {"input": suggest_inputs(doc)},
     }
@@ -274,6 +276,8 @@ class ElasticsearchBackend(SearchBackend):
                                    ("typologie", filters.types), ("area", filters.area)):
             if values:
                 out.append(Q("terms", **{field_name: list(values)}))
+        if filters.language:
+            out.append(Q("bool", must_not=Q("term", hidden_in=filters.language)))
         if filters.age is not None:
             for field_name, op in (("age_min", "lte"), ("age_max", "gte")):
                 out.append(Q("bool", minimum_should_match=1, should=[
