@@ -260,3 +260,48 @@ def test_the_arabic_pdf_is_tagged_arabic_and_set_in_the_sites_arabic_font(arabic
     assert b"/Lang (ar)" in objects and b"/StructTreeRoot" in objects
     fonts = set(re.findall(rb"/BaseFont\s*/([A-Z]{6}\+)?([\w-]+)", objects))
     assert any(b"Arabic" in name for _prefix, name in fonts), fonts
+
+
+def _untranslated_phrases(code: str) -> list[str]:
+    """The catalogue's msgids without a translation in ``code`` that a page could print as such: two words or
+    more, no placeholder (short words such as "code" would match anything)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    catalogue = Path(settings.LOCALE_PATHS[0]) / code / "LC_MESSAGES" / "django.po"
+    return [entry.msgid for entry in polib.pofile(str(catalogue)).untranslated_entries()
+            if " " in entry.msgid.strip() and "%" not in entry.msgid and "{" not in entry.msgid]
+
+
+def test_arabic_public_pages_print_no_untranslated_interface_string(client, arabic_guide, partners, territories):
+    """Header, footer, Urgence, territory chooser, partner blocks, feedback, search, the directory's list and
+    partner pages, the offline page and the 404, read in Arabic: none prints a msgid the Arabic catalogue lacks."""
+    from django.conf import settings
+    from django.utils.html import strip_tags
+
+    from directory.models import Organisation
+    from tests.guide.conftest import directory_block
+
+    phrases = _untranslated_phrases("ar")
+    assert len(phrases) > 50  # the admin's strings: the check has something to find
+    article = arabic_guide["ar"]["article"]  # its text translated too: the check is about the interface
+    article.body = [{"type": "text", "value": "<p>تحدّث عن سكنك قبل سن 18.</p>"},
+                    {"type": "callout", "value": {"title": "تذكّر", "text": "<p>ابدأ مبكرًا.</p>"}},
+                    directory_block(title="من يمكنه مساعدتك؟")]
+    article.save_revision().publish()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    organisation = Organisation.objects.get(name="Foyer des jeunes travailleurs d'Arras")
+    pages = ["/ar/", "/ar/guide/", arabic_guide["ar"]["theme"].url, arabic_guide["ar"]["article"].url,
+             "/ar/urgence/", "/ar/recherche/?q=logement", "/ar/recherche/?q=zzzzqqq", "/ar/guide/territoire/",
+             "/ar/hors-connexion/", "/ar/guide/glossaire/", "/annuaire/", "/annuaire/?q=foyer&territoire=62",
+             f"/annuaire/{organisation.slug}/", "/ar/nulle-part/"]
+    answers = [(url, client.get(url)) for url in pages]
+    # the error report refused (too short): the form comes back with its messages
+    report = f"/annuaire/{organisation.slug}/signaler/"
+    answers.append((report, client.post(report, {"message": "faux"})))
+    for url, response in answers:
+        assert response.status_code in (200, 400, 404), (url, response.status_code)
+        text = " ".join(strip_tags(response.content.decode()).split())
+        printed = [phrase for phrase in phrases if " ".join(phrase.split()) in text]
+        assert printed == [], (url, printed)
