@@ -49,11 +49,15 @@ def private_cache(settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The product's glossary comes with a data migration; the suites start from an empty one and build the
-    glossary they assert on (``search_synonyms`` loads the product's)."""
+    glossary they assert on (``search_synonyms`` loads the product's). The home page and legal pages are made
+    once here, as `make run` makes them: every test's transaction starts from them (``site_pages`` then only
+    reads them; a transactional test's flush empties the tree and ``site_pages`` makes them again)."""
     with django_db_blocker.unblock():
         from guide.models import GlossaryTerm
+        from relais.demo import pages
 
         GlossaryTerm.objects.all().delete()
+        pages.load_site_pages(lambda _message: None)
 
 
 @pytest.fixture
