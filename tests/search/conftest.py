@@ -6,6 +6,7 @@ PostgreSQL (marker ``services``: the second pass of ``make test``), and Elastics
 through ``PlainJsonNode``, which sends plain ``application/json``; production uses the client unchanged.
 """
 
+import contextlib
 import datetime
 import os
 
@@ -88,15 +89,23 @@ def search_backend(request, db, settings):
     yield name
 
 
-@pytest.fixture
-def places(db):
+def build_places():
     return builders.territory_world("62", "62-ARR", "62-LEN", "62-BET", "arras", "lens", "bethune",
                                     changes={"arras": {"latitude": 50.2910, "longitude": 2.7775, "postal_codes": ""}})
 
 
 @pytest.fixture
+def places(db):
+    return build_places()
+
+
+@pytest.fixture
 def corpus(places, site_pages, search_synonyms):
     """Fictional partners around Arras, Lens and Béthune, two guide themes and two articles (not indexed yet)."""
+    return build_corpus(places, site_pages)
+
+
+def build_corpus(places, home):
     p = places
     orgs = {
         "ml_arras": make_org(
@@ -141,7 +150,6 @@ def corpus(places, site_pages, search_synonyms):
     }
     from guide.models import ArticlePage, GuideIndexPage, ThemePage
 
-    home = site_pages
     index = GuideIndexPage(title="Le guide", slug="guide", intro="Pour tes 16-25 ans.")
     home.add_child(instance=index)
     health = ThemePage(title="Santé", slug="sante", intro="Te soigner sans te ruiner.")
@@ -165,19 +173,73 @@ def corpus(places, site_pages, search_synonyms):
 
 @pytest.fixture
 def indexed(search_backend, corpus):
-    """The corpus, rebuilt into the backend under test."""
+    """The corpus, rebuilt into the backend under test, for each test (a test that only reads can share one:
+    ``shared_index``)."""
     from search import indexing
 
     indexing.rebuild()
     return corpus
 
 
-@pytest.fixture
-def db_indexed(corpus, settings):
-    """The corpus in the database backend (the default), for page and API tests."""
+
+
+def _backend_settings(name: str, osmem_server=None) -> dict:
+    if name == "elasticsearch":
+        return {"BACKEND": "elasticsearch", "ELASTICSEARCH_URL": osmem_server.url, "INDEX_PREFIX": "test",
+                "NODE_CLASS": PlainJsonNode, "TIMEOUT": 5}
+    return {"BACKEND": "database", "ELASTICSEARCH_URL": "", "INDEX_PREFIX": "test"}
+
+
+@pytest.fixture(scope="module", params=[
+    pytest.param(DATABASE_VENDOR, marks=[pytest.mark.services] if DATABASE_VENDOR == "postgresql" else []),
+    pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
+])
+def shared_index(request, django_db_setup, django_db_blocker):
+    """The corpus built and indexed once per module and backend, for tests that only read the index: built in
+    a transaction rolled back after the module (each test's own transaction is a savepoint inside it), and an
+    Elasticsearch index (a fresh osmem clone) nobody writes to. Building it for each of a hundred tests took
+    about 0.5 s on SQLite and 1.2 s on PostgreSQL each."""
+    clone = request.getfixturevalue("osmem").clone() if request.param == "elasticsearch" else None
+    with _corpus_for_the_module(request.param, django_db_blocker, clone) as data:
+        yield data
+    if clone is not None:
+        clone.close()
+
+
+@pytest.fixture(scope="module")
+def shared_db_index(django_db_setup, django_db_blocker):
+    """The corpus in the database backend (the default) once per module: each test's writes, to the records
+    and to the index alike, are rolled back with its transaction."""
+    with _corpus_for_the_module(DATABASE_VENDOR, django_db_blocker) as data:
+        yield data
+
+
+@contextlib.contextmanager
+def _corpus_for_the_module(name: str, django_db_blocker, clone=None):
+    from django.db import transaction
+    from django.test import override_settings
+
+    from guide.models import HomePage
+    from relais.demo.guide import load_glossary
     from search import indexing
 
-    settings.RELAIS_SEARCH = {"BACKEND": "database", "ELASTICSEARCH_URL": "", "INDEX_PREFIX": "test"}
-    _clear_backend_cache()
-    indexing.rebuild()
-    return corpus
+    with django_db_blocker.unblock():
+        if name != "elasticsearch":
+            assert connection.vendor == name, f"DATABASE_URL and the test database disagree ({connection.vendor})"
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        overridden = override_settings(RELAIS_SEARCH=_backend_settings(name, clone))
+        overridden.enable()
+        _clear_backend_cache()
+    try:
+        with django_db_blocker.unblock():
+            load_glossary(lambda _message: None)
+            data = build_corpus(build_places(), HomePage.objects.get())
+            indexing.rebuild()
+        yield {**data, "backend": name}
+    finally:
+        with django_db_blocker.unblock():
+            overridden.disable()
+            _clear_backend_cache()
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

@@ -4,6 +4,12 @@ import pytest
 
 
 @pytest.fixture
+def db_indexed(shared_db_index, db):
+    """The corpus indexed once for the module (conftest.shared_db_index); each test's writes are rolled back."""
+    return shared_db_index
+
+
+@pytest.fixture
 def client_db(db_indexed, client):
     return client
 
