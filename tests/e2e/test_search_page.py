@@ -97,6 +97,8 @@ def test_works_without_javascript(chromium, live_server, search_data):
         page.get_by_label("Article du guide").count()  # facets are plain checkboxes
         page.get_by_role("checkbox").first.check()
         page.get_by_role("button", name="Appliquer les filtres").click()
+        page.wait_for_url("**/recherche/?q=fjt+arras&type=*")  # the filtered page, not the one it replaces
+        page.wait_for_load_state()
         assert page.locator(".hit").count() >= 1
     finally:
         context.close()

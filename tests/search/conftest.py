@@ -190,6 +190,17 @@ def _backend_settings(name: str, osmem_server=None) -> dict:
     return {"BACKEND": "database", "ELASTICSEARCH_URL": "", "INDEX_PREFIX": "test"}
 
 
+@pytest.fixture
+def db_indexed(corpus, settings):
+    """The corpus in the database backend (the default), for page and API tests."""
+    from search import indexing
+
+    settings.RELAIS_SEARCH = {"BACKEND": "database", "ELASTICSEARCH_URL": "", "INDEX_PREFIX": "test"}
+    _clear_backend_cache()
+    indexing.rebuild()
+    return corpus
+
+
 @pytest.fixture(scope="module", params=[
     pytest.param(DATABASE_VENDOR, marks=[pytest.mark.services] if DATABASE_VENDOR == "postgresql" else []),
     pytest.param("elasticsearch", marks=pytest.mark.elasticsearch),
