@@ -13,6 +13,7 @@ switches, and which page translations a reader may see (reviewed, or published b
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -43,6 +44,29 @@ def codes() -> list[str]:
 
 def is_rtl(code: str) -> bool:
     return code in settings.LANGUAGES_BIDI or code.split("-")[0] in settings.LANGUAGES_BIDI
+
+
+# The shell of every page (header, search box, footer): a language whose catalogue lacks most of them has no
+# interface yet (a language the pilot added in the admin, or one waiting for its translators).
+SHELL_MESSAGES = ("Aller au contenu", "Des ressources pour tes 16–25 ans", "Urgence", "Guide", "Annuaire",
+                  "Rechercher sur le site", "Chercher", "Mentions légales", "Données personnelles", "Plan du site")
+
+
+@functools.lru_cache(maxsize=32)
+def interface_translated(code: str) -> bool:
+    """Whether readers of ``code`` get the interface in it: French always; another language when its catalogue
+    translates most of the shell. Catalogues change with a deployment, so a process reads them once."""
+    if code == default_language():
+        return True
+    with translation.override(code):
+        translated = sum(translation.gettext(message) != message for message in SHELL_MESSAGES)
+    return translated * 2 > len(SHELL_MESSAGES)
+
+
+def interface_language(code: str) -> str:
+    """The language the interface is written in for readers of ``code``: itself, or French until its catalogue
+    is translated (the page then says so in its ``lang``/``dir``, for screen readers and the layout)."""
+    return code if interface_translated(code) else default_language()
 
 
 def html_lang(code: str) -> str:
@@ -89,7 +113,8 @@ class ReaderLocaleMiddleware:
         response = self.get_response(request)
         if from_cookie or request.path_info.startswith(COOKIE_LANGUAGE_PREFIXES):
             patch_vary_headers(response, ("Cookie",))
-        response.headers.setdefault("Content-Language", html_lang(translation.get_language() or language))
+        response.headers.setdefault("Content-Language",
+                                    html_lang(interface_language(translation.get_language() or language)))
         return response
 
 
@@ -307,6 +332,7 @@ def serve_page(request, path):
             patch_vary_headers(response, ("Cookie",))
             return response
     request.content_fallback = fallback
+    request.content_language = _locale_code(page)
     for fn in hooks.get_hooks("before_serve_page"):
         result = fn(page, request, args, kwargs)
         if isinstance(result, HttpResponse):

@@ -305,3 +305,19 @@ def test_arabic_public_pages_print_no_untranslated_interface_string(client, arab
         text = " ".join(strip_tags(response.content.decode()).split())
         printed = [phrase for phrase in phrases if " ".join(phrase.split()) in text]
         assert printed == [], (url, printed)
+
+
+def test_a_language_without_an_interface_catalogue_is_declared_french_around_its_translated_content(
+        client, guide_tree):
+    """Pashto is configured but its catalogue is not translated yet: the interface is French, and the page
+    says so (``lang="fr" dir="ltr"``), so that a screen reader does not read French with a Pashto voice; a page
+    translated into Pashto marks its own content ``lang="ps" dir="rtl"``; Arabic keeps its own interface."""
+    html = _html(client.get("/ps/urgence/"))
+    assert _html_tag(html) == '<html lang="fr" dir="ltr">'
+    assert "Urgence : qui appeler ?" in html
+    assert _html_tag(_html(client.get("/ar/urgence/"))) == '<html lang="ar" dir="rtl">'
+    pashto = translate(guide_tree["article"], "ps", title="د ۱۸ کلنۍ په عمر د کور موندل")
+    html = _html(client.get(pashto.url))
+    assert _html_tag(html) == '<html lang="fr" dir="ltr">'
+    assert '<div class="page-content" lang="ps" dir="rtl">' in html
+    assert "د ۱۸ کلنۍ په عمر د کور موندل" in html
