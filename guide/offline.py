@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -118,14 +118,16 @@ def manifest(request):
         {"src": static("guide/icons/maskable-512.png"), "sizes": "512x512", "type": "image/png",
          "purpose": "maskable"},
     ]
+    interface = languages.interface_language(get_language() or settings.LANGUAGE_CODE)
     data = {
         "id": "/guide/",
         "name": "Relais – guide",
         "short_name": "Relais",
         "description": _("Des ressources pour tes 16–25 ans : le guide, les partenaires près de toi, les numéros "
                          "d'urgence, même sans connexion."),
-        "lang": get_language() or settings.LANGUAGE_CODE,
-        "dir": "rtl" if get_language_bidi() else "ltr",
+        # the language its description is written in: the reader's, or French while that catalogue is empty
+        "lang": languages.html_lang(interface),
+        "dir": "rtl" if languages.is_rtl(interface) else "ltr",
         "start_url": languages.prefixed("/guide/", get_language() or settings.LANGUAGE_CODE),
         "scope": "/",
         "display": "standalone",
