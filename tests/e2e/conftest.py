@@ -6,10 +6,8 @@ import threading
 import time
 
 import pytest
-from django.utils import timezone
-from wagtail.models import Locale
 
-from tests.guide.conftest import glossary, guide_tree, make_org, partners, territories  # noqa: F401
+from tests.guide.conftest import glossary, guide_tree, make_org, partners, territories, translate  # noqa: F401
 
 
 def _free_port() -> int:
@@ -47,30 +45,15 @@ def daphne_url():
     thread.join(timeout=5)
 
 
-def _translate(page, code, **fields):
-    from relais.models import TranslationReview
-
-    locale, _ = Locale.objects.get_or_create(language_code=code)
-    copy = page.specific.copy_for_translation(locale, copy_parents=False, alias=False)
-    for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save()
-    copy.save_revision().publish()
-    TranslationReview.objects.update_or_create(page=copy, defaults={
-        "status": TranslationReview.Status.REVIEWED, "reviewer_name": "Équipe du guide",
-        "reviewed_at": timezone.now()})
-    return copy
-
-
 @pytest.fixture
 def arabic_world(guide_tree, glossary, partners):  # noqa: F811
     """The guide's home, index, a theme and an article translated into Arabic and reviewed."""
     tree = guide_tree
-    _translate(tree["home"], "ar", title="لا يجب أن يغادر أي شاب رعاية حماية الطفولة دون حل",
+    translate(tree["home"], "ar", title="لا يجب أن يغادر أي شاب رعاية حماية الطفولة دون حل",
                intro="هنا تجد المعلومات والشركاء الذين يمكنهم مساعدتك.")
-    _translate(tree["index"], "ar", title="الدليل لمن عمرهم بين 16 و25 سنة", intro="كل ما يجب أن تعرفه.")
-    _translate(tree["theme"], "ar", title="السكن", intro="أن تجد مكانًا تنام فيه هذه الليلة.")
-    _translate(tree["article"], "ar", title="أن تجد سكنًا في سن 18", summary="الحلول لتجد سكنًا، حتى بقليل من المال.",
+    translate(tree["index"], "ar", title="الدليل لمن عمرهم بين 16 و25 سنة", intro="كل ما يجب أن تعرفه.")
+    translate(tree["theme"], "ar", title="السكن", intro="أن تجد مكانًا تنام فيه هذه الليلة.")
+    translate(tree["article"], "ar", title="أن تجد سكنًا في سن 18", summary="الحلول لتجد سكنًا، حتى بقليل من المال.",
                body=[{"type": "text", "value": "<p>مع رعاية ASE، تحدّث عن سكنك قبل سن 18 بوقت طويل.</p>"},
                      {"type": "callout", "value": {"title": "تذكّر", "text": "<p>ابدأ مبكرًا.</p>"}},
                      {"type": "directory", "value": {"title": "من يمكنه مساعدتك؟",

@@ -99,3 +99,22 @@ def guide_tree(site_pages):
 def _media_in_tmp(settings, tmp_path):
     """Built documents (the guide's PDF) go to this test's own folder, not to var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def translate(page, code, *, status="reviewed", before_review=False, **fields):
+    """The translation of ``page`` into ``code`` (its parents too), published, with the given review state."""
+    from django.utils import timezone
+    from wagtail.models import Locale, Page
+
+    from relais.models import TranslationReview
+
+    locale, _ = Locale.objects.get_or_create(language_code=code)
+    copy = page.specific.copy_for_translation(locale, copy_parents=True, alias=False)
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save()
+    copy.save_revision().publish()
+    TranslationReview.objects.update_or_create(page=copy, defaults={
+        "status": status, "publish_before_review": before_review, "reviewer_name": "Équipe du guide",
+        "reviewed_at": timezone.now() if status == TranslationReview.Status.REVIEWED else None})
+    return Page.objects.get(pk=copy.pk).specific  # as published

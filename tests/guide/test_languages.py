@@ -6,27 +6,13 @@ import re
 
 import polib
 import pytest
-from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale
 
 from guide.models import ArticlePage, HomePage
 from relais.models import TranslationReview
+from tests.guide.conftest import translate
 
 Status = TranslationReview.Status
-
-
-def translate(page, code, *, status=Status.REVIEWED, before_review=False, **fields):
-    """The translation of ``page`` into ``code``, published, with the given review state."""
-    locale, _ = Locale.objects.get_or_create(language_code=code)
-    copy = page.specific.copy_for_translation(locale, copy_parents=True, alias=False)
-    for name, value in fields.items():
-        setattr(copy, name, value)
-    copy.save()
-    copy.save_revision().publish()
-    TranslationReview.objects.update_or_create(page=copy, defaults={
-        "status": status, "publish_before_review": before_review, "reviewer_name": "Équipe du guide",
-        "reviewed_at": timezone.now() if status == Status.REVIEWED else None})
-    return Page.objects.get(pk=copy.pk).specific  # as published
 
 
 @pytest.fixture
