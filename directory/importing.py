@@ -71,6 +71,7 @@ class FileIndex:
     zones: dict = field(default_factory=dict)  # structure key → the area codes of its services
     repeated_structures: set = field(default_factory=set)  # positions (1-based) of a structure id seen before
     repeated_services: set = field(default_factory=set)
+    first_lines: set = field(default_factory=set)  # a CSV file: the line that names each structure first
 
 
 @dataclass
@@ -548,55 +549,85 @@ def _add_service(checker, row, structure_key, service_id, fields, date_maj=None,
                                   "fields": fields, "date_maj": date_maj, "source": source}
 
 
-def plan_csv(text, checker: Checker, default_source: str, clear_empty: bool) -> None:
-    """``text``: the file's text, or its lines (an open file, read row by row)."""
-    reader = csv.DictReader(text.splitlines() if isinstance(text, str) else text)
+def _csv_header(reader, checker: Checker) -> bool:
+    """The header's checks (one French line each); False when a required column is missing."""
     columns = reader.fieldnames or []
     missing = [name for name in ("structure_id", "nom") if name not in columns]
     if missing:
         checker.error("ligne 1", ", ".join(missing), "colonne(s) obligatoire(s) absente(s) de l'en-tête")
-        return
+        return False
     unknown = [name for name in columns if name not in CSV_COLUMNS]
     if unknown:
         checker.error("ligne 1", ", ".join(unknown), "colonne(s) inconnue(s) (colonnes de export_directory --format "
                                                      "csv)")
+    return True
+
+
+def _csv_rows(reader, checker: Checker | None):
+    """(line, row label, cells, structure key) of each data row; rows without a structure id are reported (when
+    ``checker`` is given) and left out. Our own export guards cells against spreadsheet formulas ("'+33…"):
+    they are read back unguarded."""
     for line, data in enumerate(reader, start=2):
         if None in data:
-            checker.error(f"ligne {line}", "-", "plus de valeurs que de colonnes")
+            if checker is not None:
+                checker.error(f"ligne {line}", "-", "plus de valeurs que de colonnes")
             continue
-        # Our own export guards cells against spreadsheet formulas ("'+33…"): read them back unguarded.
         data = {name: tabular.unguard(value) if isinstance(value, str) else value for name, value in data.items()}
         source_id = (data.get("structure_id") or "").strip()
         row = f"ligne {line} ({source_id})" if source_id else f"ligne {line}"
         if not source_id:
-            checker.error(row, "structure_id", "valeur obligatoire")
+            if checker is not None:
+                checker.error(row, "structure_id", "valeur obligatoire")
             continue
-        source = (data.get("source") or "").strip() or default_source
-        key = (source, source_id)
+        yield line, row, data, source_id
+
+
+def plan_csv_structure(checker: Checker, row: str, data: dict, key: tuple, clear_empty: bool) -> None:
+    """The structure of a CSV row that names it first (its later rows only add services)."""
+    if not (data.get("nom") or "").strip():
+        checker.error(row, "nom", "valeur obligatoire")
+    fields, present = _read_fields(checker, row, data, CSV_STRUCTURE, Organisation, clear_empty)
+    spec = {"row": row, "fields": fields, "territories": None,
+            "foreign_commune": _foreign(checker, data, present), "date_maj": _day(data.get("date_maj"))}
+    if "territoires" in data and (clear_empty or not _empty(data["territoires"])):
+        codes = _split(data["territoires"])
+        for code in codes:
+            if code not in checker.known:
+                checker.error(row, "territoires", f"territoire inconnu « {code} » (codes de l'annuaire)")
+        spec["territories"] = sorted({checker.known[c] for c in codes if c in checker.known})
+        spec["explicit_territories"] = True
+    checker.plan.structures[key] = spec
+
+
+def plan_csv_service(checker: Checker, row: str, data: dict, key: tuple, clear_empty: bool,
+                     repeated: bool = False) -> None:
+    """The service of a CSV row, if it has one (``repeated``: its id was seen earlier in a streamed file)."""
+    service_id = (data.get("service_id") or "").strip()
+    if not service_id and not (data.get("service_nom") or "").strip():
+        return
+    if not service_id:
+        checker.error(row, "service_id", "valeur obligatoire quand service_nom est rempli")
+        return
+    if not (data.get("service_nom") or "").strip():
+        checker.error(row, "service_nom", "valeur obligatoire quand service_id est rempli")
+    fields, _present = _read_fields(checker, row, data, CSV_SERVICE, Service, clear_empty)
+    if repeated:
+        checker.error(row, "id", f"identifiant en double « {service_id} »")
+        return
+    _add_service(checker, row, key, service_id, fields, _day(data.get("service_date_maj")))
+
+
+def plan_csv(text, checker: Checker, default_source: str, clear_empty: bool) -> None:
+    """``text``: the file's text, or its lines (an open file, read row by row); planned whole (``import_csv``
+    streams a file instead)."""
+    reader = csv.DictReader(text.splitlines() if isinstance(text, str) else text)
+    if not _csv_header(reader, checker):
+        return
+    for _line, row, data, source_id in _csv_rows(reader, checker):
+        key = ((data.get("source") or "").strip() or default_source, source_id)
         if key not in checker.plan.structures:
-            if not (data.get("nom") or "").strip():
-                checker.error(row, "nom", "valeur obligatoire")
-            fields, present = _read_fields(checker, row, data, CSV_STRUCTURE, Organisation, clear_empty)
-            spec = {"row": row, "fields": fields, "territories": None,
-                    "foreign_commune": _foreign(checker, data, present), "date_maj": _day(data.get("date_maj"))}
-            if "territoires" in data and (clear_empty or not _empty(data["territoires"])):
-                codes = _split(data["territoires"])
-                for code in codes:
-                    if code not in checker.known:
-                        checker.error(row, "territoires", f"territoire inconnu « {code} » (codes de l'annuaire)")
-                spec["territories"] = sorted({checker.known[c] for c in codes if c in checker.known})
-                spec["explicit_territories"] = True
-            checker.plan.structures[key] = spec
-        service_id = (data.get("service_id") or "").strip()
-        if not service_id and not (data.get("service_nom") or "").strip():
-            continue
-        if not service_id:
-            checker.error(row, "service_id", "valeur obligatoire quand service_nom est rempli")
-            continue
-        if not (data.get("service_nom") or "").strip():
-            checker.error(row, "service_nom", "valeur obligatoire quand service_id est rempli")
-        fields, _present = _read_fields(checker, row, data, CSV_SERVICE, Service, clear_empty)
-        _add_service(checker, row, key, service_id, fields, _day(data.get("service_date_maj")))
+            plan_csv_structure(checker, row, data, key, clear_empty)
+        plan_csv_service(checker, row, data, key, clear_empty)
 
 
 def _serve(plan: Plan, checker: Checker, out_of_area: str) -> None:
@@ -1014,6 +1045,9 @@ def import_file(path, *, dry_run=False, source="import", status=Organisation.Sta
     if path.suffix.lower() == ".json":
         return import_json(path, dry_run=dry_run, default_source=source, status=status, clear_empty=clear_empty,
                            out_of_area=out_of_area)
+    if path.suffix.lower() == ".csv":
+        return import_csv(path, dry_run=dry_run, default_source=source, status=status, clear_empty=clear_empty,
+                          out_of_area=out_of_area)
     plan = build_plan(path, source, clear_empty=clear_empty, out_of_area=out_of_area)
     return apply_plan(plan, dry_run=dry_run, status=status)
 
@@ -1024,11 +1058,11 @@ _ADDRESS = [mapping for mapping in JSON_STRUCTURE if mapping[1] in SERVICE_ADDRE
 
 
 def _utf8_problem(path: Path) -> RowError | None:
-    """The file's first byte that is not UTF-8, read a megabyte at a time."""
+    """The file's first byte that is not UTF-8, read 64 KiB at a time."""
     decoder, offset = codecs.getincrementaldecoder("utf-8")(), 0
     try:
         with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
+            while block := handle.read(1 << 16):  # 64 KiB: a block and its text are all it holds
                 try:
                     decoder.decode(block)
                 except UnicodeDecodeError as exc:
@@ -1178,6 +1212,99 @@ def import_json(path: Path, *, dry_run=False, default_source="import", status=Or
                 orphans = _orphans(plan, existing, result, index.addresses)
                 if not result.errors:
                     _apply(plan, result, writer, existing, orphans, skipped, dry_run=dry_run, status=status)
+        if result.errors or dry_run:
+            transaction.set_rollback(True)
+        else:
+            writer.finish()
+    result.warnings += Plan(once=once).once_lines()
+    if result.errors:
+        return ImportResult(errors=result.errors, warnings=result.warnings)
+    return result
+
+
+# --- a CSV file, streamed ------------------------------------------------------------------------------------
+def _csv_reader(handle):
+    return csv.DictReader(handle)
+
+
+def index_csv(path: Path, checker: Checker, default_source: str) -> FileIndex | None:
+    """The first, light pass over a CSV file: each structure's key and the line that names it first, its services'
+    areas, and the lines of a service id seen before (``FileIndex``); the header's and the rows' own errors
+    (extra cells, no structure id) go to ``checker``. None when the header is refused. Raises ``csv.Error`` on
+    a malformed file."""
+    index = FileIndex(kind="csv")
+    scratch = Checker(Plan(), checker.communes, checker.known)  # converts areas; reports nothing
+    seen_services = set()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = _csv_reader(handle)
+        if not _csv_header(reader, checker):
+            return None
+        for line, _row, data, source_id in _csv_rows(reader, checker):
+            key = ((data.get("source") or "").strip() or default_source, source_id)
+            if key not in index.addresses:
+                index.addresses[key] = {}  # CSV services carry no address of their own to compare
+                index.by_id.setdefault(source_id, []).append(key)
+                index.first_lines.add(line)
+            service_id = (data.get("service_id") or "").strip()
+            if not service_id:
+                continue
+            marker = hash((key, service_id))  # 8 bytes a service, not its key
+            if marker in seen_services:
+                index.repeated_services.add(line)
+                continue
+            seen_services.add(marker)
+            if not _empty(data.get("zone_eligibilite")):
+                index.zones.setdefault(key, set()).update(scratch.zone("", "", data["zone_eligibilite"]))
+    return index
+
+
+def import_csv(path: Path, *, dry_run=False, default_source="import", status=Organisation.Status.PUBLISHED,
+               clear_empty=False, out_of_area=SKIP) -> ImportResult:
+    """A CSV file read as a stream, as ``import_json`` reads a data·inclusion file: a light first pass
+    (``index_csv``), then the structures (each from the row that names it first) and the services, ``CHUNK``
+    rows at a time, each chunk planned and written in the one transaction; every error is reported, and any
+    error writes nothing."""
+    result, checker = ImportResult(), _checker()
+    problem = _utf8_problem(path)
+    index = None
+    if problem is None:
+        try:
+            index = index_csv(path, checker, default_source)
+        except csv.Error:
+            problem = RowError("fichier", "-", "CSV mal formé (guillemets ou séparateurs)")
+    if problem is not None or index is None:
+        result.errors += [problem] if problem is not None else checker.plan.errors
+        return result
+    result.errors += checker.plan.errors  # the header's unknown columns, rows without a structure id
+    from search.indexing import deferred_updates
+
+    once, skipped = Counter(), set()
+    with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
+        writer = _Writer()
+        for kind in ("structures", "services"):
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = _csv_reader(handle)
+                rows = _csv_rows(reader, None)  # the rows refused were reported by index_csv, once
+                if kind == "structures":  # CHUNK structures at a time, as CHUNK services then
+                    rows = (item for item in rows if item[0] in index.first_lines)
+                for chunk in _batched(rows, CHUNK):
+                    plan = Plan(once=once, index=index)
+                    chunk_checker = Checker(plan, checker.communes, checker.known)
+                    for line, row, data, source_id in chunk:
+                        key = ((data.get("source") or "").strip() or default_source, source_id)
+                        if kind == "structures":
+                            plan_csv_structure(chunk_checker, row, data, key, clear_empty)
+                        else:
+                            plan_csv_service(chunk_checker, row, data, key, clear_empty,
+                                             repeated=line in index.repeated_services)
+                    if kind == "structures":
+                        _serve(plan, chunk_checker, out_of_area)
+                    result.errors += plan.errors
+                    result.warnings += map(str, plan.warnings)
+                    existing = existing_records(plan)
+                    orphans = _orphans(plan, existing, result, index.addresses)
+                    if not result.errors:
+                        _apply(plan, result, writer, existing, orphans, skipped, dry_run=dry_run, status=status)
         if result.errors or dry_run:
             transaction.set_rollback(True)
         else:

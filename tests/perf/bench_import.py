@@ -193,6 +193,55 @@ def test_services_imported_at_ten_times_the_size_in_flat_memory(tmp_path, monkey
     assert not [message for message in broken if message], broken
 
 
+def _csv_file(tmp_path, structures: int, prefix: str):
+    """The same records as ``_scale_file``, as a CSV (one row a service, the structure's cells repeated)."""
+    import csv
+
+    from directory.datainclusion import CSV_COLUMNS
+
+    path = tmp_path / f"{prefix}.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        for n in range(structures):
+            structure = {"source": "bench", "structure_id": f"{prefix}--{n}", "nom": f"Mission locale {prefix} {n}",
+                         "typologie": "mission-locale", "code_insee": "62041", "adresse": f"{n} rue de la Paix",
+                         "code_postal": "62000", "telephone": "+33123456789", "horaires_accueil": "Mo-Fr 09:00-17:00",
+                         "description": "Accueil et accompagnement des jeunes de 16 à 25 ans.",
+                         "date_maj": "2019-05-03"}
+            for k in range(SERVICES_EACH):
+                writer.writerow({**structure, "service_id": f"{prefix}--{n}--{k}", "service_nom": f"Atelier {k}",
+                                 "service_description": "Accueil des jeunes de 16 à 25 ans, sur rendez-vous.",
+                                 "thematiques": "numerique--acquerir-un-equipement", "publics": "jeunes",
+                                 "zone_eligibilite": "62", "service_date_maj": "2020-01-02"})
+    return path
+
+
+@pytest.mark.counts
+def test_a_csv_file_is_imported_at_ten_times_the_size_in_flat_memory(tmp_path, monkeypatch):
+    """A CSV file is streamed as a data·inclusion one is (a light first pass, then a chunk of rows at a time):
+    its peak memory stays flat for 10× the rows."""
+    from directory import importing
+
+    if IMPORT_CHUNK:
+        monkeypatch.setattr(importing, "CHUNK", IMPORT_CHUNK)
+    builders.territory_world("62", "62-ARR", "arras")
+    import_file(_csv_file(tmp_path, 2, "warm"))  # modules and caches loaded once
+    peaks = {}
+    for size in (1, SCALE):
+        structures = STRUCTURES * size
+        spent, peak, queries, result = _import(_csv_file(tmp_path, structures, f"c{size}"))
+        assert not result.errors, result.errors[:3]
+        assert result.created_organisations == structures
+        assert result.created_services == structures * SERVICES_EACH
+        peaks[size] = peak
+        report(f"import CSV {structures:,} structures + {result.created_services:,} services", queries=queries,
+               note=f"{spent:.1f} s under tracemalloc, peak {peak:.1f} MiB")
+    broken = report(f"import CSV: peak memory for {SCALE}× the rows", ratio=peaks[SCALE] / peaks[1], bar=PEAK_BAR,
+                    note=f"{peaks[1]:.1f} → {peaks[SCALE]:.1f} MiB")
+    assert not broken, broken
+
+
 def _add_in_bulk(services: int, commune, services_each: int = 4) -> None:
     """Records made here, ``services`` services four by organisation, written in bulk (no history, no code rows:
     the export reads neither)."""
