@@ -1161,14 +1161,21 @@ def index_json(path: Path, checker: Checker, default_source: str, clear_empty: b
         if not service_id or not structure_id:
             continue
         structure = _structure_key(plan, str(data.get("source") or default_source).strip(), structure_id)
-        marker = hash((structure, service_id))  # 8 bytes a service, not its key
-        if marker in seen_services:
-            index.repeated_services.add(position)
-            continue
-        seen_services.add(marker)
-        if not _empty(data.get("zone_eligibilite")):
-            index.zones.setdefault(structure, set()).update(scratch.zone("", "", data["zone_eligibilite"]))
+        _index_service(index, seen_services, scratch, position, structure, service_id, data.get("zone_eligibilite"))
     return index
+
+
+def _index_service(index: FileIndex, seen: set, scratch: Checker, position: int, structure: tuple, service_id: str,
+                   zone) -> None:
+    """A service met by a first pass: its position when its id was met before, else its areas (its structure
+    serves them)."""
+    marker = hash((structure, service_id))  # 8 bytes a service, not its key
+    if marker in seen:
+        index.repeated_services.add(position)
+        return
+    seen.add(marker)
+    if not _empty(zone):
+        index.zones.setdefault(structure, set()).update(scratch.zone("", "", zone))
 
 
 def import_json(path: Path, *, dry_run=False, default_source="import", status=Organisation.Status.PUBLISHED,
@@ -1191,19 +1198,37 @@ def import_json(path: Path, *, dry_run=False, default_source="import", status=Or
     if problem is not None:
         result.errors.append(problem)
         return result
+    planners = {"structures": plan_structure, "services": plan_service}
+
+    def records(kind):
+        prefix = _prefix(index, kind)
+        return enumerate(_json_items(path, prefix) if prefix else (), start=1)
+
+    def plan_record(kind, chunk_checker, record):
+        position, item = record
+        planners[kind](chunk_checker, position, item, default_source, clear_empty)
+
+    return _write_streamed(records, plan_record, checker, index, result, out_of_area=out_of_area, dry_run=dry_run,
+                           status=status)
+
+
+def _write_streamed(records, plan_record, checker: Checker, index: FileIndex, result: ImportResult, *,
+                    out_of_area, dry_run, status) -> ImportResult:
+    """The second pass over a streamed file, once its first pass (``index``) is done: ``records(kind)`` yields its
+    structures, then its services, ``CHUNK`` at a time planned by ``plan_record(kind, checker, record)`` (every
+    check) and written, all in one transaction. An error stops the writing (the transaction is rolled back:
+    nothing is written) but not the checks, so that every error is reported."""
     from search.indexing import deferred_updates
 
     once, skipped = Counter(), set()
     with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
         writer = _Writer()
-        for kind, plan_record in (("structures", plan_structure), ("services", plan_service)):
-            prefix = _prefix(index, kind)
-            records = enumerate(_json_items(path, prefix) if prefix else (), start=1)
-            for chunk in _batched(records, CHUNK):
+        for kind in ("structures", "services"):
+            for chunk in _batched(records(kind), CHUNK):
                 plan = Plan(once=once, index=index)
                 chunk_checker = Checker(plan, checker.communes, checker.known)
-                for position, item in chunk:
-                    plan_record(chunk_checker, position, item, default_source, clear_empty)
+                for record in chunk:
+                    plan_record(kind, chunk_checker, record)
                 if kind == "structures":
                     _serve(plan, chunk_checker, out_of_area)
                 result.errors += plan.errors
@@ -1246,15 +1271,8 @@ def index_csv(path: Path, checker: Checker, default_source: str) -> FileIndex | 
                 index.by_id.setdefault(source_id, []).append(key)
                 index.first_lines.add(line)
             service_id = (data.get("service_id") or "").strip()
-            if not service_id:
-                continue
-            marker = hash((key, service_id))  # 8 bytes a service, not its key
-            if marker in seen_services:
-                index.repeated_services.add(line)
-                continue
-            seen_services.add(marker)
-            if not _empty(data.get("zone_eligibilite")):
-                index.zones.setdefault(key, set()).update(scratch.zone("", "", data["zone_eligibilite"]))
+            if service_id:
+                _index_service(index, seen_services, scratch, line, key, service_id, data.get("zone_eligibilite"))
     return index
 
 
@@ -1276,40 +1294,20 @@ def import_csv(path: Path, *, dry_run=False, default_source="import", status=Org
         result.errors += [problem] if problem is not None else checker.plan.errors
         return result
     result.errors += checker.plan.errors  # the header's unknown columns, rows without a structure id
-    from search.indexing import deferred_updates
 
-    once, skipped = Counter(), set()
-    with transaction.atomic(), acting_as(None, action=ChangeRecord.Action.IMPORT), deferred_updates():
-        writer = _Writer()
-        for kind in ("structures", "services"):
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                reader = _csv_reader(handle)
-                rows = _csv_rows(reader, None)  # the rows refused were reported by index_csv, once
-                if kind == "structures":  # CHUNK structures at a time, as CHUNK services then
-                    rows = (item for item in rows if item[0] in index.first_lines)
-                for chunk in _batched(rows, CHUNK):
-                    plan = Plan(once=once, index=index)
-                    chunk_checker = Checker(plan, checker.communes, checker.known)
-                    for line, row, data, source_id in chunk:
-                        key = ((data.get("source") or "").strip() or default_source, source_id)
-                        if kind == "structures":
-                            plan_csv_structure(chunk_checker, row, data, key, clear_empty)
-                        else:
-                            plan_csv_service(chunk_checker, row, data, key, clear_empty,
-                                             repeated=line in index.repeated_services)
-                    if kind == "structures":
-                        _serve(plan, chunk_checker, out_of_area)
-                    result.errors += plan.errors
-                    result.warnings += map(str, plan.warnings)
-                    existing = existing_records(plan)
-                    orphans = _orphans(plan, existing, result, index.addresses)
-                    if not result.errors:
-                        _apply(plan, result, writer, existing, orphans, skipped, dry_run=dry_run, status=status)
-        if result.errors or dry_run:
-            transaction.set_rollback(True)
+    def records(kind):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for item in _csv_rows(_csv_reader(handle), None):  # the rows refused were reported by index_csv
+                if kind == "services" or item[0] in index.first_lines:  # a structure from its first line
+                    yield item
+
+    def plan_record(kind, chunk_checker, record):
+        line, row, data, source_id = record
+        key = ((data.get("source") or "").strip() or default_source, source_id)
+        if kind == "structures":
+            plan_csv_structure(chunk_checker, row, data, key, clear_empty)
         else:
-            writer.finish()
-    result.warnings += Plan(once=once).once_lines()
-    if result.errors:
-        return ImportResult(errors=result.errors, warnings=result.warnings)
-    return result
+            plan_csv_service(chunk_checker, row, data, key, clear_empty, repeated=line in index.repeated_services)
+
+    return _write_streamed(records, plan_record, checker, index, result, out_of_area=out_of_area, dry_run=dry_run,
+                           status=status)
