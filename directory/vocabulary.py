@@ -5,7 +5,7 @@ data·inclusion v1 is the national vocabulary of inclusion services; the few org
 with a future national code and exported as no ``reseaux_porteurs`` at all.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from functools import cache
 
 from data_inclusion.schema.v1 import (
@@ -130,14 +130,9 @@ def translatable_labels() -> list[str]:
     return list(dict.fromkeys(member.label for enum in enums for member in enum))
 
 
-def translated(labels: Mapping[str, str]) -> dict[str, str]:
-    """code → label in the reader's language (gettext at display: the cached maps above stay French, which
-    search indexes and the exports write)."""
-    return {code: gettext(label) for code, label in labels.items()}
-
-
 def translated_choices(choices: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Choices for a public form in the reader's language; "— label" and "Category › label" keep their shape."""
+    """Choices for a public form in the reader's language (gettext at display: the cached maps above stay French,
+    which search indexes and the exports write); "— label" and "Category › label" keep their shape."""
     out = []
     for code, label in choices:
         if label.startswith("— "):

@@ -7,9 +7,10 @@ from directory import vocabulary
 HEADER = '''"""The French labels of data·inclusion's categories, themes and publics, as gettext messages.
 
 Written by ``manage.py write_vocabulary_labels`` from the installed data-inclusion-schema (never typed by hand);
-``tests/directory/test_vocabulary_labels.py`` fails when the schema's labels change and this file was not
-written again. ``makemessages`` reads them from here; ``vocabulary.translated`` shows them in the reader's
-language, while search keeps indexing the French labels.
+``tests/directory/test_directory_languages.py`` fails when the schema's labels change and this file was not
+written again. ``makemessages`` reads them from here; pages show them in the reader's language through gettext
+(``Service.theme_labels``, ``vocabulary.translated_choices``, search's facets), while search keeps indexing the
+French labels.
 """
 
 from django.utils.translation import gettext_noop as _
