@@ -93,7 +93,8 @@ def test_unknown_format_is_404(client_as, body_secretary, meeting):
     assert client_as(body_secretary).get(reverse("meetings:export", args=[meeting.pk, "doc"])).status_code == 404
 
 
-def test_trainer_signs_and_self_checkin_signs_the_current_half_day(client_as, client, secretary, make_body):
+def test_trainer_signs_and_self_checkin_signs_the_current_half_day(client_as, client, secretary, make_body,
+                                                                   monkeypatch):
     from django.utils import timezone
     from guardian.shortcuts import assign_perm
 
@@ -101,8 +102,11 @@ def test_trainer_signs_and_self_checkin_signs_the_current_half_day(client_as, cl
 
     body = make_body("Formation référent de parcours", kind=Body.Kind.FORMATION, youth_seats=0)
     assign_perm("meetings.manage_body", secretary, body)
-    now = timezone.localtime()
-    start = now.replace(hour=8, minute=30, second=0, microsecond=0)
+    # Today at 10:00, whatever the clock says: a training from 8:30 to 17:00 is under way, in its morning half-day
+    # (run after 17:00, the real clock found the session over and nothing to sign).
+    now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    start = now.replace(hour=8, minute=30)
     meeting = Meeting.objects.create(body=body, starts_at=start, ends_at=start.replace(hour=17))
     services.freeze_invitations(meeting)
     half_days = services.ensure_half_days(meeting)
