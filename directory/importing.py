@@ -1248,10 +1248,6 @@ def _write_streamed(records, plan_record, checker: Checker, index: FileIndex, re
 
 
 # --- a CSV file, streamed ------------------------------------------------------------------------------------
-def _csv_reader(handle):
-    return csv.DictReader(handle)
-
-
 def index_csv(path: Path, checker: Checker, default_source: str) -> FileIndex | None:
     """The first, light pass over a CSV file: each structure's key and the line that names it first, its services'
     areas, and the lines of a service id seen before (``FileIndex``); the header's and the rows' own errors
@@ -1261,7 +1257,7 @@ def index_csv(path: Path, checker: Checker, default_source: str) -> FileIndex | 
     scratch = Checker(Plan(), checker.communes, checker.known)  # converts areas; reports nothing
     seen_services = set()
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = _csv_reader(handle)
+        reader = csv.DictReader(handle)
         if not _csv_header(reader, checker):
             return None
         for line, _row, data, source_id in _csv_rows(reader, checker):
@@ -1297,7 +1293,7 @@ def import_csv(path: Path, *, dry_run=False, default_source="import", status=Org
 
     def records(kind):
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            for item in _csv_rows(_csv_reader(handle), None):  # the rows refused were reported by index_csv
+            for item in _csv_rows(csv.DictReader(handle), None):  # the rows refused were reported by index_csv
                 if kind == "services" or item[0] in index.first_lines:  # a structure from its first line
                     yield item
 
