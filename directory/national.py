@@ -24,15 +24,16 @@ import (directory.importing: identity (source, id), unchanged records not saved,
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
 
+import ijson
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -100,11 +101,16 @@ class PullResult:
                 "erreur écartée(s).")
 
 
-# --- Reading the files -------------------------------------------------------------------------------------
+# --- Reading the files: the département's slice, streamed -------------------------------------------------
+# The national files hold every producer's records (hundreds of megabytes): they are read as streams (ijson),
+# three passes, and only the slice is ever held (a département's records, what the import then plans).
 
-def read_dataset(paths) -> dict:
-    """``{"structures": [...], "services": [...]}`` from the national files: ``structures.json`` and
-    ``services.json`` given one by one or by their folder (an object with both lists is read too)."""
+SERVICES_BATCH = 1000  # services whose new area codes are looked up together (one query when an EPCI is among them)
+
+
+def _dataset_files(paths) -> list[tuple[Path, str]]:
+    """(path, what it holds: "structures", "services" or "both") of the national files, given one by one or by
+    their folder."""
     files = []
     for raw in paths:
         path = Path(raw)
@@ -115,31 +121,49 @@ def read_dataset(paths) -> dict:
             files.extend(found)
         else:
             files.append(path)
-    payload = {"structures": [], "services": []}
     for path in files:
         if path.suffix.lower() != ".json":
             raise DatasetError(f"« {path.name} » : la forme JSON du jeu national est attendue ({STRUCTURES_FILE}, "
                                f"{SERVICES_FILE})")
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except OSError:
-            raise DatasetError(f"lecture impossible : « {path} » absent ou illisible") from None
-        except UnicodeDecodeError as exc:
-            raise DatasetError(f"« {path.name} » : encodage UTF-8 attendu (octet {exc.start} illisible)") from None
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"« {path.name} », ligne {exc.lineno} : JSON mal formé (colonne {exc.colno})") from None
-        if isinstance(data, list):
-            is_services = bool(data) and all(isinstance(item, dict) and "structure_id" in item for item in data)
-            payload["services" if is_services else "structures"].extend(data)
-        elif isinstance(data, dict) and {"structures", "services"} & data.keys():
-            payload["structures"].extend(data.get("structures") or [])
-            payload["services"].extend(data.get("services") or [])
-        else:
-            raise DatasetError(f"« {path.name} » : une liste de structures ou de services est attendue")
-    return payload
+        problem = importing._utf8_problem(path)
+        if problem is not None:
+            raise DatasetError(f"« {path.name} » : {problem.message}")
+    return [(path, _holds(path)) for path in files]
 
 
-# --- The département's slice -------------------------------------------------------------------------------
+def _holds(path: Path) -> str:
+    """A list of services (its records name their ``structure_id``), of structures, or an object with both."""
+    with _reading(path):
+        events = importing._json_events(path)
+        root = next((event for _prefix, event, _value in events), "")
+        if root == "start_array":
+            first = next((item for item in importing._json_items(path, "item") if isinstance(item, dict)), {})
+            return "services" if "structure_id" in first else "structures"
+        if root == "start_map":
+            keys = {value for prefix, event, value in events if prefix == "" and event == "map_key"}
+            if {"structures", "services"} & keys:
+                return "both"
+    raise DatasetError(f"« {path.name} » : une liste de structures ou de services est attendue")
+
+
+@contextmanager
+def _reading(path: Path):
+    """Turns a broken file met while streaming into a French ``DatasetError``."""
+    try:
+        yield
+    except ijson.JSONError:
+        where = importing._malformed(path)
+        place = f", {where.row}" if where.row.startswith("ligne") else ""
+        raise DatasetError(f"« {path.name} »{place} : {where.message}") from None
+
+
+def _records(files, kind: str):
+    """Every item of ``kind`` ("structures" or "services") in the files, one at a time."""
+    for path, holds in files:
+        if holds in (kind, "both"):
+            with _reading(path):
+                yield from importing._json_items(path, "item" if holds == kind else f"{kind}.item")
+
 
 def site_departements() -> set[str]:
     """The départements whose territories the site holds (``load_territories``)."""
@@ -170,39 +194,64 @@ def _known_keys() -> set[tuple[str, str]]:
     return set(own) | set(Provenance.objects.values_list("source", "source_id"))
 
 
-def slice_of(payload: dict, departements: set[str]) -> tuple[dict, Counter]:
-    """The structures of ``departements`` and their services (a service whose structure is not in the files:
-    kept when the directory holds that structure), with the counts of what was left aside."""
+def _served_inside(files, departements: set[str], counts: Counter) -> set[tuple[str, str]]:
+    """Keys of the structures with a service whose area lies in one of the départements (first pass). Only
+    each service's key and codes are kept until its batch's new codes are looked up."""
+    lies_in: dict[str, set[str]] = {}  # area code → its départements; bounded by the country's codes
+    inside, pending = set(), []
+
+    def settle():
+        new = {code for _key, codes in pending for code in codes} - lies_in.keys()
+        lies_in.update(territories.departements_by_code(new) if new else {})
+        inside.update(key for key, codes in pending if any(lies_in[code] & departements for code in codes))
+        pending.clear()
+
+    for service in _records(files, "services"):
+        if not isinstance(service, dict):
+            counts["not_objects"] += 1
+            continue
+        codes = _zone(service)
+        if codes:
+            pending.append((_service_structure_key(service), codes))
+        if len(pending) == SERVICES_BATCH:
+            settle()
+    settle()
+    return inside
+
+
+def read_slice(paths, departements: set[str]) -> tuple[dict, Counter]:
+    """``{"structures": [...], "services": [...]}``: the structures of ``departements`` and their services (a
+    service whose structure is not in the files: kept when the directory holds that structure), with the counts
+    of what was left aside. Three streamed passes: the services' areas, the structures, their services."""
+    files = _dataset_files(paths)
     counts = Counter()
     own = source_name()
-    structures = [item for item in payload["structures"] if isinstance(item, dict)]
-    services = [item for item in payload["services"] if isinstance(item, dict)]
-    counts["not_objects"] = len(payload["structures"]) + len(payload["services"]) - len(structures) - len(services)
-    by_structure = defaultdict(list)
-    for service in services:
-        by_structure[_service_structure_key(service)].append(service)
-    codes = {code for service in services for code in _zone(service)}
-    lies_in = territories.departements_by_code(codes)
-    kept, present = set(), set()
+    inside = _served_inside(files, departements, counts)
+    known = _known_keys()
+    kept, known_present = set(), set()
     out = {"structures": [], "services": []}
-    for item in structures:
+    for item in _records(files, "structures"):
+        if not isinstance(item, dict):
+            counts["not_objects"] += 1
+            continue
         key = _structure_key(item)
-        present.add(key)
+        if key in known:
+            known_present.add(key)
         if key[0] == own:
             counts["own"] += 1
             continue
         commune = _text(item.get("code_insee")).upper()
-        inside = bool(commune) and territories.departement_of_code(commune) in departements
-        inside = inside or any(lies_in.get(code, set()) & departements
-                               for service in by_structure.get(key, ()) for code in _zone(service))
-        if not inside:
+        if not ((commune and territories.departement_of_code(commune) in departements) or key in inside):
             counts["outside"] += 1
             continue
         kept.add(key)
         out["structures"].append(item)
-    absent = {key for key in by_structure if key not in present and key[0] != own}
-    known = _known_keys() & absent if absent else set()
-    out["services"] = [service for service in services if _service_structure_key(service) in kept | known]
+    elsewhere = known - known_present  # held here, absent from the structures file: their services still come
+    for service in _records(files, "services"):
+        if isinstance(service, dict):
+            key = _service_structure_key(service)
+            if key in kept or (key in elsewhere and key[0] != own):
+                out["services"].append(service)
     counts["kept"] = len(out["structures"])
     return out, counts
 
@@ -356,9 +405,8 @@ _KEPT_HERE = {"date_maj", "lien_source"}
 def pull(paths, *, dry_run=False, departements=None) -> PullResult:
     """Read the national files, keep the site's slice, write it (nothing with ``dry_run``), record provenance and
     new suspected duplicates. A second run over the same files writes nothing."""
-    payload = read_dataset(paths)
     departements = set(departements) if departements else site_departements()
-    sliced, counts = slice_of(payload, departements)
+    sliced, counts = read_slice(paths, departements)
     meta = _provenance_of(sliced["structures"])
     plan = importing.plan_payload(sliced, DEFAULT_SOURCE)
     plan.once = Counter({key: count for key, count in plan.once.items()

@@ -229,3 +229,27 @@ def test_unreadable_files_stop_the_pull_with_a_french_message(tmp_path, local):
         pull(tmp_path / "structures.csv")
     with pytest.raises(CommandError, match="ne contient ni structures.json ni services.json"):
         pull(tmp_path)
+    before = everything()
+    broken = tmp_path / "services.json"
+    broken.write_text('[\n{"source": "dora", "structure_id": "x", "id": "y"},\n{"source": "dora",, "id": "z"}\n]',
+                      encoding="utf-8")
+    with pytest.raises(CommandError, match=r"« services.json », ligne 3 : JSON mal formé \(colonne 19\)"):
+        pull(broken)
+    broken.write_bytes('[{"nom": "Café"}]'.encode("latin-1"))
+    with pytest.raises(CommandError, match=r"« services.json » : encodage UTF-8 attendu \(octet 13 illisible\)"):
+        pull(broken)
+    broken.write_text('{"structure": []}', encoding="utf-8")
+    with pytest.raises(CommandError, match="une liste de structures ou de services est attendue"):
+        pull(broken)
+    assert everything() == before
+
+
+def test_one_object_holding_both_lists_is_read_as_the_two_files(files, local, tmp_path):
+    import json
+
+    combined = tmp_path / "jeu.json"
+    combined.write_text(json.dumps({name: json.loads((files / f"{name}.json").read_text(encoding="utf-8"))
+                                    for name in ("structures", "services")}), encoding="utf-8")
+    out, _err = pull(combined)
+    assert "6 structure(s) du département, 1 hors département ignorée(s) ; 5 organisation(s) créée(s)" in out
+    assert national(ANGERS).services.count() == 1

@@ -312,3 +312,66 @@ def test_services_exported_at_ten_times_the_size_in_flat_memory(tmp_path, monkey
                               f"rows built in bulk in {built:.1f} s"))
     assert large[2] == small[2], "the export reads the directory in the same queries at any size"
     assert not [message for message in broken if message], broken
+
+
+# --- The national pull: the département's slice of a national file 10× larger ------------------------------
+PULL_SLICE = 20  # structures of the site's département, two services each, in every file
+PULL_OUTSIDE = 5_000 if FULL else 1_000  # structures of other départements at 1× (three services each)
+
+
+def _national_files(tmp_path, outside: int):
+    """structures.json and services.json as data·inclusion publishes them (lists of v1 records), one record a line:
+    the slice's records, then ``outside`` structures of the Bouches-du-Rhône, each in its own commune code."""
+    folder = tmp_path / f"national-{outside}"
+    folder.mkdir()
+
+    def structure(key, commune):
+        return {"source": "bench", "id": key, "nom": f"Point accueil {key}", "date_maj": "2024-09-01",
+                "code_insee": commune, "adresse": "1 place de la Mairie", "telephone": "+33123456789",
+                "description": "Accueil, écoute et orientation des jeunes de 16 à 25 ans."}
+
+    def services(key, zone, count):
+        return [{"source": "bench", "structure_id": key, "id": f"{key}--{k}", "nom": f"Atelier {k}",
+                 "description": "Accompagnement vers le logement, sur rendez-vous.", "date_maj": "2024-09-01",
+                 "thematiques": ["logement-hebergement"], "publics": ["jeunes"], "zone_eligibilite": [zone]}
+                for k in range(count)]
+
+    inside = [f"in-{n}" for n in range(PULL_SLICE)]
+    elsewhere = [(f"out-{n}", f"13{n % 1000:03d}") for n in range(outside)]
+    for name, records in (
+            ("structures.json", [*(structure(key, "62041") for key in inside),
+                                 *(structure(key, commune) for key, commune in elsewhere)]),
+            ("services.json", [*(s for key in inside for s in services(key, "62", 2)),
+                               *(s for key, commune in elsewhere for s in services(key, commune, 3))])):
+        with (folder / name).open("w", encoding="utf-8") as handle:
+            handle.write("[\n" + ",\n".join(json.dumps(record) for record in records) + "\n]\n")
+    return folder
+
+
+@pytest.mark.counts
+def test_the_national_pull_keeps_flat_memory_for_a_national_file_ten_times_larger(tmp_path):
+    """The national files are streamed: a pull holds the département's slice, not the file. For a file 10× larger
+    (the slice the same), its peak memory stays flat."""
+    from directory import national
+
+    builders.territory_world("62", "62-ARR", "arras")
+    national.pull([_national_files(tmp_path, 2)], dry_run=True)  # modules and caches loaded once
+    figures = {}
+    for size in (1, SCALE):
+        folder = _national_files(tmp_path, PULL_OUTSIDE * size)
+        megabytes = sum(path.stat().st_size for path in folder.iterdir()) / 2**20
+        tracemalloc.start()
+        tracemalloc.reset_peak()
+        start = time.perf_counter()
+        result = national.pull([folder], dry_run=True)
+        spent = time.perf_counter() - start
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        assert (result.kept, result.outside) == (PULL_SLICE, PULL_OUTSIDE * size)
+        assert result.imported.created_services == 2 * PULL_SLICE and not result.invalid
+        figures[size] = peak / 2**20
+        report(f"national pull: {PULL_SLICE} structures kept of {PULL_SLICE + PULL_OUTSIDE * size:,}",
+               note=f"{megabytes:.1f} MiB of files, {spent:.1f} s under tracemalloc, peak {peak / 2**20:.1f} MiB")
+    broken = report(f"national pull: peak memory for a file {SCALE}× larger", ratio=figures[SCALE] / figures[1],
+                    bar=PEAK_BAR, note=f"{figures[1]:.1f} → {figures[SCALE]:.1f} MiB, the slice the same")
+    assert not broken, broken
