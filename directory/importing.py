@@ -781,14 +781,16 @@ class _Writer:
     ``BATCH`` at a time, with their history (``directory.history``) and served territories. Bulk writes send no
     save signals: the search documents they touch are handed to ``search.indexing.refresh_after_commit`` (the
     import's ``deferred_updates`` block records them in the outbox and queues them once, after the commit), and
-    ``directory.signals.records_imported`` tells the other apps once at the end. Wagtail's reference index is
-    not fed (see docs/directory.md, "Import")."""
+    ``directory.signals.records_imported`` tells the other apps once at the end. Wagtail's reference index (what
+    the admin's usage counts read) is fed by a background task queued after the commit
+    (``tasks.index_references``), for every record written."""
 
     def __init__(self):
         self.stamps = {Organisation: {}, Service: {}}
         self.organisations: list[tuple] = []  # (organisation, spec, changed field names or None if new, served)
         self.services: list[tuple] = []  # (service, spec, changed field names or None if new)
         self.organisations_written = self.services_written = 0
+        self.written = {Organisation: [], Service: []}  # pks whose references Wagtail's index is owed
 
     def organisation(self, organisation, spec, changed=None, served=None, service_pks=()) -> None:
         """A new organisation (``changed`` None) or one whose ``changed`` fields or territories move."""
@@ -863,6 +865,7 @@ class _Writer:
             if names is None:
                 _stamp(self.stamps[Organisation], organisation, spec.get("date_maj"), True)
         refresh_after_commit([documents.ORGANISATIONS.key(organisation.pk) for organisation, *_rest in batch])
+        self.written[Organisation] += [o.pk for o in created] + [o.pk for o, _spec, _names in changed]
         self.organisations_written += len(batch)
 
     def flush_services(self) -> None:
@@ -905,12 +908,18 @@ class _Writer:
                 _stamp(self.stamps[Service], service, spec.get("date_maj"), True)
         refresh_after_commit([key for service, _spec, _names in batch for key in (
             documents.SERVICES.key(service.pk), documents.ORGANISATIONS.key(service.organisation_id))])
+        self.written[Service] += [s.pk for s in created] + [s.pk for s, _spec, _names in changed]
         self.services_written += len(batch)
 
     def finish(self) -> None:
+        from directory import tasks
         from directory.signals import records_imported
 
         self.flush_services()
+        for model, pks in self.written.items():
+            if pks:
+                label = model._meta.label
+                transaction.on_commit(lambda label=label, pks=pks: tasks.index_references.enqueue(label, pks))
         if self.organisations_written or self.services_written:
             records_imported.send(sender=Organisation, organisations=self.organisations_written,
                                   services=self.services_written)
@@ -1094,8 +1103,14 @@ def _json_items(path: Path, prefix: str):
         yield from ijson.items(handle, prefix, use_float=True)
 
 
+MALFORMED_READ_LIMIT = 64 << 20  # bytes: a broken file this small is read whole to say where it breaks
+
+
 def _malformed(path: Path) -> RowError:
-    """Where the JSON breaks, as the standard library says it (the file is read whole only in that case)."""
+    """Where the JSON breaks, as the standard library says it (the file is read whole only in that case, and only
+    when it is small: a broken national file of hundreds of megabytes is only said to be broken)."""
+    if path.stat().st_size > MALFORMED_READ_LIMIT:
+        return RowError("fichier", "-", "JSON mal formé")
     try:
         json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:

@@ -118,3 +118,25 @@ def test_unreadable_files_are_one_french_line(tmp_path, territories, name, conte
     with pytest.raises(CommandError):
         call_command("import_directory", str(path), stdout=StringIO(), stderr=err)
     assert err.getvalue().startswith(expected) and len(err.getvalue().splitlines()) == 1
+
+
+def test_imported_records_are_in_the_admins_usage_counts(tmp_path, territories, django_capture_on_commit_callbacks):
+    """The import writes in bulk (no save signal): a task queued after the commit feeds Wagtail's reference index,
+    so a commune's and an organisation's usage in the admin count imported records, created or changed."""
+    from wagtail.models import ReferenceIndex
+
+    from directory.models import Service
+
+    def users_of(obj):
+        return set(ReferenceIndex.get_references_to(obj).values_list("content_type__model", "object_id"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run(tmp_path, "a.csv", "structure_id,nom,code_insee,service_id,service_nom\n"
+                               "s1,CCAS d'Arras,62041,v1,Aide aux démarches\n")
+    org, service = Organisation.objects.get(), Service.objects.get()
+    assert users_of(territories["arras"]) == {("organisation", str(org.pk))}
+    assert users_of(org) == {("service", str(service.pk))}
+    with django_capture_on_commit_callbacks(execute=True):  # moved to Angers by a second file
+        run(tmp_path, "b.csv", "structure_id,nom,code_insee\ns1,CCAS d'Arras,49007\n")
+    assert users_of(territories["arras"]) == set()
+    assert users_of(territories["angers"]) == {("organisation", str(org.pk))}
