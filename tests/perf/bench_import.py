@@ -79,7 +79,6 @@ def test_an_unchanged_file_is_read_again_in_constant_queries(tmp_path):
 # these benchmarks run beside the first pass's functional tests (marker ``counts``).
 
 STRUCTURES, SERVICES_EACH = 100, 10  # imported at 1×; 10× that at 10×
-CSV_STRUCTURES = 30  # the CSV path shares the JSON one's writer: 300 then 3,000 services show its memory flat
 EXPORTED = 10_000  # services exported at 1×, the imported ones included
 SCALE = 10
 PEAK_BAR = 2.0
@@ -218,7 +217,7 @@ def test_a_csv_file_is_imported_at_ten_times_the_size_in_flat_memory(tmp_path):
     import_file(_csv_file(tmp_path, 2, "warm"))  # modules and caches loaded once
     peaks = {}
     for size in (1, SCALE):
-        structures = CSV_STRUCTURES * size
+        structures = STRUCTURES * size
         spent, peak, queries, result = _import(_csv_file(tmp_path, structures, f"c{size}"))
         assert not result.errors, result.errors[:3]
         assert result.created_organisations == structures
