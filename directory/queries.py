@@ -443,6 +443,10 @@ def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisa
     return with_listing_prefetches(organisations, services)
 
 
+# What a result card (and its map marker) shows: the page reads these columns only, not descriptions or hours.
+CARD_FIELDS = ("id", "name", "slug", "typologie", "commune", "phone", "latitude", "longitude", "last_confirmed_at")
+
+
 def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     """A page of results: the filters run once (the ordered ids), then the page's rows and prefetches.
 
@@ -462,9 +466,10 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     page = Paginator(ids, per_page).get_page(page_number)
     # The cards show the names of the listed services: those columns only, and no contact.
     services = Service.objects.published() if services is None else services
-    rows = Organisation.objects.filter(pk__in=list(page.object_list)).select_related("commune").prefetch_related(
-        Prefetch("services", queryset=services.only("id", "organisation_id", "name").order_by("name"),
-                 to_attr="listed_services"))
+    rows = (Organisation.objects.filter(pk__in=list(page.object_list)).select_related("commune")
+            .only(*CARD_FIELDS, "commune__name").prefetch_related(
+                Prefetch("services", queryset=services.only("id", "organisation_id", "name").order_by("name"),
+                         to_attr="listed_services")))
     by_id = {organisation.pk: organisation for organisation in rows}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
     for organisation in page.object_list:

@@ -1,5 +1,7 @@
 """Public and professional pages of the directory. Thin: the rules live in queries, permissions, history."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
@@ -8,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,12 +29,20 @@ PAGE_SIZE = 20
 REPORTS_PER_HOUR = 5
 
 
-def _filter_choices():
+@functools.lru_cache(maxsize=32)
+def _translated_filter_choices(language: str) -> dict:
+    """The select boxes' themes and publics in ``language``: the vocabulary and the catalogues are fixed for the
+    life of the process, so each language's lists are translated once."""
     return {
-        "themes": vocabulary.translated_choices(vocabulary.category_choices()),
         "sub_themes": vocabulary.translated_choices(vocabulary.theme_choices()),
         "publics": vocabulary.translated_choices(vocabulary.public_choices()),
         "types": vocabulary.type_choices(),
+    }
+
+
+def _filter_choices():
+    return {
+        **_translated_filter_choices(get_language()),
         "territoires": list(territories.areas().order_by("code").values_list("code", "name", "kind")),
     }
 
