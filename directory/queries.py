@@ -36,7 +36,7 @@ from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, ServiceCode, Territory
 from relais.filters import note, read_filters
 from relais.permissions import is_professional
-from search.backends.base import EARTH_RADIUS_KM
+from search.backends.base import EARTH_RADIUS_KM, haversine_km
 from search.params import DEFAULT_RADIUS_KM, RADII_KM
 
 TerritoryLike = Territory | None
@@ -456,10 +456,9 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     from django.core.paginator import Paginator
 
     organisations, services, ranking = _search(search)
-    fields = ("id", "distance_km") if search.point is not None else ("id",)
-    rows = list(organisations.values_list(*fields))
-    distances = {row[0]: row[1] for row in rows} if search.point is not None else {}
-    ids = [row[0] for row in rows]
+    # The distance is computed in SQL only where it orders or filters the list; the page's few cards get theirs
+    # in Python (on SQLite each row's distance is several calls of Python functions).
+    ids = list(organisations.values_list("id", flat=True))
     if ranking is not None:  # free text: best match first, as /recherche/ ranks them
         position = {pk: rank for rank, pk in enumerate(ranking)}
         ids.sort(key=position.__getitem__)
@@ -472,6 +471,9 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
                          to_attr="listed_services")))
     by_id = {organisation.pk: organisation for organisation in rows}
     page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    point = search.point
     for organisation in page.object_list:
-        organisation.distance = distance_label(distances.get(organisation.pk))
+        located = point is not None and organisation.latitude is not None and organisation.longitude is not None
+        organisation.distance = distance_label(haversine_km(point.latitude, point.longitude, organisation.latitude,
+                                                            organisation.longitude) if located else None)
     return page

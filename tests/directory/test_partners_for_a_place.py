@@ -122,8 +122,11 @@ def test_annuaire_distance_sort(client, world):
                          "Maison du Département Solidarité de Lens-Hénin"]
     assert distances(html) == sorted(distances(html))
     assert names[-1] == "CAF du Pas-de-Calais (Boulogne-sur-Mer)"
-    by_name = cards(client.get(reverse("directory:list"), {"pres_de": "Lens", "rayon": "5"}).content.decode())
+    by_name_html = client.get(reverse("directory:list"), {"pres_de": "Lens", "rayon": "5"}).content.decode()
+    by_name = cards(by_name_html)
     assert by_name == sorted(by_name)
+    # Listed by name, each card still says how far its office is: the same distances, in another order.
+    assert distances(html) and sorted(distances(by_name_html)) == distances(html)
 
 
 @pytest.mark.parametrize("params, note", [
