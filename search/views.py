@@ -6,7 +6,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from relais.links import absolute_url
+from relais.pagecache import kept_for_a_minute
 from search import api, registry
+from search.models import IndexVersion
 from search.params import RADII_KM, SORT_PARAMS, parse_params
 
 FACET_TITLES = {
@@ -20,6 +22,7 @@ FACET_PARAMS = {"kind": "type", "theme": "theme", "public": "public", "type": "t
 
 
 @require_GET
+@kept_for_a_minute(state=IndexVersion.state)
 def search_page(request):
     params = parse_params(request.GET)
     response = api.search(params.text, params.filters, page=params.page)

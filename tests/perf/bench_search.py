@@ -293,13 +293,17 @@ def test_text_query_against_fulltext_floor(db, scale, settings, search_synonyms)
 # --- the search page -----------------------------------------------------------------------------------
 PAGE_ROUNDS = 30
 # The goal is 10× the trivial view's CPU. Measured: 278× before the one-pass statement (9 SQL queries), 102×
-# after (5). The answer (ranked ids, total, facets) is now kept until the index changes (search.api,
-# RESULTS_TTL), so the page is timed twice: "cold", the answer computed (the first visitor after a write, or a
-# new question: the full-text statement over ~7,800 matches, half of it), and "warm", the answer read back
-# (what remains: the live details of the hits, opening status, highlighting, the template). Bars sit 1.5×
-# above what this machine measures (cold 95–100×, warm 26× with 4 SQL queries); the target is printed beside
-# the warm figure.
-PAGE_BAR, PAGE_WARM_BAR, PAGE_TARGET, PAGE_QUERY_BAR = 150, 45, 10, 8
+# after (5). The page is timed three ways:
+# - "kept": an anonymous reader asking again within the minute gets the page as it was rendered
+#   (relais.pagecache: one read of the index's state);
+# - "answer kept": the answer (ranked ids, total, facets) read back (search.api, RESULTS_TTL), the page rendered:
+#   a signed-in reader, or the first request of a minute (the hits' live details, opening status,
+#   highlighting, the template);
+# - "cold": the answer computed (the first visitor after a write, or a new question: the full-text statement
+#   over ~7,800 matches, half of it).
+# Bars sit about 1.5× above what this machine measures (kept 2–3×, answer kept 26–29×, cold 95–116×); the target
+# is printed beside the kept figure.
+PAGE_BAR, PAGE_ANSWER_BAR, PAGE_KEPT_BAR, PAGE_TARGET, PAGE_QUERY_BAR = 175, 45, 6, 10, 8
 
 
 def build_departement(n_orgs=2_000, services_per_org=5, n_articles=300, seed=11):
@@ -343,23 +347,31 @@ def build_departement(n_orgs=2_000, services_per_org=5, n_articles=300, seed=11)
 
 
 def test_search_page_at_departement_scale(client, floor, search_synonyms, monkeypatch):
+    from relais import pagecache
+
     n_orgs, n_services, n_articles = build_departement()
     page = serve(client, "/recherche/", {"q": "logement"})
     page()  # warm the template loader and the caches
-    queries, response = count_queries(page)
+    kept_queries, response = count_queries(page)
     assert "logement" in response.content.decode().lower()
     print(f"\nbench_search: /recherche/?q=logement over {n_orgs} organisations, {n_services} services, "
           f"{n_articles} articles (SQLite), thread CPU time against the trivial view /_floor/, "
           f"{PAGE_ROUNDS} alternate rounds")
-    warm = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
-    with monkeypatch.context() as patched:  # every request computes its answer, as after a write to the index
+    kept = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
+    with monkeypatch.context() as patched:  # the page rendered each time, as for a signed-in reader
+        patched.setattr(pagecache, "_keepable", lambda request: False)
+        queries, _response = count_queries(page)
+        warm = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
+        # and the answer computed each time, as after a write to the index
         patched.setattr(api, "_results_key", lambda *args: f"bench:{time.perf_counter_ns()}")
         cold_queries, _response = count_queries(page)
         cold = time_against_floor(page, floor, rounds=PAGE_ROUNDS)
     failures = [
         report("bench_search /recherche/?q=logement, answer computed (cold)", cold, bar=PAGE_BAR,
                queries=cold_queries, query_bar=PAGE_QUERY_BAR),
-        report("bench_search /recherche/?q=logement, answer kept (warm)", warm, bar=PAGE_WARM_BAR,
-               target=PAGE_TARGET, queries=queries, query_bar=PAGE_QUERY_BAR),
+        report("bench_search /recherche/?q=logement, answer kept, page rendered", warm, bar=PAGE_ANSWER_BAR,
+               queries=queries, query_bar=PAGE_QUERY_BAR),
+        report("bench_search /recherche/?q=logement, page kept (anonymous, same minute)", kept, bar=PAGE_KEPT_BAR,
+               target=PAGE_TARGET, queries=kept_queries, query_bar=1),
     ]
     assert not any(failures), [f for f in failures if f]

@@ -15,7 +15,7 @@ def client_db(db_indexed, client):
 
 
 def test_results_page_shows_mixed_results_with_highlights_and_facets(client_db, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # the 13th reads the index's state for the page kept a minute
         response = client_db.get("/recherche/", {"q": "logement"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -28,7 +28,7 @@ def test_results_page_shows_mixed_results_with_highlights_and_facets(client_db, 
 
 
 def test_query_count_does_not_grow_with_results(client_db, django_assert_max_num_queries):
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client_db.get("/recherche/", {"q": "jeunes", "type": "organisation"})
 
 
@@ -227,3 +227,51 @@ def test_facets_and_kinds_are_in_the_readers_language_and_french_again_after(cli
     assert partner in html
     html = client_db.get("/recherche/", {"q": "logement"}).content.decode()
     assert "Logement et hébergement <span class=\"facet__count\">" in html and housing not in html
+
+
+def test_a_page_asked_again_within_the_minute_is_served_as_rendered(client_db, django_assert_num_queries,
+                                                                     monkeypatch):
+    """An anonymous reader's repeated search costs one read of the index's state; a write to the index, another
+    minute, another language or a signed-in reader gets the page computed again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from relais import pagecache
+    from search import indexing
+    from tests.builders import make_org
+
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(pagecache.time, "time", lambda: now[0])
+    first = client_db.get("/recherche/", {"q": "logement"}).content.decode()
+    with django_assert_num_queries(1):
+        again = client_db.get("/recherche/", {"q": "logement"})
+    assert again.content.decode() == first and again["Content-Type"] == "text/html; charset=utf-8"
+    assert "7 résultats" in first
+    # A partner published since: the index's state moved, the page is searched again.
+    make_org("Résidence logement jeunes de Liévin", status="published")
+    indexing.rebuild()
+    assert "8 résultats" in client_db.get("/recherche/", {"q": "logement"}).content.decode()
+    with django_assert_num_queries(1):
+        client_db.get("/recherche/", {"q": "logement"})
+    now[0] += 60  # the next minute: opening statuses may have changed
+    with CaptureQueriesContext(connection) as next_minute:
+        client_db.get("/recherche/", {"q": "logement"})
+    assert len(next_minute) > 1
+    assert 'lang="ar"' in client_db.get("/ar/recherche/", {"q": "logement"}).content.decode()
+
+
+def test_a_signed_in_readers_search_is_never_kept_nor_served_from_the_kept_pages(db_indexed, client_as,
+                                                                                 professional):
+    from django.core.cache import cache
+    from django.test import Client
+
+    pro = client_as(professional)
+    before = set(cache._cache) if hasattr(cache, "_cache") else None
+    pro.get("/recherche/", {"q": "logement"})
+    if before is not None:  # the local-memory cache of the tests: no page was kept for them
+        assert not [key for key in set(cache._cache) - before if "page:search.views" in key]
+    anonymous = Client()
+    assert "Connexion pro" in anonymous.get("/recherche/", {"q": "logement"}).content.decode()  # kept for them
+    response = pro.get("/recherche/", {"q": "logement"})
+    assert "Connexion pro" not in response.content.decode()  # the professional's own page, not the kept one
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
