@@ -194,7 +194,7 @@ def _known_keys() -> set[tuple[str, str]]:
     return set(own) | set(Provenance.objects.values_list("source", "source_id"))
 
 
-def _served_inside(files, departements: set[str], counts: Counter) -> set[tuple[str, str]]:
+def _served_inside(files, departements: set[str]) -> set[tuple[str, str]]:
     """Keys of the structures with a service whose area lies in one of the départements (first pass). Only
     each service's key and codes are kept until its batch's new codes are looked up."""
     lies_in: dict[str, set[str]] = {}  # area code → its départements; bounded by the country's codes
@@ -208,7 +208,6 @@ def _served_inside(files, departements: set[str], counts: Counter) -> set[tuple[
 
     for service in _records(files, "services"):
         if not isinstance(service, dict):
-            counts["not_objects"] += 1
             continue
         codes = _zone(service)
         if codes:
@@ -226,13 +225,12 @@ def read_slice(paths, departements: set[str]) -> tuple[dict, Counter]:
     files = _dataset_files(paths)
     counts = Counter()
     own = source_name()
-    inside = _served_inside(files, departements, counts)
+    inside = _served_inside(files, departements)
     known = _known_keys()
     kept, known_present = set(), set()
     out = {"structures": [], "services": []}
     for item in _records(files, "structures"):
         if not isinstance(item, dict):
-            counts["not_objects"] += 1
             continue
         key = _structure_key(item)
         if key in known:
