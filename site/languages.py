@@ -270,6 +270,13 @@ def _translation_urls(source) -> dict:
     return urls
 
 
+@functools.lru_cache(maxsize=4096)
+def _translated_path(urlconf: str, path: str, current: str, code: str) -> str:
+    """Django's ``translate_url`` of a path, remembered per URL configuration and active language: resolving and
+    reversing costs about 0.2 ms, once per language on every page that is not a Wagtail page."""
+    return translate_url(path, code)
+
+
 def alternates(request, page=None) -> list[Alternate]:
     """The same page in every language, for the header's switcher and the `hreflang` links. For a Wagtail page:
     its readable translation, or the French page under that language's prefix (French, interface translated).
@@ -288,7 +295,8 @@ def alternates(request, page=None) -> list[Alternate]:
         elif request.path_info.startswith(COOKIE_LANGUAGE_PREFIXES):
             url = request.get_full_path()
         else:
-            url = translate_url(request.path_info, code)
+            urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+            url = _translated_path(urlconf, request.path_info, current, code)
         result.append(Alternate(code=code, lang=html_lang(code), name=name, url=url, rtl=is_rtl(code),
                                 current=code == current, translated=translated))
     return result
