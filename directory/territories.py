@@ -70,7 +70,10 @@ def _resolve(text, candidates: QuerySet[Territory]) -> Territory | None:
     if not text:
         return None
     candidates = _larger_first(candidates.select_related("parent__parent"))
-    found = candidates.filter(code__iexact=text).first()
+    # A code as written ("62041", "62-ARR", "2A004"): the unique index answers; another case reads every code.
+    found = candidates.filter(code=text).first() if text == text.upper() and _CODE_RE.match(text) else None
+    if found is None:
+        found = candidates.filter(code__iexact=text).first()
     if found is None and _POSTAL_RE.match(text):
         found = candidates.filter(kind=Kind.COMMUNE, postal_codes__contains=text).first()
     if found is None:
