@@ -5,10 +5,10 @@
 # With both services, the two passes' functional tests run at the same time (each pass has its own database,
 # cache and channel layer; two cores, one each) and the timed benchmarks run afterwards, alone, so that no other
 # test loads the machine while they measure; the benchmarks whose bars load cannot move (`counts`: query counts,
-# sizes, memory) run with pass 1's functional tests. A few heavy tests run once rather than on both databases:
-# `once_postgresql` (hostile input through the admin and the professional URLs, the demo loaded twice, 400
-# check-ins at once: where PostgreSQL refuses what SQLite lets through) on pass 2, `once_embedded` (the URL ×
-# role access table, the anonymous hostile walk: permissions and parsing, not the database) on pass 1.
+# sizes, memory) run with pass 1's functional tests. A few heavy tests run once rather than on both databases,
+# on pass 2, the lighter one now that pass 1 carries the full-size import benchmarks: `once_postgresql` (hostile
+# input through the admin, the professional and the anonymous URLs, the URL × role access table, the demo
+# loaded twice, 400 check-ins at once: on production's database, which refuses what SQLite lets through).
 # Without the services, pass 1 runs everything in one go. Each part prints its
 # wall time and exit status; any failure, and pytest's exit 5 (no test ran), fails the command.
 # Extra pytest arguments: `make test PYTEST_ARGS="tests/directory -x"`.
@@ -48,7 +48,7 @@ start=$SECONDS
 "${PASS1[@]}" -m "not services and (not perf or counts) and not once_postgresql" "${EXTRA[@]}" \
     > "$LOGS/pass1.log" 2>&1 &
 one=$!
-"${PASS2[@]}" -m "(services or not (browser or perf or elasticsearch)) and not perf and not once_embedded" \
+"${PASS2[@]}" -m "(services or not (browser or perf or elasticsearch)) and not perf" \
     "${EXTRA[@]}" \
     > "$LOGS/pass2.log" 2>&1 &
 two=$!

@@ -349,7 +349,7 @@ def fast_requests(monkeypatch):
     monkeypatch.setattr("meetings.checkin.TOKEN_MAX_AGE", 3600)
 
 
-@pytest.mark.once_embedded
+@pytest.mark.once_postgresql
 def test_every_url_pattern_answers_each_role_as_the_table_says(url_world, role_users, fast_requests):
     entries = catalogue(url_world)
     uncovered = sorted({_key(entry) for entry in entries if rule_for(_key(entry)) is None})

@@ -146,7 +146,7 @@ def _wagtail_admin(entries):
     return [e for e in entries if e.route.startswith("admin/") and not e.name.startswith("directory_")]
 
 
-@pytest.mark.once_embedded
+@pytest.mark.once_postgresql
 def test_project_urls_anonymously(url_world):
     failures = []
     _walk(_project(catalogue(url_world)), _client(), failures, "anonymous")
