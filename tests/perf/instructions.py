@@ -135,6 +135,10 @@ def main() -> None:
             try:
                 if not (tree / "relais").exists():
                     (tree / "relais").symlink_to("site")  # the import name, as in every checkout
+                if (ROOT / "node_modules").is_dir() and not (tree / "node_modules").exists():
+                    # npm's packages (the COG the demo's territories load from, fonts), as installed here: a
+                    # worktree has none, and the same lock file gives the same packages
+                    (tree / "node_modules").symlink_to(ROOT / "node_modules")
                 label = sha[:10] if sha.startswith(args.ref) else f"{args.ref} ({sha[:10]})"
                 results[label] = count(tree, prepare(tree, sha[:12], args.fresh), label, args)
             finally:
