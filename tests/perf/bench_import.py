@@ -212,7 +212,6 @@ def _csv_file(tmp_path, structures: int, prefix: str):
 def test_a_csv_file_is_imported_at_ten_times_the_size_in_flat_memory(tmp_path):
     """A CSV file is streamed as a data·inclusion one is (a light first pass, then a chunk of rows at a time):
     its peak memory stays flat for 10× the rows."""
-
     builders.territory_world("62", "62-ARR", "arras")
     import_file(_csv_file(tmp_path, 2, "warm"))  # modules and caches loaded once
     peaks = {}
@@ -305,7 +304,7 @@ PULL_OUTSIDE = 1_000  # structures of other départements at 1× (three services
 
 def _national_files(tmp_path, outside: int):
     """structures.json and services.json as data·inclusion publishes them (lists of v1 records), one record a line:
-    the slice's records, then ``outside`` structures of the Bouches-du-Rhône, each in its own commune code."""
+    the slice's records, then ``outside`` structures of the Bouches-du-Rhône, spread over 1,000 commune codes."""
     folder = tmp_path / f"national-{outside}"
     folder.mkdir()
 
