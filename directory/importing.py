@@ -563,10 +563,10 @@ def _csv_header(reader, checker: Checker) -> bool:
     return True
 
 
-def _csv_rows(reader, checker: Checker | None):
-    """(line, row label, cells, structure key) of each data row; rows without a structure id are reported (when
-    ``checker`` is given) and left out. Our own export guards cells against spreadsheet formulas ("'+33…"):
-    they are read back unguarded."""
+def _csv_rows(reader, checker: Checker | None, default_source: str):
+    """(line, row label, cells, structure key (source, id)) of each data row; rows without a structure id are
+    reported (when ``checker`` is given) and left out. Our own export guards cells against spreadsheet
+    formulas ("'+33…"): they are read back unguarded."""
     for line, data in enumerate(reader, start=2):
         if None in data:
             if checker is not None:
@@ -579,7 +579,7 @@ def _csv_rows(reader, checker: Checker | None):
             if checker is not None:
                 checker.error(row, "structure_id", "valeur obligatoire")
             continue
-        yield line, row, data, source_id
+        yield line, row, data, ((data.get("source") or "").strip() or default_source, source_id)
 
 
 def plan_csv_structure(checker: Checker, row: str, data: dict, key: tuple, clear_empty: bool) -> None:
@@ -623,8 +623,7 @@ def plan_csv(text, checker: Checker, default_source: str, clear_empty: bool) -> 
     reader = csv.DictReader(text.splitlines() if isinstance(text, str) else text)
     if not _csv_header(reader, checker):
         return
-    for _line, row, data, source_id in _csv_rows(reader, checker):
-        key = ((data.get("source") or "").strip() or default_source, source_id)
+    for _line, row, data, key in _csv_rows(reader, checker, default_source):
         if key not in checker.plan.structures:
             plan_csv_structure(checker, row, data, key, clear_empty)
         plan_csv_service(checker, row, data, key, clear_empty)
@@ -1275,11 +1274,10 @@ def index_csv(path: Path, checker: Checker, default_source: str) -> FileIndex | 
         reader = csv.DictReader(handle)
         if not _csv_header(reader, checker):
             return None
-        for line, _row, data, source_id in _csv_rows(reader, checker):
-            key = ((data.get("source") or "").strip() or default_source, source_id)
+        for line, _row, data, key in _csv_rows(reader, checker, default_source):
             if key not in index.addresses:
                 index.addresses[key] = {}  # CSV services carry no address of their own to compare
-                index.by_id.setdefault(source_id, []).append(key)
+                index.by_id.setdefault(key[1], []).append(key)
                 index.first_lines.add(line)
             service_id = (data.get("service_id") or "").strip()
             if service_id:
@@ -1308,13 +1306,12 @@ def import_csv(path: Path, *, dry_run=False, default_source="import", status=Org
 
     def records(kind):
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            for item in _csv_rows(csv.DictReader(handle), None):  # the rows refused were reported by index_csv
+            for item in _csv_rows(csv.DictReader(handle), None, default_source):  # refused rows: told by index_csv
                 if kind == "services" or item[0] in index.first_lines:  # a structure from its first line
                     yield item
 
     def plan_record(kind, chunk_checker, record):
-        line, row, data, source_id = record
-        key = ((data.get("source") or "").strip() or default_source, source_id)
+        line, row, data, key = record
         if kind == "structures":
             plan_csv_structure(chunk_checker, row, data, key, clear_empty)
         else:
