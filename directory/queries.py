@@ -416,7 +416,8 @@ def _search(search: DirectorySearch):
     if search.types:
         organisations = organisations.filter(typologie__in=search.types)
     point = search.point
-    if point is not None:
+    by_distance = search.sort == "distance" and point is not None
+    if point is not None and (by_distance or search.near is not None):  # else search_page measures its cards
         organisations = with_distance(organisations, point)
     if search.near is not None:
         # Within the radius: the office is, or the served area reaches the commune (a département-wide SIAO
@@ -427,7 +428,7 @@ def _search(search: DirectorySearch):
     if search.q:
         ranking = text_matches(search)
         organisations = organisations.filter(id__in=ranking)
-    if search.sort == "distance" and point is not None:
+    if by_distance:
         return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id"), services, None
     return organisations.order_by("name", "id"), services, ranking
 
@@ -444,14 +445,16 @@ def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisa
 
 
 # What a result card (and its map marker) shows: the page reads these columns only, not descriptions or hours.
+CARD_SERVICES = 3  # services named on a card
 CARD_FIELDS = ("id", "name", "slug", "typologie", "commune", "phone", "latitude", "longitude", "last_confirmed_at")
 
 
 def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     """A page of results: the filters run once (the ordered ids), then the page's rows and prefetches.
 
-    Returns a Django ``Page`` whose ``object_list`` holds the organisations, in order; with a place to measure
-    from, each carries ``distance`` ("à 3 km", to its office).
+    Returns a Django ``Page`` whose ``object_list`` holds the organisations, in order; each carries
+    ``service_names`` (its first matching services) and, with a place to measure from, ``distance`` ("à 3 km",
+    to its office).
     """
     from django.core.paginator import Paginator
 
@@ -463,16 +466,19 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
         position = {pk: rank for rank, pk in enumerate(ranking)}
         ids.sort(key=position.__getitem__)
     page = Paginator(ids, per_page).get_page(page_number)
-    # The cards show the names of the listed services: those columns only, and no contact.
-    services = Service.objects.published() if services is None else services
-    rows = (Organisation.objects.filter(pk__in=list(page.object_list)).select_related("commune")
-            .only(*CARD_FIELDS, "commune__name").prefetch_related(
-                Prefetch("services", queryset=services.only("id", "organisation_id", "name").order_by("name"),
-                         to_attr="listed_services")))
+    shown = list(page.object_list)
+    rows = Organisation.objects.filter(pk__in=shown).select_related("commune").only(*CARD_FIELDS, "commune__name")
     by_id = {organisation.pk: organisation for organisation in rows}
-    page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+    page.object_list = [by_id[pk] for pk in shown if pk in by_id]
+    # The cards show the names of their first listed services: one query of two columns, no model instances.
+    services = Service.objects.published() if services is None else services
+    names: dict[int, list[str]] = {}
+    for organisation_id, name in (services.filter(organisation_id__in=shown).order_by("name", "id")
+                                  .values_list("organisation_id", "name")):
+        names.setdefault(organisation_id, []).append(name)
     point = search.point
     for organisation in page.object_list:
+        organisation.service_names = names.get(organisation.pk, [])[:CARD_SERVICES]
         located = point is not None and organisation.latitude is not None and organisation.longitude is not None
         organisation.distance = distance_label(haversine_km(point.latitude, point.longitude, organisation.latitude,
                                                             organisation.longitude) if located else None)

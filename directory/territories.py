@@ -69,9 +69,13 @@ def _resolve(text, candidates: QuerySet[Territory]) -> Territory | None:
     text = _clean(text)
     if not text:
         return None
-    candidates = _larger_first(candidates.select_related("parent__parent"))
-    # A code as written ("62041", "62-ARR", "2A004"): the unique index answers; another case reads every code.
-    found = candidates.filter(code=text).first() if text == text.upper() and _CODE_RE.match(text) else None
+    candidates = candidates.select_related("parent__parent")
+    # A code as written ("62041", "62-ARR", "2A004"): the unique index answers, one row, nothing to order;
+    # another case reads every code.
+    found = None
+    if text == text.upper() and _CODE_RE.match(text):
+        found = next(iter(candidates.filter(code=text)[:1]), None)
+    candidates = _larger_first(candidates)
     if found is None:
         found = candidates.filter(code__iexact=text).first()
     if found is None and _POSTAL_RE.match(text):

@@ -85,6 +85,29 @@ def test_filters_by_commune_theme_and_text(client, org, make_org, territories):
     assert "FJT de Calais" in body and "Mission locale" not in body
 
 
+def test_a_card_names_its_first_three_matching_services(client, territories, make_org):
+    housing, jobs = "logement-hebergement", "trouver-un-emploi"
+    make_org("Maison des jeunes", commune=territories["arras"], serving=[territories["62-ARR"]], services=[
+        {"name": "Douche et laverie", "thematiques": [housing]},
+        {"name": "Atelier CV", "thematiques": [jobs]},
+        {"name": "Colocation solidaire", "thematiques": [housing]},
+        {"name": "Bail glissant", "thematiques": [housing]},
+        {"name": "Accueil de nuit", "thematiques": [housing]},
+        {"name": "Appartement relais", "thematiques": [housing], "status": "draft"},
+    ])
+
+    def listed(params):
+        body = client.get(reverse("directory:list"), params).content.decode()
+        services = body.split('class="directory-card__services">', 1)[1].split("</ul>", 1)[0]
+        return [item.split("</li>", 1)[0] for item in services.split("<li>")[1:]]
+
+    # By name, the unpublished one left out, only those of the theme asked for, three at most.
+    assert listed({"territoire": "62041", "theme": housing}) == ["Accueil de nuit", "Bail glissant",
+                                                                 "Colocation solidaire"]
+    assert listed({"territoire": "62041", "theme": jobs}) == ["Atelier CV"]
+    assert listed({"q": "maison jeunes"}) == ["Accueil de nuit", "Atelier CV", "Bail glissant"]
+
+
 def test_list_and_detail_queries_do_not_grow(client, org, make_org, territories, django_assert_max_num_queries):
     for i in range(30):
         make_org(f"Partenaire {i:02d}", commune=territories["arras"], serving=[territories["62"]],
