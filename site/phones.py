@@ -20,6 +20,7 @@ from collections.abc import Iterable
 import phonenumbers
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -70,7 +71,13 @@ def call_label(value: str, name: str = "") -> str:
 
 def phone_link(value, name: str = "") -> SafeString | str:
     """The number as a tap-to-call link; a value that is not a number is returned escaped, unlinked."""
-    value = str(value or "").strip()
+    return _phone_link(str(value or "").strip(), str(name or ""), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _phone_link(value: str, name: str, language: str | None) -> SafeString | str:
+    """Kept per number, name and language (the label is translated): a page of results links the same twenty
+    numbers request after request."""
     href = tel_href(value)
     if not href:
         return html.escape(value)

@@ -41,6 +41,17 @@ def test_phone_link_carries_an_accessible_name_containing_the_visible_number():
     assert call_label("115") == "Appeler le 115"
 
 
+def test_the_same_number_is_named_in_each_readers_language():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert 'aria-label="Appeler le 01 99 00 00 01 (CCAS)"' in phone_link("01 99 00 00 01", "CCAS")
+    with translation.override("en"):  # the link of the same number and name is not the French one kept
+        assert 'aria-label="Call 01 99 00 00 01 (CCAS)"' in phone_link("01 99 00 00 01", "CCAS")
+    with translation.override("fr"):
+        assert 'aria-label="Appeler le 01 99 00 00 01 (CCAS)"' in phone_link("01 99 00 00 01", "CCAS")
+
+
 def test_phone_link_escapes_what_it_shows():
     assert "<script" not in str(phone_link("<script>", "x"))
     assert "&lt;b&gt;" in str(phone_link("01 99 00 00 01", "<b>"))
