@@ -31,8 +31,10 @@ _AGE = re.compile(r"\b(1[4-9]|2[0-9]|30)\s*ans?\b")
 
 def fold(text: str) -> str:
     """Lower case without accents or ligatures: 'Santé Œuvre' → 'sante oeuvre'."""
-    text = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
-    decomposed = unicodedata.normalize("NFKD", text)
+    text = (text or "").lower()
+    if text.isascii():  # nothing to decompose (a typed query, a code, many names)
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("æ", "ae"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
