@@ -76,8 +76,8 @@ browser:
 # osmem-server, benchmarks). Pass 2, when DATABASE_URL/REDIS_URL are set (always in CI, see .ci/run): every
 # test but the browser, benchmark and Elasticsearch ones again on PostgreSQL + Redis, with the `services`
 # tests (and benchmarks) that need them. With both services the passes' functional tests run side by side and
-# the timed benchmarks alone afterwards; a few heavy tests run on one database only (markers once_postgresql,
-# once_embedded; see tests/passes.sh); each part prints its wall time; pytest's exit 5 fails.
+# the timed benchmarks alone afterwards; a few heavy tests run on PostgreSQL only (marker once_postgresql; see
+# tests/passes.sh); each part prints its wall time; pytest's exit 5 fails.
 test: install browser
 	@PYTEST_ARGS="$(PYTEST_ARGS)" tests/passes.sh
 
