@@ -179,6 +179,13 @@ else:
             },
         }
     }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT compilation: PostgreSQL compiles a statement it estimates costly (a search of tens of thousands
+    # of matches), and compiling took 200 of such a search's 680 ms (tests/perf/bench_search.py, national
+    # scale); a web request never runs long enough to earn it back. An `options` in DATABASE_URL is kept.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    if "jit" not in options.get("options", ""):
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 # Lets several test runs share one PostgreSQL server without clashing.
 if env_str("RELAIS_TEST_DB_NAME", ""):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env_str("RELAIS_TEST_DB_NAME")

@@ -17,6 +17,12 @@ def test_database_is_postgresql():
         assert int(cursor.fetchone()[0]) >= 130000
 
 
+def test_postgresql_does_not_compile_statements_for_a_web_request():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def test_channel_layer_is_redis_and_carries_group_messages():
     layer = get_channel_layer()
     assert type(layer).__module__.startswith("channels_redis"), os.environ.get("REDIS_URL")
