@@ -6,16 +6,19 @@ live directory data for the reader's territory (guide.territory).
 """
 
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from guide import blocks as guide_blocks
 from guide.territory import reader_territory
@@ -33,6 +36,18 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("page d'accueil")
+
+    def route(self, request, path_components):
+        """The page at the end of the path in one look-up of its URL path, then its own row: Wagtail's
+        ``Page.route`` reads each level's child, then that child's specific row (eight queries for an article).
+        The same answer: only a live page is served, whatever its parents. A page type that routes on its own
+        (none today) brings the walk back."""
+        if not path_components or not _every_page_routes_by_slug():
+            return super().route(request, path_components)
+        page = Page.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+        if page is None or not page.live:
+            raise Http404
+        return RouteResult(page.specific)
 
     def get_context(self, request, *args, **kwargs):
         from guide.partners import partners_near
@@ -295,3 +310,12 @@ class GuideDocument(models.Model):
 
     def __str__(self):
         return self.key
+
+
+@functools.cache
+def _every_page_routes_by_slug() -> bool:
+    """Whether every page type routes as Wagtail's Page does, to a child by its slug (HomePage's shortcut gives
+    the same answer only then)."""
+    from wagtail.models import get_page_models
+
+    return all(model.route in (Page.route, HomePage.route) for model in get_page_models())

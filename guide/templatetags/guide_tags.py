@@ -1,10 +1,13 @@
+import functools
+
 from django import template
 from django.utils.html import conditional_escape
+from django.utils.translation import get_language
 
 from directory import territories
 from guide.emergency import SHORT_NUMBERS
 from guide.forms import FeedbackForm, retention_days
-from guide.glossary import mark_terms
+from guide.glossary import glossary_entries, mark_terms
 from relais.phones import link_phones
 
 register = template.Library()
@@ -16,8 +19,16 @@ def body_with_glossary(context, stream, prefix=""):
     numbers it writes tap-to-call links (first, so that "115" is a call, not a glossary note), then mark the
     glossary terms it uses. Returns {"html", "terms"}."""
     rendered = stream.render_as_block(context=context.flatten())
-    html, terms = mark_terms(link_phones(rendered, short_numbers=SHORT_NUMBERS), prefix=prefix)
-    return {"html": html, "terms": terms}
+    html, terms = _with_links_and_terms(str(rendered), prefix, glossary_entries(), get_language())
+    return {"html": html, "terms": list(terms)}
+
+
+@functools.lru_cache(maxsize=64)
+def _with_links_and_terms(rendered: str, prefix: str, entries: tuple, language: str | None):
+    """Kept per rendered body, glossary and language (the call links' names are translated): readers of an
+    article get the same body until it or its partner lists change, and marking it costs a sixth of the page."""
+    html, terms = mark_terms(link_phones(rendered, short_numbers=SHORT_NUMBERS), entries, prefix=prefix)
+    return html, tuple(terms)
 
 
 @register.filter

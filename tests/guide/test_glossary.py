@@ -45,6 +45,17 @@ def test_article_lists_the_words_it_uses_with_their_definitions(client, guide_tr
     assert '<a class="terms__back" href="#ref-cjm">' in html
 
 
+def test_an_edited_definition_is_on_the_article_at_once(client, guide_tree, glossary, private_cache):
+    url = "/guide/logement/trouver-un-logement/"
+    assert "Un accord avec le Département pour être aidé après 18 ans." in client.get(url).content.decode()
+    term = GlossaryTerm.objects.get(slug="cjm")
+    term.definition = "Un contrat signé avec le Département, de 18 à 21 ans."
+    term.save()
+    html = client.get(url).content.decode()  # the article's body is the same: its marked copy is not reused
+    assert '<span id="mot-cjm-def">Un contrat signé avec le Département, de 18 à 21 ans.</span>' in html
+    assert "Un accord avec le Département" not in html
+
+
 def test_glossary_is_read_once_then_served_from_the_cache(glossary, private_cache, django_assert_num_queries):
     cache.clear()
     with django_assert_num_queries(1):
