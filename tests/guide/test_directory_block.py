@@ -170,3 +170,37 @@ def test_a_directory_change_empties_only_the_lists_it_can_change(client, guide_t
     with django_capture_on_commit_callbacks(execute=True):
         partners["cllaj_calais"].delete()
     assert "CLLAJ du Calaisis" not in client.get(URL).content.decode()
+
+
+def test_the_next_reader_gets_the_kept_body_and_each_place_its_own(client, guide_tree, partners, private_cache,
+                                                                    monkeypatch, django_capture_on_commit_callbacks):
+    from guide.blocks import DirectoryBlock
+
+    rendered = []
+    real = DirectoryBlock.get_context
+    monkeypatch.setattr(DirectoryBlock, "get_context", lambda *args, **kwargs: rendered.append(1) or real(*args,
+                                                                                                        **kwargs))
+    def body():
+        html = client.get(URL).content.decode()
+        return html[html.index('<article class="article">'):html.index("</article>")]
+
+    first = body()
+    assert len(rendered) == 1 and body() == first  # the same body, its block not rendered again
+    assert len(rendered) == 1
+
+    client.cookies["relais_territoire"] = "62041"  # another place: its own partners, never the département's
+    near_arras = client.get(URL).content.decode()
+    assert "Près de <strong>Arras (Arrageois)</strong>" in near_arras and "CLLAJ du Calaisis" not in near_arras
+    assert client.get(URL + "?source=sms").content.decode().count("source%3Dsms") >= 1  # its own return link
+    del client.cookies["relais_territoire"]
+
+    article = guide_tree["article"]
+    article.body = [*article.body.raw_data, {"type": "callout", "value": {"title": "Nouveau", "text": "<p>Ajout.</p>"}}]
+    article.save_revision().publish()
+    assert "<p>Ajout.</p>" in client.get(URL).content.decode()  # a new body shows at once
+
+    with django_capture_on_commit_callbacks(execute=True):
+        partners["fjt_arras"].name = "Résidence Habitat Jeunes d'Arras"
+        partners["fjt_arras"].save()
+    assert "Résidence Habitat Jeunes d&#x27;Arras" in client.get(URL).content.decode()  # so does a partner's
+
