@@ -44,10 +44,15 @@ class HomePage(Page):
         (none today) brings the walk back."""
         if not path_components or not _every_page_routes_by_slug():
             return super().route(request, path_components)
-        page = Page.objects.filter(url_path=f"{self.url_path}{'/'.join(path_components)}/").first()
+        path = f"{self.url_path}{'/'.join(path_components)}/"
+        parent_path = path[:path.rstrip("/").rindex("/") + 1]
+        found = {page.url_path: page for page in Page.objects.filter(url_path__in={path, parent_path})}
+        page = found.get(path)
         if page is None or not page.live:
             raise Http404
-        return RouteResult(page.specific)
+        page = page.specific
+        page._cached_parent_obj = found.get(parent_path, self)  # get_parent() without a query, as Wagtail's walk
+        return RouteResult(page)
 
     def get_context(self, request, *args, **kwargs):
         from guide.partners import partners_near

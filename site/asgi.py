@@ -17,7 +17,7 @@ def _no_persistent_connections() -> None:
     open per thread: with DB_CONN_MAX_AGE > 0 a room of phones exhausts PostgreSQL's max_connections. The
     variable therefore applies to WSGI workers only (see README, deploy); this server always closes."""
     for alias, database in settings.DATABASES.items():
-        if database.get("CONN_MAX_AGE"):
+        if database.get("CONN_MAX_AGE") and os.environ.get("DB_CONN_MAX_AGE"):  # set for this server, not defaulted
             logging.getLogger(__name__).warning(
                 "DB_CONN_MAX_AGE=%s ignored by the ASGI server (database %s): connections close after each "
                 "request", database["CONN_MAX_AGE"], alias)

@@ -157,7 +157,9 @@ WSGI_APPLICATION = "relais.wsgi.application"
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # A WSGI worker keeps its connection a minute (health-checked before reuse): opening one per request
+        # cost 3 of a guide article's 14 ms of CPU (docs/performance.md). ASGI servers always close (relais.asgi).
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
                                                    conn_health_checks=True)}
     except Exception as exc:  # dj-database-url raises several types for a bad URL
         raise EnvError("DATABASE_URL", f"cannot be parsed ({exc})") from exc

@@ -57,7 +57,8 @@ def test_debug_only_when_asked(tmp_path):
 
 def test_production_variables_select_postgres_redis_elasticsearch_smtp(tmp_path):
     code = ("from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], "
-            "s.CHANNEL_LAYERS['default']['BACKEND'], s.RELAIS_SEARCH['BACKEND'], s.EMAIL_BACKEND)")
+            "s.CHANNEL_LAYERS['default']['BACKEND'], s.RELAIS_SEARCH['BACKEND'], s.EMAIL_BACKEND, "
+            "s.DATABASES['default']['CONN_MAX_AGE'], repr(s.DATABASES['default']['OPTIONS']['options']))")
     result = run_manage("shell", "--no-imports", "-c", code, env_extra=PROD_ENV, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
@@ -65,6 +66,8 @@ def test_production_variables_select_postgres_redis_elasticsearch_smtp(tmp_path)
         "channels_redis.core.RedisChannelLayer",
         "elasticsearch",
         "django.core.mail.backends.smtp.EmailBackend",
+        "60",  # a WSGI worker keeps its connection a minute (relais.asgi closes them under Daphne)
+        "'-c", "jit=off'",
     ]
 
 
