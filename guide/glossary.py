@@ -8,6 +8,7 @@ matching regex is compiled once per glossary version. The same terms are search'
 """
 
 import functools
+import hashlib
 import html
 import re
 import tomllib
@@ -58,6 +59,12 @@ def _all_entries() -> tuple[Entry, ...]:
 def glossary_entries() -> tuple[Entry, ...]:
     """The terms shown to readers (glossary page, articles): those with an explanation."""
     return tuple(entry for entry in _all_entries() if entry.definition)
+
+
+def glossary_digest(entries: tuple[Entry, ...]) -> str:
+    """The same for the same terms in every process (Python's ``hash`` of strings differs between processes):
+    what a page kept in a shared cache is checked against."""
+    return hashlib.sha256(repr(entries).encode()).hexdigest()
 
 
 def synonym_groups() -> list[tuple[str, ...]]:

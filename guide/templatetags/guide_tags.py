@@ -11,7 +11,7 @@ from directory import territories
 from guide import partners
 from guide.emergency import SHORT_NUMBERS
 from guide.forms import FeedbackForm, retention_days
-from guide.glossary import glossary_entries, mark_terms
+from guide.glossary import glossary_digest, glossary_entries, mark_terms
 from guide.territory import reader_territory
 from relais.phones import link_phones
 
@@ -34,7 +34,7 @@ def body_with_glossary(context, stream, prefix=""):
     key = _kept_body_key(context, stream, prefix)
     if key is not None:
         found = cache.get_many([key, partners.VERSION_KEY])
-        state = (found.get(partners.VERSION_KEY), hash(entries))
+        state = (found.get(partners.VERSION_KEY), glossary_digest(entries))
         kept = found.get(key)
         if kept is not None and kept[0] == state:
             return {"html": kept[1], "terms": list(kept[2])}

@@ -56,6 +56,20 @@ def test_an_edited_definition_is_on_the_article_at_once(client, guide_tree, glos
     assert "Un accord avec le Département" not in html
 
 
+def test_the_glossary_digest_is_the_same_in_every_process(tmp_path):
+    """Pages kept in a shared cache (Redis) are checked against it by every worker: no per-process hash."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from guide.glossary import Entry, glossary_digest; "
+            "print(glossary_digest((Entry('CJM', 'contrat jeune majeur', 'Un accord.', 'cjm', ('CJM',)),)))")
+    digests = {subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], capture_output=True,
+                              text=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout.split()[-1]
+               for seed in ("1", "2")}
+    assert len(digests) == 1, digests
+
+
 def test_glossary_is_read_once_then_served_from_the_cache(glossary, private_cache, django_assert_num_queries):
     cache.clear()
     with django_assert_num_queries(1):
