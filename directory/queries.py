@@ -383,20 +383,21 @@ def _read_near(search: DirectorySearch, values: dict, refused: dict) -> None:
 TEXT_MATCH_LIMIT = 3000
 
 
-def text_matches(search: DirectorySearch) -> list[int]:
+def text_matches(search: DirectorySearch, area: territories.Serving | None = None) -> list[int]:
     """Published organisations matching the free text, best first (their services' text counts too).
 
     The other filters go into the search as well (the territory as its serving area, themes, types, audience,
     age), as search reads them on an organisation's document: a superset of what the SQL filters keep (an
     organisation's document gathers its services' themes, audiences and ages), so the ranked list holds only
-    the few ids that can be kept, instead of every match of the text.
+    the few ids that can be kept, instead of every match of the text. ``area``: the territory's
+    ``territories.serving``, when the caller has read it.
     """
     from search.api import search_ids
     from search.backends import Filters
 
     publics = (*search.publics, "tous-publics") if search.publics else ()
-    area = territories.place(search.territory).area if search.territory is not None else ()
-    filters = Filters(area=tuple(area), themes=tuple(search.themes), publics=publics, types=tuple(search.types),
+    codes = territories.place(search.territory, area).area if search.territory is not None else ()
+    filters = Filters(area=tuple(codes), themes=tuple(search.themes), publics=publics, types=tuple(search.types),
                       age=search.age)
     return search_ids(search.q, filters, limit=TEXT_MATCH_LIMIT)
 
@@ -411,8 +412,9 @@ def _search(search: DirectorySearch):
         services = matching_services(**filters)
         few = bool(search.q) or (search.territory is not None and search.territory.kind == Territory.Kind.COMMUNE)
         organisations = with_matching_service(organisations, few=few, **filters)
-    if search.territory is not None:
-        organisations = organisations.filter(serving_q(territories.serving(search.territory)))
+    area = territories.serving(search.territory) if search.territory is not None else None
+    if area is not None:
+        organisations = organisations.filter(serving_q(area))
     if search.types:
         organisations = organisations.filter(typologie__in=search.types)
     point = search.point
@@ -426,7 +428,7 @@ def _search(search: DirectorySearch):
         organisations = organisations.filter(reaches | Q(distance_km__lte=search.radius_km))
     ranking = None
     if search.q:
-        ranking = text_matches(search)
+        ranking = text_matches(search, area)
         organisations = organisations.filter(id__in=ranking)
     if by_distance:
         return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id"), services, None

@@ -318,9 +318,11 @@ def ids_for_cog_codes(codes) -> dict[str, list[int]]:
 
 
 # --- places for search -----------------------------------------------------------------------------------
-def place(territory: Territory) -> Place:
-    """The territory as search sees it: documents serving it are those of its serving codes, or everywhere."""
-    return Place(code=territory.code, name=territory.name, area=(*serving_codes(territory), AREA_EVERYWHERE),
+def place(territory: Territory, area: Serving | None = None) -> Place:
+    """The territory as search sees it: documents serving it are those of its serving codes, or everywhere.
+    ``area``: its ``serving(territory)`` when the caller has read it already."""
+    codes = (area or serving(territory)).codes
+    return Place(code=territory.code, name=territory.name, area=(*codes, AREA_EVERYWHERE),
                  latitude=territory.latitude, longitude=territory.longitude)
 
 

@@ -108,6 +108,17 @@ def test_a_card_names_its_first_three_matching_services(client, territories, mak
     assert listed({"q": "maison jeunes"}) == ["Accueil de nuit", "Atelier CV", "Bail glissant"]
 
 
+def test_a_text_search_in_a_departement_reads_its_serving_area_once(client, org, territories, monkeypatch):
+    from directory import territories as places
+
+    read = []
+    real = places.serving
+    monkeypatch.setattr(places, "serving", lambda territory: read.append(territory.code) or real(territory))
+    body = client.get(reverse("directory:list"), {"territoire": "62", "q": "mission"}).content.decode()
+    assert "1 structure trouvée" in body and "Mission locale de l&#x27;Arrageois" in body
+    assert read == ["62"]  # the SQL filter and the text search share it (a query of its descendants each)
+
+
 def test_list_and_detail_queries_do_not_grow(client, org, make_org, territories, django_assert_max_num_queries):
     for i in range(30):
         make_org(f"Partenaire {i:02d}", commune=territories["arras"], serving=[territories["62"]],
