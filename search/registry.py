@@ -111,6 +111,8 @@ class DocumentType:
     def __post_init__(self):
         if not _KIND.fullmatch(self.kind):  # keys, tags and index names are built from it
             raise ValueError(f"search: invalid document kind {self.kind!r}")
+        if not self.boost > 0:  # ranking multiplies scores by it, and bounds the page by the boosts
+            raise ValueError(f"search: the boost of {self.kind!r} must be positive, not {self.boost!r}")
 
     def key(self, pk) -> str:
         return f"{self.kind}:{pk}"

@@ -19,6 +19,7 @@ from search.backends.base import (
     Suggestion,
     bounding_box,
 )
+from search.backends.facet_postings import POSTINGS
 from search.documents import FACETS, SearchDoc
 from search.models import IndexVersion, SearchDocument, SearchTag
 from search.vocabulary import STOP_WORDS, ParsedQuery, fold, index_text, stem, words
@@ -30,6 +31,9 @@ POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
 # means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
 TITLE_BONUS = 1.0
 BATCH = 1000
+# The index's last document: what the facet bitmaps follow the index by (search.backends.facet_postings).
+_LAST_ID_SQL = "SELECT id FROM search_searchdocument ORDER BY id DESC LIMIT 1"
+_LAST_WRITTEN_SQL = "SELECT CAST(updated_at AS TEXT) FROM search_searchdocument ORDER BY id DESC LIMIT 1"
 # Counts this process's writes to the index: what cached readings of the index (facet labels) key on.
 _writes = 0
 
@@ -39,6 +43,8 @@ def index_generation() -> int:
 
 
 def _written() -> None:
+    """Called first in every writing transaction: the version's row is locked until it commits, so writers
+    take turns and documents get their ids in the order they are committed (what the facet bitmaps need)."""
     global _writes
     _writes += 1
     IndexVersion.bump()
@@ -68,11 +74,13 @@ def _insert_sql(model, fields) -> str:
             f" VALUES ({', '.join(['%s'] * len(fields))})")
 
 
-def _kind_boost_sql() -> str:
-    """Each registered kind's boost as SQL (a partner's own record outranks its services). Kinds are plain
-    [a-z0-9_-] words (the registry refuses others), so they are safe as literals."""
-    cases = [f"WHEN d.kind = '{t.kind}' THEN {float(t.boost)!r}" for t in registry.document_types() if t.boost != 1.0]
-    return f"(CASE {' '.join(cases)} ELSE 1.0 END)" if cases else "1.0"
+def _kind_boost() -> tuple[str, float, float]:
+    """Each registered kind's boost as SQL (a partner's own record outranks its services), and the smallest
+    and largest boost. Kinds are plain [a-z0-9_-] words (the registry refuses others): safe as literals."""
+    boosted = [t for t in registry.document_types() if t.boost != 1.0]
+    cases = [f"WHEN d.kind = '{t.kind}' THEN {float(t.boost)!r}" for t in boosted]
+    boosts = [1.0, *(float(t.boost) for t in boosted)]
+    return (f"(CASE {' '.join(cases)} ELSE 1.0 END)" if cases else "1.0"), min(boosts), max(boosts)
 
 
 def _fts5_expression(parsed: ParsedQuery, match_any: bool) -> str:
@@ -84,8 +92,11 @@ def _fts5_expression(parsed: ParsedQuery, match_any: bool) -> str:
     return (" OR " if match_any else " AND ").join(groups)
 
 
-def _title_factor(parsed: ParsedQuery, vendor: str) -> tuple[str, list]:
-    """SQL multiplying the score by 1 + TITLE_BONUS × (share of query groups found in the title)."""
+def _title_factor(parsed: ParsedQuery, vendor: str, ident: str = "d.id") -> tuple[str, list]:
+    """SQL multiplying the score by 1 + TITLE_BONUS × (share of query groups found in the title).
+
+    SQLite: the documents whose title has a group are one full-text look-up of that group in the title
+    column, made once per statement (an uncorrelated IN), never by reading the matches' rows."""
     if vendor == "sqlite" and len(parsed.groups) == 1 and all(len(alt) == 1 for alt in parsed.groups[0]):
         # One group of single words: the group is in the title when any of its words is, i.e. when bm25
         # counting the title alone is not zero; FTS5 knows it from the match, without reading the row.
@@ -96,11 +107,9 @@ def _title_factor(parsed: ParsedQuery, vendor: str) -> tuple[str, list]:
             cases.append("(CASE WHEN d.search_vector @@ to_tsquery('relais_fr', %s) THEN 1 ELSE 0 END)")
             params.append(" | ".join("(" + " & ".join(f"{w}:A" for w in alt) + ")" for alt in group))
         else:
-            alternatives = []
-            for alt in group:
-                alternatives.append("(" + " AND ".join(["(' ' || d.text_a || ' ') LIKE %s"] * len(alt)) + ")")
-                params += [f"% {stem(w)} %" for w in alt]
-            cases.append("(CASE WHEN " + " OR ".join(alternatives) + " THEN 1 ELSE 0 END)")
+            cases.append(f"(CASE WHEN {ident} IN (SELECT title.rowid FROM search_fts title"  # noqa: S608
+                         " WHERE title.search_fts MATCH %s) THEN 1 ELSE 0 END)")
+            params.append("text_a : " + _fts5_expression(ParsedQuery(groups=[group]), match_any=False))
     return f"(1.0 + {TITLE_BONUS} * ({' + '.join(cases)}) / {len(parsed.groups)}.0)", params
 
 
@@ -125,9 +134,9 @@ class DatabaseBackend(SearchBackend):
         if not docs:
             return {}
         with transaction.atomic():
+            _written()
             SearchDocument.objects.filter(key__in=[d.key for d in docs]).delete()
             self._insert(docs)
-            _written()
         return {}
 
     def count(self) -> int:
@@ -151,13 +160,14 @@ class DatabaseBackend(SearchBackend):
 
     def delete(self, keys: list[str]) -> None:
         with transaction.atomic():
-            SearchDocument.objects.filter(key__in=list(keys)).delete()
             _written()
+            SearchDocument.objects.filter(key__in=list(keys)).delete()
 
     def rebuild(self, docs: Iterable[SearchDoc], *, progress: Callable[[int], None] | None = None) -> int:
         """Replace the whole index in one transaction: readers see the old index until it commits."""
         count = 0
         with transaction.atomic():
+            _written()
             SearchTag.objects.all().delete()
             SearchDocument.objects.all().delete()
             batch: list[SearchDoc] = []
@@ -174,7 +184,6 @@ class DatabaseBackend(SearchBackend):
                 count += len(batch)
                 if progress:
                     progress(count)
-            _written()
         return count
 
     # --- reading -----------------------------------------------------------------------------------------
@@ -184,11 +193,19 @@ class DatabaseBackend(SearchBackend):
                 " + cos(radians(%s)) * cos(radians(d.latitude))"
                 " * power(sin((radians(d.longitude) - radians(%s)) / 2), 2)))))")
 
-    def _base(self, parsed: ParsedQuery, filters: Filters, match_any: bool):
-        """FROM + WHERE (with params) and the score expression (with its params), per vendor."""
+    def _matches(self, parsed: ParsedQuery, filters: Filters, match_any: bool, ranked: bool) -> tuple[str, list, bool]:
+        """The matches as SQL, with their params, and whether the kind's boost is left to the page.
+
+        ``ranked`` (the page is ordered by score): the matches are narrow, (id, s0, distance), s0 being the
+        score; ``query`` joins only the page's candidates to their documents. On SQLite a text search with no
+        filter on the documents' own columns (kind, age, place) then reads no document row at all: its tag
+        filters apply to the full-text row id, and s0 is the score before the kind's boost (reading every
+        match's row cost a third of the bare full-text query at national scale). Otherwise the matches carry
+        what the page shows: (id, key, score, sort_title, distance)."""
         where: list[str] = []
         params: list = []
         score_sql, score_params = "0", []
+        ident = "d.id"
         if parsed.is_empty:
             from_sql = "search_searchdocument d"
         elif self.vendor == "postgresql":
@@ -197,19 +214,23 @@ class DatabaseBackend(SearchBackend):
             query_text = _tsquery_text(parsed, match_any)
             params.append(query_text)
             title_sql, title_params = _title_factor(parsed, "postgresql")
-            score_sql = (f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, to_tsquery('relais_fr', %s))"
-                         f" * {_kind_boost_sql()} * {title_sql}")
+            score_sql = f"ts_rank('{POSTGRES_WEIGHTS}', d.search_vector, to_tsquery('relais_fr', %s)) * {title_sql}"
             score_params = [query_text, *title_params]
         else:
             # CROSS JOIN keeps the full-text match as SQLite's outer loop: with a plain JOIN and a kind filter
             # the planner may walk the documents of that kind and run the MATCH once for each (2,000 matches
             # evaluated instead of one: 200 ms instead of 7 for the directory's text search).
-            from_sql = "search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            if not ranked or filters.kinds or filters.age is not None or filters.near:
+                from_sql = "search_fts CROSS JOIN search_searchdocument d ON d.id = search_fts.rowid"
+            else:
+                # The unary + keeps "rowid IN (tags)" a filter: offered to FTS5 as a constraint, SQLite would
+                # run the MATCH once per tagged document (390 ms instead of 4 for a theme and an area).
+                from_sql, ident = "search_fts", "+search_fts.rowid"
+            a, b, c = SQLITE_WEIGHTS
+            title_sql, score_params = _title_factor(parsed, "sqlite", ident)
+            score_sql = f"(-bm25(search_fts, {a}, {b}, {c})) * {title_sql}"
             where.append("search_fts MATCH %s")
             params.append(_fts5_expression(parsed, match_any))
-            a, b, c = SQLITE_WEIGHTS
-            title_sql, score_params = _title_factor(parsed, "sqlite")
-            score_sql = f"(-bm25(search_fts, {a}, {b}, {c})) * {_kind_boost_sql()} * {title_sql}"
         if filters.kinds:
             where.append("d.kind IN (" + ", ".join(["%s"] * len(filters.kinds)) + ")")
             params += list(filters.kinds)
@@ -217,10 +238,10 @@ class DatabaseBackend(SearchBackend):
                                ("area", filters.area)):
             if values:
                 placeholders = ", ".join(["%s"] * len(values))
-                where.append(f"d.id IN (SELECT document_id FROM search_searchtag WHERE tag IN ({placeholders}))")  # noqa: S608
+                where.append(f"{ident} IN (SELECT document_id FROM search_searchtag WHERE tag IN ({placeholders}))")  # noqa: S608
                 params += [f"{prefix}:{v}" for v in values]
         if filters.language:  # one indexed look-up: only pages in several languages carry hidden: tags
-            where.append("d.id NOT IN (SELECT document_id FROM search_searchtag WHERE tag = %s)")
+            where.append(f"{ident} NOT IN (SELECT document_id FROM search_searchtag WHERE tag = %s)")  # noqa: S608
             params.append(f"hidden:{filters.language}")
         if filters.age is not None:
             where.append("(d.age_min IS NULL OR d.age_min <= %s) AND (d.age_max IS NULL OR d.age_max >= %s)")
@@ -241,53 +262,75 @@ class DatabaseBackend(SearchBackend):
             where.append(within)
             params += within_params
         where_sql = " AND ".join(where) or "1 = 1"
-        return from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params
+        if ident != "d.id":
+            return (f"SELECT {ident} AS id, {score_sql} AS s0, NULL AS distance"  # noqa: S608
+                    f" FROM {from_sql} WHERE {where_sql}", score_params + params, True)
+        score_sql = f"{score_sql} * {_kind_boost()[0]}"
+        columns = (f"d.id, {score_sql} AS s0" if ranked
+                   else f"d.id, d.key, {score_sql} AS score, lower(d.title) AS sort_title")
+        return (f"SELECT {columns}, {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}",  # noqa: S608
+                score_params + distance_params + params, False)
 
     def query(self, parsed: ParsedQuery, filters: Filters, *, offset: int = 0, limit: int = 20,
               match_any: bool = False, facets: bool = True) -> RawResult:
         """One statement, one full-text evaluation: the matches and their scores are computed once into a
-        materialised set, from which come the page (ranked, ``limit`` rows from ``offset``), the total and the
-        facet counts (each match's facet tags read from the (document, facet, tag) index)."""
-        from_sql, where_sql, params, score_sql, score_params, distance_sql, distance_params = self._base(
-            parsed, filters, match_any)
+        materialised set, from which come the page (``limit`` rows from ``offset``), the total and the
+        matches' ids, whose facet counts come from the facet bitmaps (``facet_postings``).
+
+        Ranked by score, only the matches that can reach the page are joined to their documents. Where the
+        kind's boost is left to the page, it lies between the smallest and the largest boost: a match whose
+        score before the boost, times the largest, is below the page's last score before the boost times the
+        smallest, cannot be on the page."""
         if filters.sort == "distance" and filters.near:
             order = "distance ASC, score DESC, sort_title ASC, id ASC"
         elif filters.sort == "title" or parsed.is_empty:
             order = "distance ASC, sort_title ASC, id ASC" if filters.near else "sort_title ASC, id ASC"
         else:
             order = "score DESC, sort_title ASC, id ASC"
-        parts = [
-            # The page's position is numbered over its own rows only: the union keeps no order of its own.
-            f"SELECT 0 AS part, key, score, distance, ROW_NUMBER() OVER (ORDER BY {order}) AS n"  # noqa: S608
-            f" FROM (SELECT * FROM matches ORDER BY {order} LIMIT %s OFFSET %s) page",
-            "SELECT 1, NULL, NULL, NULL, COUNT(*) FROM matches",
-        ]
-        if facets and self.vendor == "postgresql":
-            # Each match's facet tags read from the (document, facet, tag) index: PostgreSQL would otherwise
-            # often hash every tag of the index to join a few hundred matches (OFFSET 0 keeps the lateral
-            # subquery from being merged into such a join).
-            parts.append("SELECT 2, t.tag, NULL, NULL, COUNT(*) FROM matches CROSS JOIN LATERAL (SELECT tag"
-                         " FROM search_searchtag WHERE document_id = matches.id AND facet > '' OFFSET 0) t"
-                         " GROUP BY t.tag")
-        elif facets:
-            parts.append("SELECT 2, t.tag, NULL, NULL, COUNT(*) FROM matches"
-                         " JOIN search_searchtag t ON t.document_id = matches.id WHERE t.facet > '' GROUP BY t.tag")
-        sql = (f"WITH matches AS {self._materialized()}(SELECT d.id, d.key, {score_sql} AS score,"  # noqa: S608
-               f" lower(d.title) AS sort_title, {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}) "
-               + " UNION ALL ".join(parts))
+        ranked = order.startswith("score")
+        matches_sql, params, boost_left = self._matches(parsed, filters, match_any, ranked)
+        if not ranked:
+            page_sql = f"SELECT * FROM matches ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
+        else:
+            boost_sql, least, most = _kind_boost() if boost_left else ("1.0", 1.0, 1.0)
+            last = (f"SELECT s0 * {least!r} FROM matches ORDER BY s0 DESC"  # noqa: S608
+                    f" LIMIT 1 OFFSET {max(offset + limit - 1, 0):d}")
+            candidates = f"SELECT * FROM matches WHERE s0 * {most!r} >= coalesce(({last}), 0)"  # noqa: S608
+            if self.vendor == "postgresql":
+                # LATERAL … OFFSET 0: one primary-key read per candidate (PostgreSQL, taking the candidates for
+                # a third of the matches, would otherwise hash every document to join a few dozen).
+                joined = (f"({candidates}) m CROSS JOIN LATERAL (SELECT key, kind, title"  # noqa: S608
+                          " FROM search_searchdocument"
+                          " WHERE id = m.id OFFSET 0) d")
+            else:  # CROSS JOIN: the candidates stay SQLite's outer loop
+                joined = f"({candidates}) m CROSS JOIN search_searchdocument d ON d.id = m.id"
+            page_sql = (f"SELECT m.id AS id, d.key AS key, m.s0 * {boost_sql} AS score,"  # noqa: S608
+                        f" lower(d.title) AS sort_title, m.distance AS distance FROM {joined}"
+                        f" ORDER BY {order} LIMIT %s OFFSET %s")
+        ids_sql = "group_concat(id)" if self.vendor == "sqlite" else "string_agg(id::text, ',')"
+        sql = (f"WITH matches AS {self._materialized()}({matches_sql}), page AS ({page_sql})"  # noqa: S608
+               # The page's position is numbered over its own rows only: the union keeps no order of its own.
+               f" SELECT 0 AS part, key, score, distance, ROW_NUMBER() OVER (ORDER BY {order}) AS n FROM page"
+               " UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(*) FROM matches")
+        if facets:
+            sql += (f" UNION ALL SELECT 2, {ids_sql}, NULL, NULL, NULL FROM matches"  # noqa: S608
+                    f" UNION ALL SELECT 3, ({_LAST_WRITTEN_SQL}), NULL, NULL, ({_LAST_ID_SQL})")
         result = RawResult()
-        page = []
+        page, match_ids, last_document = [], "", None
         with connection.cursor() as cursor:
-            cursor.execute(sql, score_params + distance_params + params + [limit, offset])
+            cursor.execute(sql, params + [limit, offset])
             for part, key, score, distance, n in cursor.fetchall():
                 if part == 0:
                     page.append((n, RawHit(key=key, score=float(score or 0),
                                            distance_km=round(distance, 2) if distance is not None else None)))
                 elif part == 1:
                     result.total = n
+                elif part == 2:
+                    match_ids = key or ""
                 else:
-                    facet, _, value = key.partition(":")
-                    result.facets.setdefault(facet, {})[value] = n
+                    last_document = (n, key)
+        if match_ids and last_document:
+            result.facets = POSTINGS.counts(match_ids, last_document)
         result.hits = [hit for _n, hit in sorted(page, key=lambda pair: pair[0])]
         return result
 

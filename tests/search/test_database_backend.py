@@ -106,8 +106,65 @@ def test_one_statement_per_search_whatever_the_number_of_matches(many):
         "thousands, with filters": (parse(WORD), Filters(themes=("sante",), publics=("jeunes",), area=("62",))),
         "no text, a filter": (parse(""), Filters(types=("caf",))),
     }
+    backend.query(parse(WORD), Filters())  # the facet bitmaps are read once after the index changes
     for name, (parsed, filters) in cases.items():
         with CaptureQueriesContext(connection) as captured:
             result = backend.query(parsed, filters, limit=60, facets=True)
         assert result.total, name
         assert len(captured) == 1, (name, [q["sql"][:120] for q in captured])
+
+
+def _doc(i, theme, commune):
+    return SearchDoc(key=f"service:{i}", kind="service", object_id=i, title=f"{WORD.capitalize()} nouveau {i}",
+                     url=f"/x/{i}/", themes=[theme], commune_code=commune, commune_name="Ailleurs")
+
+
+def test_facet_counts_follow_every_change_of_the_index(many):
+    """Counts come from bitmaps kept in the process: after an addition, a re-indexing, a deletion, a write
+    rolled back (its ids given again to other documents) and a rebuild, they are still the documents' own."""
+    from django.db import transaction
+
+    backend = DatabaseBackend()
+    docs = [doc for name, doc in many if name != "none"]
+
+    def facets():
+        return backend.query(parse(WORD), Filters(), limit=5).facets
+
+    def expected():
+        return expected_facets([("x", doc) for doc in docs])
+
+    assert facets() == expected()
+    added = [_doc(90_001, "numerique", "99001"), _doc(90_002, "numerique", "99002")]
+    backend.index(added)
+    docs += added
+    with CaptureQueriesContext(connection) as captured:
+        assert facets() == expected()
+    assert facets()["theme"]["numerique"] == 2
+    # The search, a look at the last document the bitmaps had, then the new documents' tags only.
+    assert len(captured) == 3 and "document_id > 0" not in captured[2]["sql"], [q["sql"] for q in captured]
+
+    moved = _doc(90_001, "mobilite", "99001")
+    backend.index([moved])  # re-indexed: a new row, the old one gone
+    docs[docs.index(added[0])] = moved
+    assert facets() == expected()
+    backend.delete([added[1].key])
+    docs.remove(added[1])
+    assert facets() == expected() and "numerique" not in facets()["theme"]
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        backend.index([_doc(90_003, "sport", "99003")])
+        assert facets()["theme"]["sport"] == 1  # seen inside the transaction…
+        raise Undone
+    # On SQLite the rolled-back row's id is given again, here to the first of two new documents: the bitmaps
+    # must not keep its bits, though the last document is past the one they knew.
+    replaced = [_doc(90_004, "culture", "99004"), _doc(90_005, "culture", "99005")]
+    backend.index(replaced)
+    docs += replaced
+    assert facets() == expected()
+    assert "sport" not in facets()["theme"] and facets()["theme"]["culture"] == 2
+
+    backend.rebuild(docs[:100])
+    assert facets() == expected_facets([("x", doc) for doc in docs[:100]])
