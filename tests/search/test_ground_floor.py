@@ -63,3 +63,14 @@ def test_every_indexed_kind_is_declared_by_its_app():
     assert set(kinds) >= {"organisation", "service", "article"}
     assert {m._meta.app_label for t in kinds.values() for m in t.models} == {"directory", "guide"}
     assert registry.kind_labels()["organisation"] == "Partenaire"
+
+
+@pytest.mark.parametrize("boost", [0, -1.5])
+def test_a_kind_without_a_positive_boost_is_refused(boost):
+    """Scores are multiplied by the boost, and the database backend bounds the page by the smallest and the
+    largest boost: a zero or negative one would turn the ranking over."""
+    with pytest.raises(ValueError, match="boost"):
+        registry.DocumentType(kind="test", label="Test", models=(), queryset=list, build=lambda row: None,
+                              keys_for=lambda instance: (), boost=boost)
+    assert registry.DocumentType(kind="test", label="Test", models=(), queryset=list, build=lambda row: None,
+                                 keys_for=lambda instance: (), boost=0.5).boost == 0.5
