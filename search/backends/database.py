@@ -299,9 +299,8 @@ class DatabaseBackend(SearchBackend):
             if self.vendor == "postgresql":
                 # LATERAL … OFFSET 0: one primary-key read per candidate (PostgreSQL, taking the candidates for
                 # a third of the matches, would otherwise hash every document to join a few dozen).
-                joined = (f"({candidates}) m CROSS JOIN LATERAL (SELECT key, kind, title"  # noqa: S608
-                          " FROM search_searchdocument"
-                          " WHERE id = m.id OFFSET 0) d")
+                joined = (f"({candidates}) m CROSS JOIN LATERAL (SELECT key, title"  # noqa: S608
+                          " FROM search_searchdocument WHERE id = m.id OFFSET 0) d")
             else:  # CROSS JOIN: the candidates stay SQLite's outer loop
                 joined = f"({candidates}) m CROSS JOIN search_searchdocument d ON d.id = m.id"
             page_sql = (f"SELECT m.id AS id, d.key AS key, m.s0 * {boost_sql} AS score,"  # noqa: S608
