@@ -193,15 +193,15 @@ class DatabaseBackend(SearchBackend):
                 " + cos(radians(%s)) * cos(radians(d.latitude))"
                 " * power(sin((radians(d.longitude) - radians(%s)) / 2), 2)))))")
 
-    def _matches(self, parsed: ParsedQuery, filters: Filters, match_any: bool, ranked: bool) -> tuple[str, list, bool]:
-        """The matches as SQL, with their params, and whether the kind's boost is left to the page.
+    def _matches(self, parsed: ParsedQuery, filters: Filters, match_any: bool, ranked: bool) -> tuple[str, list, str]:
+        """The matches as SQL, with their params and their shape.
 
-        ``ranked`` (the page is ordered by score): the matches are narrow, (id, s0, distance), s0 being the
-        score; ``query`` joins only the page's candidates to their documents. On SQLite a text search with no
-        filter on the documents' own columns (kind, age, place) then reads no document row at all: its tag
-        filters apply to the full-text row id, and s0 is the score before the kind's boost (reading every
-        match's row cost a third of the bare full-text query at national scale). Otherwise the matches carry
-        what the page shows: (id, key, score, sort_title, distance)."""
+        "wide": they carry what the page shows, (id, key, score, sort_title, distance). "narrow": (id, s0,
+        distance), s0 being the score; ``query`` joins only the page's candidates to their documents. On
+        SQLite a ranked text search with no filter on the documents' own columns (kind, age, place) reads no
+        document row at all ("narrow, boost left"): its tag filters apply to the full-text row id, and s0 is
+        the score before the kind's boost (reading every match's row cost a third of the bare full-text query
+        at national scale)."""
         where: list[str] = []
         params: list = []
         score_sql, score_params = "0", []
@@ -264,12 +264,16 @@ class DatabaseBackend(SearchBackend):
         where_sql = " AND ".join(where) or "1 = 1"
         if ident != "d.id":
             return (f"SELECT {ident} AS id, {score_sql} AS s0, NULL AS distance"  # noqa: S608
-                    f" FROM {from_sql} WHERE {where_sql}", score_params + params, True)
+                    f" FROM {from_sql} WHERE {where_sql}", score_params + params, "narrow, boost left")
         score_sql = f"{score_sql} * {_kind_boost()[0]}"
-        columns = (f"d.id, {score_sql} AS s0" if ranked
-                   else f"d.id, d.key, {score_sql} AS score, lower(d.title) AS sort_title")
-        return (f"SELECT {columns}, {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}",  # noqa: S608
-                score_params + distance_params + params, False)
+        # Ranked on PostgreSQL: narrow, as lowering every match's title cost more than reading the candidates'.
+        # SQLite, having read the row, keeps what the page shows (a directory search asks for 3,000 ids).
+        if ranked and self.vendor == "postgresql":
+            return (f"SELECT d.id, {score_sql} AS s0, {distance_sql} AS distance"  # noqa: S608
+                    f" FROM {from_sql} WHERE {where_sql}", score_params + distance_params + params, "narrow")
+        return (f"SELECT d.id, d.key, {score_sql} AS score, lower(d.title) AS sort_title,"  # noqa: S608
+                f" {distance_sql} AS distance FROM {from_sql} WHERE {where_sql}",
+                score_params + distance_params + params, "wide")
 
     def query(self, parsed: ParsedQuery, filters: Filters, *, offset: int = 0, limit: int = 20,
               match_any: bool = False, facets: bool = True) -> RawResult:
@@ -287,12 +291,11 @@ class DatabaseBackend(SearchBackend):
             order = "distance ASC, sort_title ASC, id ASC" if filters.near else "sort_title ASC, id ASC"
         else:
             order = "score DESC, sort_title ASC, id ASC"
-        ranked = order.startswith("score")
-        matches_sql, params, boost_left = self._matches(parsed, filters, match_any, ranked)
-        if not ranked:
+        matches_sql, params, shape = self._matches(parsed, filters, match_any, order.startswith("score"))
+        if shape == "wide":
             page_sql = f"SELECT * FROM matches ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608
         else:
-            boost_sql, least, most = _kind_boost() if boost_left else ("1.0", 1.0, 1.0)
+            boost_sql, least, most = _kind_boost() if shape == "narrow, boost left" else ("1.0", 1.0, 1.0)
             last = (f"SELECT s0 * {least!r} FROM matches ORDER BY s0 DESC"  # noqa: S608
                     f" LIMIT 1 OFFSET {max(offset + limit - 1, 0):d}")
             candidates = f"SELECT * FROM matches WHERE s0 * {most!r} >= coalesce(({last}), 0)"  # noqa: S608
