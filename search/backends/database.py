@@ -19,7 +19,7 @@ from search.backends.base import (
     Suggestion,
     bounding_box,
 )
-from search.backends.facet_postings import POSTINGS
+from search.backends.facet_postings import LAST_ID_SQL, LAST_WRITTEN_SQL, POSTINGS, id_list_sql
 from search.documents import FACETS, SearchDoc
 from search.models import IndexVersion, SearchDocument, SearchTag
 from search.vocabulary import STOP_WORDS, ParsedQuery, fold, index_text, stem, words
@@ -31,9 +31,6 @@ POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
 # means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
 TITLE_BONUS = 1.0
 BATCH = 1000
-# The index's last document: what the facet bitmaps follow the index by (search.backends.facet_postings).
-_LAST_ID_SQL = "SELECT id FROM search_searchdocument ORDER BY id DESC LIMIT 1"
-_LAST_WRITTEN_SQL = "SELECT CAST(updated_at AS TEXT) FROM search_searchdocument ORDER BY id DESC LIMIT 1"
 # Counts this process's writes to the index: what cached readings of the index (facet labels) key on.
 _writes = 0
 
@@ -309,14 +306,14 @@ class DatabaseBackend(SearchBackend):
             page_sql = (f"SELECT m.id AS id, d.key AS key, m.s0 * {boost_sql} AS score,"  # noqa: S608
                         f" lower(d.title) AS sort_title, m.distance AS distance FROM {joined}"
                         f" ORDER BY {order} LIMIT %s OFFSET %s")
-        ids_sql = "group_concat(id)" if self.vendor == "sqlite" else "string_agg(id::text, ',')"
         sql = (f"WITH matches AS {self._materialized()}({matches_sql}), page AS ({page_sql})"  # noqa: S608
                # The page's position is numbered over its own rows only: the union keeps no order of its own.
                f" SELECT 0 AS part, key, score, distance, ROW_NUMBER() OVER (ORDER BY {order}) AS n FROM page"
                " UNION ALL SELECT 1, NULL, NULL, NULL, COUNT(*) FROM matches")
         if facets:
-            sql += (f" UNION ALL SELECT 2, {ids_sql}, NULL, NULL, NULL FROM matches"  # noqa: S608
-                    f" UNION ALL SELECT 3, ({_LAST_WRITTEN_SQL}), NULL, NULL, ({_LAST_ID_SQL})")
+            # The matches' ids and the index's last document: the facet bitmaps' input (facet_postings).
+            sql += (f" UNION ALL SELECT 2, {id_list_sql('id')}, NULL, NULL, NULL FROM matches"  # noqa: S608
+                    f" UNION ALL SELECT 3, ({LAST_WRITTEN_SQL}), NULL, NULL, ({LAST_ID_SQL})")
         result = RawResult()
         page, match_ids, last_document = [], "", None
         with connection.cursor() as cursor:

@@ -21,6 +21,15 @@ from django.db import connection
 from pyroaring import BitMap
 
 State = tuple[int, str]  # the index's last document: id, write time (as text)
+_WRITTEN = "CAST(updated_at AS TEXT)"
+# What a search statement reads beside its page, for ``counts``: the index's last document.
+LAST_ID_SQL = "SELECT id FROM search_searchdocument ORDER BY id DESC LIMIT 1"
+LAST_WRITTEN_SQL = f"SELECT {_WRITTEN} FROM search_searchdocument ORDER BY id DESC LIMIT 1"  # noqa: S608
+
+
+def id_list_sql(column: str) -> str:
+    """The vendor's aggregate of ids as one comma-separated text, as ``counts`` and the bitmaps' reading take it."""
+    return f"group_concat({column})" if connection.vendor == "sqlite" else f"string_agg({column}::text, ',')"
 
 
 class FacetPostings:
@@ -64,7 +73,7 @@ class FacetPostings:
     @staticmethod
     def _unchanged(kept: State) -> bool:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT CAST(updated_at AS TEXT) FROM search_searchdocument WHERE id = %s", [kept[0]])
+            cursor.execute(f"SELECT {_WRITTEN} FROM search_searchdocument WHERE id = %s", [kept[0]])  # noqa: S608
             row = cursor.fetchone()
         return row is not None and row[0] == kept[1]
 
@@ -76,10 +85,9 @@ def _documents(bitmaps: dict[tuple[str, str], BitMap]) -> int:
 
 def _read(*, after: int, up_to: int) -> dict[tuple[str, str], BitMap]:
     """{(facet, value): documents} of the documents whose id is in (after, up_to]."""
-    ids = "group_concat(document_id)" if connection.vendor == "sqlite" else "string_agg(document_id::text, ',')"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT tag, {ids} FROM search_searchtag WHERE document_id > %s AND document_id <= %s"  # noqa: S608
-                       " AND facet > '' GROUP BY tag", [after, up_to])
+        cursor.execute(f"SELECT tag, {id_list_sql('document_id')} FROM search_searchtag"  # noqa: S608
+                       " WHERE document_id > %s AND document_id <= %s AND facet > '' GROUP BY tag", [after, up_to])
         return {tuple(tag.split(":", 1)): BitMap(map(int, documents.split(",")))
                 for tag, documents in cursor.fetchall()}
 
