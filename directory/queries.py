@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import (
     Case,
@@ -35,6 +36,7 @@ from django.utils.translation import gettext
 from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, ServiceCode, Territory
 from relais.filters import note, read_filters
+from relais.idlists import IdIn
 from relais.permissions import is_professional
 from search.backends.base import EARTH_RADIUS_KM, haversine_km
 from search.params import DEFAULT_RADIUS_KM, RADII_KM
@@ -429,7 +431,7 @@ def _search(search: DirectorySearch):
     ranking = None
     if search.q:
         ranking = text_matches(search, area)
-        organisations = organisations.filter(id__in=ranking)
+        organisations = organisations.filter(IdIn("id", ranking))
     if by_distance:
         return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id"), services, None
     return organisations.order_by("name", "id"), services, ranking
@@ -448,40 +450,67 @@ def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisa
 
 # What a result card (and its map marker) shows: the page reads these columns only, not descriptions or hours.
 CARD_SERVICES = 3  # services named on a card
-CARD_FIELDS = ("id", "name", "slug", "typologie", "commune", "phone", "latitude", "longitude", "last_confirmed_at")
+CARD_COLUMNS = ("id", "name", "slug", "typologie", "commune__name", "phone", "latitude", "longitude",
+                "last_confirmed_at")
+
+
+@dataclass
+class Card:
+    """One result of /annuaire/ as its card and map marker show it: plain values, no model instance."""
+
+    id: int
+    name: str
+    slug: str
+    typologie: str
+    commune_name: str | None
+    phone: str
+    latitude: float | None
+    longitude: float | None
+    last_confirmed_at: datetime | None
+    service_names: list[str] = field(default_factory=list)
+    distance: str = ""
+    url: str = ""  # set by the view, which reverses the URL once for the page
+
+    @property
+    def type_label(self) -> str:
+        return vocabulary.type_labels().get(self.typologie, "")
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
 
 
 def search_page(search: DirectorySearch, page_number, per_page: int = 20):
-    """A page of results: the filters run once (the ordered ids), then the page's rows and prefetches.
+    """A page of results: the filters run once (the ordered ids), then the page's cards and their services.
 
-    Returns a Django ``Page`` whose ``object_list`` holds the organisations, in order; each carries
-    ``service_names`` (its first matching services) and, with a place to measure from, ``distance`` ("à 3 km",
-    to its office).
+    Returns a Django ``Page`` whose ``object_list`` holds ``Card``s, in order, each with ``service_names`` (its
+    first matching services) and, with a place to measure from, ``distance`` ("à 3 km", to its office).
     """
     from django.core.paginator import Paginator
 
     organisations, services, ranking = _search(search)
     # The distance is computed in SQL only where it orders or filters the list; the page's few cards get theirs
     # in Python (on SQLite each row's distance is several calls of Python functions).
-    ids = list(organisations.values_list("id", flat=True))
     if ranking is not None:  # free text: best match first, as /recherche/ ranks them
         position = {pk: rank for rank, pk in enumerate(ranking)}
-        ids.sort(key=position.__getitem__)
+        ids = sorted(organisations.order_by().values_list("id", flat=True), key=position.__getitem__)
+    else:
+        ids = list(organisations.values_list("id", flat=True))
     page = Paginator(ids, per_page).get_page(page_number)
     shown = list(page.object_list)
-    rows = Organisation.objects.filter(pk__in=shown).select_related("commune").only(*CARD_FIELDS, "commune__name")
-    by_id = {organisation.pk: organisation for organisation in rows}
+    rows = Organisation.objects.filter(IdIn("id", shown)).values_list(*CARD_COLUMNS)
+    by_id = {row[0]: Card(*row) for row in rows}
     page.object_list = [by_id[pk] for pk in shown if pk in by_id]
     # The cards show the names of their first listed services: one query of two columns, no model instances.
     services = Service.objects.published() if services is None else services
     names: dict[int, list[str]] = {}
-    for organisation_id, name in (services.filter(organisation_id__in=shown).order_by("name", "id")
+    for organisation_id, name in (services.filter(IdIn("organisation_id", shown)).order_by("name", "id")
                                   .values_list("organisation_id", "name")):
         names.setdefault(organisation_id, []).append(name)
     point = search.point
-    for organisation in page.object_list:
-        organisation.service_names = names.get(organisation.pk, [])[:CARD_SERVICES]
-        located = point is not None and organisation.latitude is not None and organisation.longitude is not None
-        organisation.distance = distance_label(haversine_km(point.latitude, point.longitude, organisation.latitude,
-                                                            organisation.longitude) if located else None)
+    for card in page.object_list:
+        card.service_names = names.get(card.id, [])[:CARD_SERVICES]
+        if point is not None and card.located:
+            card.distance = distance_label(haversine_km(point.latitude, point.longitude, card.latitude,
+                                                        card.longitude))
     return page

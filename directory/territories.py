@@ -72,12 +72,12 @@ def _resolve(text, candidates: QuerySet[Territory]) -> Territory | None:
     candidates = candidates.select_related("parent__parent")
     # A code as written ("62041", "62-ARR", "2A004"): the unique index answers, one row, nothing to order;
     # another case reads every code.
-    found = None
     if text == text.upper() and _CODE_RE.match(text):
         found = next(iter(candidates.filter(code=text)[:1]), None)
+        if found is not None:
+            return found
     candidates = _larger_first(candidates)
-    if found is None:
-        found = candidates.filter(code__iexact=text).first()
+    found = candidates.filter(code__iexact=text).first()
     if found is None and _POSTAL_RE.match(text):
         found = candidates.filter(kind=Kind.COMMUNE, postal_codes__contains=text).first()
     if found is None:

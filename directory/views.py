@@ -57,12 +57,11 @@ def directory_list(request):
     view = "carte" if request.GET.get("vue") == "carte" else "liste"
     # One reverse() for the page, not one per card: the slug is the only part that changes.
     url_prefix = reverse("directory:organisation", kwargs={"slug": "-"})[:-2]
-    for org in page.object_list:
-        org.url = f"{url_prefix}{org.slug}/"
-    markers = [{"name": org.name, "url": org.url, "lat": org.latitude, "lng": org.longitude,
-                "commune": org.commune.name if org.commune else ""}
-               for org in page.object_list if org.latitude is not None and org.longitude is not None
-               ] if view == "carte" else []
+    for card in page.object_list:
+        card.url = f"{url_prefix}{card.slug}/"
+    markers = [{"name": card.name, "url": card.url, "lat": card.latitude, "lng": card.longitude,
+                "commune": card.commune_name or ""}
+               for card in page.object_list if card.located] if view == "carte" else []
     ignored: dict[str, list[str]] = {}  # the note /recherche/ gives for the same values → the values
     for key, value in search.ignored:
         ignored.setdefault(search.notes[key], []).append(value)

@@ -161,3 +161,18 @@ def test_slugs_are_unique_and_keep_their_lengths_and_fallbacks(db):
     assert unique_slugs(Organisation, ["Mission locale de l'Arrageois", "Mission locale de l'Arrageois", "!!!",
                                        "Centre social"], max_length=150, fallback="fiche") == [
         "mission-locale-de-larrageois-4", "mission-locale-de-larrageois-5", "fiche-2", "centre-social"]
+
+
+# --- Id lists as one parameter ------------------------------------------------------------------------
+
+
+def test_an_id_list_sent_as_one_parameter_keeps_exactly_those_rows(db):
+    from relais.idlists import IdIn
+
+    kept = [Organisation.objects.create(name=f"Structure {i}", slug=f"structure-{i}").pk for i in range(6)]
+    wanted = kept[1::2]
+    assert sorted(Organisation.objects.filter(IdIn("id", wanted)).values_list("id", flat=True)) == wanted
+    assert not Organisation.objects.filter(IdIn("id", [])).exists()  # as id__in=[]: nothing, not everything
+    # More ids than SQLite takes as separate parameters (32,766): still one parameter, still exact.
+    many = [*range(10**6, 10**6 + 40_000), kept[0]]
+    assert list(Organisation.objects.filter(IdIn("id", many)).values_list("id", flat=True)) == [kept[0]]
