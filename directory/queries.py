@@ -36,7 +36,7 @@ from django.utils.translation import gettext
 from directory import territories, vocabulary
 from directory.models import Contact, Organisation, Service, ServiceCode, Territory
 from relais.filters import note, read_filters
-from relais.idlists import IdIn
+from relais.idlists import IdIn, compiled
 from relais.permissions import is_professional
 from search.backends.base import EARTH_RADIUS_KM, haversine_km
 from search.params import DEFAULT_RADIUS_KM, RADII_KM
@@ -404,37 +404,86 @@ def text_matches(search: DirectorySearch, area: territories.Serving | None = Non
     return search_ids(search.q, filters, limit=TEXT_MATCH_LIMIT)
 
 
-def _search(search: DirectorySearch):
-    """(unprefetched queryset of matching organisations, services queryset to list under each, relevance
-    order of the free text's matches or None)."""
-    organisations = Organisation.objects.published()
-    services = None
-    if search.themes or search.publics or search.age is not None:
-        filters = {"thematiques": search.themes, "publics": search.publics, "age": search.age}
-        services = matching_services(**filters)
-        few = bool(search.q) or (search.territory is not None and search.territory.kind == Territory.Kind.COMMUNE)
-        organisations = with_matching_service(organisations, few=few, **filters)
-    area = territories.serving(search.territory) if search.territory is not None else None
-    if area is not None:
-        organisations = organisations.filter(serving_q(area))
-    if search.types:
-        organisations = organisations.filter(typologie__in=search.types)
+@dataclass
+class _Plan:
+    """What the SQL of a directory search depends on, once its places are read (``territories.serving``): the
+    queries are built from it alone (``_organisations``, ``_listed_services``), and ``key`` names their compiled
+    statements (``relais.idlists.compiled``). The free text's ranked ids are bound at each run."""
+
+    themes: tuple[str, ...]
+    publics: tuple[str, ...]
+    age: int | None
+    types: tuple[str, ...]
+    few: bool  # the other conditions leave few organisations (with_matching_service)
+    area: territories.Serving | None  # the chosen territory's
+    near: territories.Serving | None  # pres_de's, with radius_km
+    radius_km: int
+    point: tuple[float, float] | None  # distances measured in SQL from here (ordering or radius)
+    by_distance: bool
+    text: bool
+
+    @property
+    def filters_services(self) -> bool:
+        return bool(self.themes or self.publics or self.age is not None)
+
+    @property
+    def key(self) -> tuple:
+        def served(area):
+            return None if area is None else (tuple(area.ids), tuple(area.codes))
+
+        return (self.themes, self.publics, self.age, self.types, self.few, served(self.area), served(self.near),
+                self.radius_km, self.point, self.by_distance, self.text)
+
+
+def _plan(search: DirectorySearch) -> _Plan:
     point = search.point
     by_distance = search.sort == "distance" and point is not None
-    if point is not None and (by_distance or search.near is not None):  # else search_page measures its cards
-        organisations = with_distance(organisations, point)
-    if search.near is not None:
+    measured = point is not None and (by_distance or search.near is not None)  # else search_page measures cards
+    commune = search.territory is not None and search.territory.kind == Territory.Kind.COMMUNE
+    return _Plan(themes=tuple(search.themes), publics=tuple(search.publics), age=search.age,
+                 types=tuple(search.types), few=bool(search.q) or commune,
+                 area=territories.serving(search.territory) if search.territory is not None else None,
+                 near=territories.serving(search.near) if search.near is not None else None,
+                 radius_km=search.radius_km, point=(point.latitude, point.longitude) if measured else None,
+                 by_distance=by_distance, text=bool(search.q))
+
+
+def _organisations(plan: _Plan, ranking) -> QuerySet[Organisation]:
+    """The matching organisations, ordered; with a text, those among ``ranking`` (ids, or ``IdIn.SLOT``)."""
+    organisations = Organisation.objects.published()
+    if plan.filters_services:
+        organisations = with_matching_service(organisations, few=plan.few, thematiques=plan.themes,
+                                              publics=plan.publics, age=plan.age)
+    if plan.area is not None:
+        organisations = organisations.filter(serving_q(plan.area))
+    if plan.types:
+        organisations = organisations.filter(typologie__in=plan.types)
+    if plan.point is not None:
+        organisations = organisations.annotate(distance_km=distance_km(*plan.point))
+    if plan.near is not None:
         # Within the radius: the office is, or the served area reaches the commune (a département-wide SIAO
         # whose office is 98 km away still serves it).
-        reaches = serving_q(territories.serving(search.near))
-        organisations = organisations.filter(reaches | Q(distance_km__lte=search.radius_km))
-    ranking = None
-    if search.q:
-        ranking = text_matches(search, area)
+        organisations = organisations.filter(serving_q(plan.near) | Q(distance_km__lte=plan.radius_km))
+    if plan.text:
         organisations = organisations.filter(IdIn("id", ranking))
-    if by_distance:
-        return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id"), services, None
-    return organisations.order_by("name", "id"), services, ranking
+    if plan.by_distance:
+        return organisations.order_by(F("distance_km").asc(nulls_last=True), "name", "id")
+    return organisations.order_by("name", "id")
+
+
+def _listed_services(plan: _Plan) -> QuerySet[Service] | None:
+    """The services a result lists: the matching ones when the search filters services, else None (all)."""
+    if not plan.filters_services:
+        return None
+    return matching_services(thematiques=plan.themes, publics=plan.publics, age=plan.age)
+
+
+def _search(search: DirectorySearch) -> tuple[_Plan, list[int] | None]:
+    """(the plan, the free text's matches in relevance order or None). Ordered by distance, a page keeps the
+    text's matches in that order."""
+    plan = _plan(search)
+    ranking = text_matches(search, plan.area) if search.q else None
+    return plan, ranking
 
 
 def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisation]:
@@ -444,8 +493,8 @@ def search_organisations(params: Mapping | DirectorySearch) -> QuerySet[Organisa
     of services.
     """
     search = params if isinstance(params, DirectorySearch) else parse_search(params)
-    organisations, services, _ranking = _search(search)
-    return with_listing_prefetches(organisations, services)
+    plan, ranking = _search(search)
+    return with_listing_prefetches(_organisations(plan, ranking), _listed_services(plan))
 
 
 # What a result card (and its map marker) shows: the page reads these columns only, not descriptions or hours.
@@ -488,24 +537,31 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     """
     from django.core.paginator import Paginator
 
-    organisations, services, ranking = _search(search)
-    # The distance is computed in SQL only where it orders or filters the list; the page's few cards get theirs
-    # in Python (on SQLite each row's distance is several calls of Python functions).
-    if ranking is not None:  # free text: best match first, as /recherche/ ranks them
+    plan, ranking = _search(search)
+    # The ids query is compiled once per filter set (relais.idlists.compiled), the text's ranked ids bound at each
+    # run. The distance is computed in SQL only where it orders or filters the list; the page's few cards get
+    # theirs in Python (on SQLite each row's distance is several calls of Python functions).
+    statement = compiled(("directory:ids", plan.key),
+                         lambda: _organisations(plan, IdIn.SLOT).values_list("id", flat=True))
+    ids = [pk for (pk,) in statement.rows(ranking or ())] if statement is not None else []
+    if ranking is not None and not plan.by_distance:  # free text: best match first, as /recherche/ ranks them
         position = {pk: rank for rank, pk in enumerate(ranking)}
-        ids = sorted(organisations.order_by().values_list("id", flat=True), key=position.__getitem__)
-    else:
-        ids = list(organisations.values_list("id", flat=True))
+        ids.sort(key=position.__getitem__)
     page = Paginator(ids, per_page).get_page(page_number)
     shown = list(page.object_list)
-    rows = Organisation.objects.filter(IdIn("id", shown)).values_list(*CARD_COLUMNS)
+    rows = Organisation.objects.filter(IdIn("id", shown)).order_by().values_list(*CARD_COLUMNS)
     by_id = {row[0]: Card(*row) for row in rows}
     page.object_list = [by_id[pk] for pk in shown if pk in by_id]
-    # The cards show the names of their first listed services: one query of two columns, no model instances.
-    services = Service.objects.published() if services is None else services
+    # The cards show the names of their first listed services: one query of two columns, compiled once too.
     names: dict[int, list[str]] = {}
-    for organisation_id, name in (services.filter(IdIn("organisation_id", shown)).order_by("name", "id")
-                                  .values_list("organisation_id", "name")):
+    def card_services():
+        services = _listed_services(plan)
+        services = Service.objects.published() if services is None else services
+        return (services.filter(IdIn("organisation_id", IdIn.SLOT)).order_by("name", "id")
+                .values_list("organisation_id", "name"))
+
+    statement = compiled(("directory:card-services", plan.themes, plan.publics, plan.age), card_services)
+    for organisation_id, name in statement.rows(shown) if statement is not None else ():
         names.setdefault(organisation_id, []).append(name)
     point = search.point
     for card in page.object_list:

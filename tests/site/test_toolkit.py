@@ -176,3 +176,25 @@ def test_an_id_list_sent_as_one_parameter_keeps_exactly_those_rows(db):
     # More ids than SQLite takes as separate parameters (32,766): still one parameter, still exact.
     many = [*range(10**6, 10**6 + 40_000), kept[0]]
     assert list(Organisation.objects.filter(IdIn("id", many)).values_list("id", flat=True)) == [kept[0]]
+
+
+def test_a_compiled_statement_binds_new_ids_and_reads_the_data_of_each_run(db):
+    """``compiled`` keeps the SQL, never the rows: a statement run again sees the rows as they are now."""
+    from relais.idlists import IdIn, compiled
+
+    first, second = (Organisation.objects.create(name=name, slug=name.lower(), status="published").pk
+                     for name in ("Alpha", "Beta"))
+
+    def build():
+        return (Organisation.objects.filter(IdIn("id", IdIn.SLOT), status="published").order_by("name")
+                .values_list("name", flat=True))
+
+    statement = compiled(("toolkit-test", "published names"), build)
+    assert statement.rows([first, second]) == [("Alpha",), ("Beta",)]
+    assert statement.rows([second]) == [("Beta",)]
+    assert statement.rows([]) == []
+    Organisation.objects.filter(pk=first).update(status="draft")
+    again = compiled(("toolkit-test", "published names"), build)
+    assert again is statement and again.rows([first, second]) == [("Beta",)]
+    assert compiled(("toolkit-test", "none"), lambda: Organisation.objects.filter(IdIn("id", []))
+                    .values_list("id")) is None  # matches nothing whatever is bound
