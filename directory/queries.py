@@ -479,8 +479,8 @@ def _listed_services(plan: _Plan) -> QuerySet[Service] | None:
 
 
 def _search(search: DirectorySearch) -> tuple[_Plan, list[int] | None]:
-    """(the plan, the free text's matches in relevance order or None). Ordered by distance, a page keeps the
-    text's matches in that order."""
+    """(the plan, the free text's matches in relevance order or None). Sorted by distance, a page keeps that
+    order: the text then only filters."""
     plan = _plan(search)
     ranking = text_matches(search, plan.area) if search.q else None
     return plan, ranking
