@@ -200,7 +200,7 @@ class Organisation(models.Model):
 
     @property
     def type_label(self) -> str:
-        return vocabulary.type_labels().get(self.typologie, "")
+        return vocabulary.type_label(self.typologie)
 
     def notice_is_active(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -522,7 +522,7 @@ class Card:
 
     @property
     def type_label(self) -> str:
-        return vocabulary.type_labels().get(self.typologie, "")
+        return vocabulary.type_label(self.typologie)
 
     @property
     def located(self) -> bool:

@@ -78,7 +78,7 @@ def organisation_document(organisation: Organisation) -> SearchDoc | None:
     theme_labels, public_labels = vocabulary.theme_labels(), public_facet_labels()
     themes = vocabulary.with_parent_themes(code for s in services for code in (s.thematiques or []))
     publics = list(dict.fromkeys(code for s in services for code in (s.publics or [])))
-    type_label = vocabulary.type_labels().get(organisation.typologie, "")
+    type_label = vocabulary.type_label(organisation.typologie)
     age_min, age_max = _age_range(services)
     return SearchDoc(
         key=ORGANISATIONS.key(organisation.pk), kind=KIND_ORGANISATION, object_id=organisation.pk,
@@ -106,7 +106,7 @@ def service_document(service: Service) -> SearchDoc | None:
     commune_code, commune_name = _place(organisation)
     theme_labels, public_labels = vocabulary.theme_labels(), public_facet_labels()
     themes = vocabulary.with_parent_themes(service.thematiques or [])
-    type_label = vocabulary.type_labels().get(organisation.typologie, "")
+    type_label = vocabulary.type_label(organisation.typologie)
     area = list(service.zone_eligibilite or []) or _area(organisation, territories)
     return SearchDoc(
         key=SERVICES.key(service.pk), kind=KIND_SERVICE, object_id=service.pk,

@@ -71,6 +71,11 @@ def type_labels() -> dict[str, str]:
     return dict(type_choices())
 
 
+def type_label(code: str) -> str:
+    """A structure type's label ("" for a code outside the vocabulary)."""
+    return type_labels().get(code, "")
+
+
 @cache
 def theme_choices(qualified: bool = False) -> list[tuple[str, str]]:
     """Top-level categories and their sub-themes, in a readable order (category, then its subs).
