@@ -75,6 +75,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 # Page permissions (on the whole tree) for the département's admins: they edit the guide.
 ADMIN_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "delete_page", "lock_page", "unlock_page")
+# And on the images and documents of the root collection.
+ADMIN_COLLECTION_PERMISSIONS = ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
+                                "wagtaildocs.add_document", "wagtaildocs.change_document",
+                                "wagtaildocs.choose_document")
 
 
 def ensure_groups(group_model) -> None:
@@ -88,17 +92,12 @@ def sync_role_permissions(**_kwargs) -> list[str]:
 
     missing: list[str] = []
     ensure_groups(Group)
+    existing = {f"{app_label}.{codename}": pk for pk, app_label, codename
+                in Permission.objects.values_list("pk", "content_type__app_label", "codename")}
     for role, perms in ROLE_PERMISSIONS.items():
         group = Group.objects.get(name=role)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".", 1)
-            perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if perm is None:
-                missing.append(dotted)
-            else:
-                wanted.append(perm)
-        group.permissions.add(*wanted)
+        missing += [dotted for dotted in perms if dotted not in existing]
+        group.permissions.add(*[existing[dotted] for dotted in perms if dotted in existing])
     _sync_admin_page_permissions(Group.objects.get(name=DEPARTEMENT_ADMIN))
     return missing
 
@@ -107,18 +106,22 @@ def _sync_admin_page_permissions(group) -> None:
     from django.contrib.auth.models import Permission
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
+    perms = {f"{app_label}.{codename}": pk for pk, app_label, codename in Permission.objects.filter(
+        content_type__app_label__in=("wagtailcore", "wagtailimages", "wagtaildocs")).values_list(
+        "pk", "content_type__app_label", "codename")}
     root = Page.get_first_root_node()
     if root is not None:
-        for codename in ADMIN_PAGE_PERMISSIONS:
-            perm = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=perm)
+        held = set(GroupPagePermission.objects.filter(group=group, page=root).values_list("permission_id", flat=True))
+        GroupPagePermission.objects.bulk_create(
+            GroupPagePermission(group=group, page=root, permission_id=perms[f"wagtailcore.{codename}"])
+            for codename in ADMIN_PAGE_PERMISSIONS if perms[f"wagtailcore.{codename}"] not in held)
     collection = Collection.get_first_root_node()
     if collection is not None:
-        for dotted in ("wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-                       "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"):
-            app_label, codename = dotted.split(".")
-            perm = Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            GroupCollectionPermission.objects.get_or_create(group=group, collection=collection, permission=perm)
+        held = set(GroupCollectionPermission.objects.filter(group=group, collection=collection)
+                   .values_list("permission_id", flat=True))
+        GroupCollectionPermission.objects.bulk_create(
+            GroupCollectionPermission(group=group, collection=collection, permission_id=perms[dotted])
+            for dotted in ADMIN_COLLECTION_PERMISSIONS if perms[dotted] not in held)
 
 
 def connect_signals() -> None:

@@ -9,7 +9,7 @@ import os
 import pytest
 
 from relais import roles
-from tests import builders
+from tests import builders, module_data
 from tests.builders import PASSWORD
 from tests.url_catalogue import url_world  # noqa: F401  (fixture: one object of each kind a URL takes)
 
@@ -58,6 +58,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
         GlossaryTerm.objects.all().delete()
         pages.load_site_pages(lambda _message: None)
+
+
+@pytest.fixture(scope="module")
+def module_transaction(request, django_db_setup, django_db_blocker):
+    """A transaction around a whole test module, rolled back after its last test, for records that several of
+    its tests read and that cost to build (``tests.module_data.BuiltOnce``); each test's own transaction is a savepoint
+    inside it, so that what one test changes never reaches the next (Django's TestCase.setUpTestData, for
+    pytest). None in a module where a test commits (a live server, a transactional test): there, records are
+    built for each test."""
+    from django.db import transaction
+
+    if any(module_data.commits(item) for item in request.session.items if item.module is request.module):
+        yield None
+        return
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -173,8 +196,21 @@ def site_pages(db):
     return pages.load_site_pages(lambda _message: None)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--services-pass", action="store_true",
+                     help="the PostgreSQL/Redis pass of make test: leave out the tests that reach neither the "
+                          "database nor a service (they ran in the first pass, and would run the same here)")
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under CI=true a service test must never be skipped for want of its service: fail instead."""
+    """The services pass keeps the tests that reach the database or a service. Under CI=true a service test
+    must never be skipped for want of its service: fail instead."""
+    if config.getoption("--services-pass"):
+        kept, left = [], []
+        for item in items:
+            (kept if item.get_closest_marker("services") or module_data.reaches_database(item) else left).append(item)
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
     if os.environ.get("CI", "").lower() != "true":
         return
     selected = config.getoption("-m") or ""

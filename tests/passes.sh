@@ -9,8 +9,10 @@
 # on pass 2, the lighter one now that pass 1 carries the full-size import benchmarks: `once_postgresql` (hostile
 # input through the admin, the professional and the anonymous URLs, the URL × role access table, the demo
 # loaded twice, 400 check-ins at once: on production's database, which refuses what SQLite lets through).
-# Without the services, pass 1 runs everything in one go. Each part prints its
-# wall time and exit status; any failure, and pytest's exit 5 (no test ran), fails the command.
+# Pass 2 leaves out the tests that reach neither the database nor a service (--services-pass: pure functions,
+# settings read in a subprocess…): they ran in pass 1 and would run the same. Without the services, pass 1 runs
+# everything in one go. Each part prints its wall time and exit status; any failure, and pytest's exit 5 (no test
+# ran), fails the command.
 # Extra pytest arguments: `make test PYTEST_ARGS="tests/directory -x"`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +50,7 @@ start=$SECONDS
 "${PASS1[@]}" -m "not services and (not perf or counts) and not once_postgresql" "${EXTRA[@]}" \
     > "$LOGS/pass1.log" 2>&1 &
 one=$!
-"${PASS2[@]}" -m "(services or not (browser or perf or elasticsearch)) and not perf" \
+"${PASS2[@]}" -m "(services or not (browser or perf or elasticsearch)) and not perf" --services-pass \
     "${EXTRA[@]}" \
     > "$LOGS/pass2.log" 2>&1 &
 two=$!

@@ -53,6 +53,16 @@ def test_pas_de_calais_comes_whole_from_the_package_with_its_epci_and_its_mds(db
 
 
 @pytest.mark.django_db
+def test_arras_belongs_to_the_arrageois(db):
+    load_territories()
+    arras = Territory.objects.get(code="62041")
+    assert arras.name == "Arras" and arras.parent.name == "Arrageois" and arras.parent.parent.code == "62"
+    assert Territory.objects.get(code="62498").parent.name == "Lens-Liévin"  # Lens
+    assert Territory.objects.get(code="49007").parent.parent.name == "Maine-et-Loire"  # Angers
+    assert load_territories() == 0
+
+
+@pytest.mark.django_db
 def test_a_second_run_changes_nothing(db):
     assert load_territories(departements=["62", "49"]) > 1000
     before = _snapshot()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from directory.queries import nearest_partners, partners_for
-from tests import builders
+from tests import builders, module_data
 
 HOUSING = "logement-hebergement"
 JOBS = "trouver-un-emploi"
@@ -20,20 +20,25 @@ ANGERS = (47.4739, -0.5517)
 SAUMUR = (47.2600, -0.0769)  # ~43 km from Angers
 
 
-@pytest.fixture
-def places(db):
-    return builders.territory_world("62", "62-ARR", "62-CAL", "62-LEN", "arras", "calais", "lens", "49", "angers")
-
-
 def org(name, serving, office, themes=(HOUSING,), **fields):
     latitude, longitude = office
     return builders.make_org(name, serving=serving, latitude=latitude, longitude=longitude,
                              services=[{"thematiques": list(themes), "publics": ["jeunes"]}], **fields)
 
 
+@pytest.fixture(scope="module")
+def _world_once(request, module_transaction):
+    return module_data.BuiltOnce(request, module_transaction, build_world)
+
+
 @pytest.fixture
-def world(places):
-    p = places
+def world(db, _world_once):
+    """The places, with partners serving them from offices near and far (built once for the module)."""
+    return _world_once.get()
+
+
+def build_world():
+    p = builders.territory_world("62", "62-ARR", "62-CAL", "62-LEN", "arras", "calais", "lens", "49", "angers")
     # Created in an order that is neither alphabetical nor the expected one.
     org("CAF du Pas-de-Calais (Boulogne-sur-Mer)", [p["62"]], BOULOGNE)
     org("SIAO du Pas-de-Calais (115)", [p["62"]], CALAIS)

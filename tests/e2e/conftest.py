@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.guide.conftest import glossary, guide_tree, make_org, partners, territories, translate  # noqa: F401
+from tests.guide.conftest import _guide_tree_once, glossary, guide_tree, make_org, partners, territories, translate  # noqa: F401
 
 
 def _free_port() -> int:

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from guide.models import ArticlePage, GlossaryTerm, GuideIndexPage, PathPage, ThemePage
-from tests import builders
+from tests import builders, module_data
 
 
 @pytest.fixture
@@ -55,9 +55,21 @@ def glossary(db):
             for a, b, c, d, e in terms]
 
 
+@pytest.fixture(scope="module")
+def _guide_tree_once(request, module_transaction):
+    from relais.demo import pages
+
+    return module_data.BuiltOnce(request, module_transaction,
+                              lambda: build_guide_tree(pages.load_site_pages(lambda _m: None)))
+
+
 @pytest.fixture
-def guide_tree(site_pages):
-    home = site_pages
+def guide_tree(site_pages, _guide_tree_once):
+    """The guide's tree: index → theme « Logement » → one article of every block, and the path page."""
+    return _guide_tree_once.get()
+
+
+def build_guide_tree(home):
     index = GuideIndexPage(title="Le guide", slug="guide", intro="Tout ce qu'il faut savoir pour tes 16-25 ans.")
     home.add_child(instance=index)
     theme = ThemePage(title="Logement", slug="logement", intro="Trouver où dormir, puis un vrai chez-toi.")

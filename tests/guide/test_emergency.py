@@ -10,7 +10,8 @@ from guide.models import ArticlePage
 from guide.territory import COOKIE_NAME
 from tests import builders
 
-pytestmark = pytest.mark.django_db
+# Every test here runs in the guide's tree, built once for the module (tests.module_data.BuiltOnce).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("guide_tree")]
 
 
 @pytest.fixture

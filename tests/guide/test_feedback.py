@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from guide.models import Feedback
 
+# Every test here runs in the guide's tree, built once for the module (tests.module_data.BuiltOnce).
+pytestmark = pytest.mark.usefixtures("guide_tree")
 URL = "/guide/avis/"
 
 

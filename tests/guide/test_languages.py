@@ -1,6 +1,7 @@
 """The guide in the languages of the young people who arrived alone (docs/guide.md, "Languages"): translated
 pages served with their language and direction, the French page with a notice when a translation is missing
-or not reviewed, the switcher keeping the page, PO files exported and imported back, demo translations."""
+or not reviewed, the switcher keeping the page, PO files exported and imported back (the demo's translations:
+test_demo.py)."""
 
 import re
 
@@ -8,11 +9,13 @@ import polib
 import pytest
 from wagtail.models import Locale
 
-from guide.models import ArticlePage, HomePage
+from guide.models import ArticlePage
 from relais.models import TranslationReview
 from tests.guide.conftest import translate
 
 Status = TranslationReview.Status
+# Every test here runs in the guide's tree, built once for the module (tests.module_data.BuiltOnce).
+pytestmark = pytest.mark.usefixtures("guide_tree")
 
 
 @pytest.fixture
@@ -180,27 +183,6 @@ def test_po_round_trip_through_wagtail_localize(client, guide_tree, django_captu
     html = _html(client.get("/en/guide/logement/"))
     assert "This page has not been translated into your language yet" in html
     assert 'href="/en/guide/logement/trouver-un-logement/"' in html
-
-
-def test_demo_translations_cover_the_key_pages_in_english_and_arabic(client, site_pages):
-    from relais.demo import guide as demo_guide
-    from relais.demo import translations
-
-    demo_guide.load(lambda _m: None)
-    translations.load(lambda _m: None)
-    translations.load(lambda _m: None)  # idempotent
-    for code in ("en", "ar"):
-        assert len(translations.files(code)) == len(translations.PAGES)
-        pages = ArticlePage.objects.filter(locale__language_code=code)
-        assert pages.count() == 5
-        assert all(p.translation_review.status == Status.TO_REVIEW for p in pages)
-        assert HomePage.objects.filter(locale__language_code=code).count() == 1
-    html = _html(client.get("/ar/guide/logement/urgence-pas-de-logement/"))
-    assert _html_tag(html) == '<html lang="ar" dir="rtl">'
-    assert "اتصل بالرقم" in html and "من يمكنه مساعدتك؟" in html
-    assert "لم تتم مراجعة هذه الترجمة بعد" in html  # shown before review: the page says so
-    html = _html(client.get("/en/guide/droits-et-demarches/contrat-jeune-majeur/"))
-    assert "The contrat jeune majeur" in html and "This translation has not been reviewed yet" in html
 
 
 def test_sitemap_lists_readable_translations_with_hreflang_alternates(client, arabic_guide, guide_tree):

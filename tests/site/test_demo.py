@@ -14,8 +14,11 @@ def _row_counts():
 
 @pytest.mark.once_postgresql
 def test_load_demo_twice_changes_nothing_and_prints_the_accounts(capsys):
+    """The whole demo, loaded as `make run` loads it; each app's part is checked on this one load (loading it
+    takes 15 s on PostgreSQL)."""
     call_command("load_demo")
     first_output = capsys.readouterr().out
+    _directory_demo_covers_every_territory_and_theme_with_fictional_contacts()
     first = _row_counts()
     call_command("load_demo")
     second = _row_counts()
@@ -29,6 +32,30 @@ def test_load_demo_twice_changes_nothing_and_prints_the_accounts(capsys):
     assert [(source, f"{month:%Y-%m}", status) for source, month, status in states] == [
         ("demo--62-ARR--ml", "2026-10", "submitted"), ("demo--62-ARR--ml", "2026-11", "draft")]
     assert "admin" in first_output and "superutilisateur" in first_output
+
+
+def _directory_demo_covers_every_territory_and_theme_with_fictional_contacts():
+    from data_inclusion.schema.v1 import Categorie
+    from django.contrib.auth import get_user_model
+
+    from directory.models import Contact, Organisation, Service, Territory
+    from directory.queries import partners_for
+
+    assert Territory.objects.filter(kind="commune", code__startswith="62").count() > 850
+    assert Territory.objects.filter(kind="territoire", parent__code="62").count() == 9
+    assert Territory.objects.filter(kind="territoire", parent__code="49").count() >= 9
+    published = Organisation.objects.published()
+    assert published.count() >= 150
+    for territory in Territory.objects.filter(kind="territoire"):
+        assert partners_for(territory=territory).exists(), territory.name
+    themes = {code.split("--")[0] for codes in Service.objects.values_list("thematiques", flat=True) for code in codes}
+    assert {c.value for c in Categorie} <= themes
+    assert set(Contact.objects.values_list("visibility", flat=True)) == {"public", "professionals", "internal"}
+    # No real person's address or phone: reserved domains and numbers only.
+    assert not Contact.objects.exclude(email="").exclude(email__endswith="@exemple.invalid").exists()
+    assert not Organisation.objects.exclude(phone__in=["115"]).exclude(phone__startswith="01 99 00").exists()
+    editor = get_user_model().objects.get(username="editeur")
+    assert sum(editor.has_perm("directory.change_organisation", o) for o in published) == 2
 
 
 def test_demo_refuses_production(settings):

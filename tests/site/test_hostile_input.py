@@ -98,12 +98,19 @@ def _query(param: str, value) -> str:
 SHARED_PARSER = {"search:search", "indicators:detail", "indicators:api-detail", "indicators:export",
                  "directory:export-csv"}
 FEW = ("superscript-2", "nul-inside", "huge-number", "list")
+# A parameter no view reads (GENERIC) reaches only what reads the whole query string (the middleware, the page
+# cache's key, QueryDict's decoding): the values that can trouble those, not those a view's parser refuses.
+UNREAD = ("nul", "nul-inside", "huge", "rtl-override", "invalid-utf8", "overlong-utf8", "lone-surrogate", "list")
 
 
 def _variants(param: str, few: bool = False):
-    if few:
-        yield from ((label, query) for label, query in _variants(param) if label in FEW)
-        return
+    kept = FEW if few else UNREAD if param == GENERIC else None
+    for label, query in _every_variant(param):
+        if kept is None or label in kept:
+            yield label, query
+
+
+def _every_variant(param: str):
     for label, value in CORPUS.items():
         yield label, _query(param, value)
     for label, raw in RAW.items():

@@ -9,7 +9,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from tests.guide.conftest import guide_tree, make_org, partners, territories  # noqa: F401
+from tests.guide.conftest import _guide_tree_once, guide_tree, make_org, partners, territories  # noqa: F401
 from tests.meetings.conftest import body as body  # noqa: F401
 from tests.meetings.conftest import make_body, make_meeting, meeting  # noqa: F401
 

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from meetings.indicators.models import Convention, Indicator, IndicatorTarget, IndicatorValue
 from meetings.models import Attendance, Body, BodyMember, HalfDay, HalfDaySignature, Invitation, Meeting
-from tests import builders
+from tests import builders, module_data
 
 C = Indicator.Computation
 U = Indicator.Unit
@@ -83,8 +83,18 @@ class Builder:
         return meeting
 
 
+@pytest.fixture(scope="module")
+def _world_once(request, module_transaction):
+    return module_data.BuiltOnce(request, module_transaction, build_world)
+
+
 @pytest.fixture
-def world(db):
+def world(db, _world_once):
+    """The partnership of the table above (built once per module)."""
+    return _world_once.get()
+
+
+def build_world():
     b = Builder()
     places = builders.territory_world("62", "62-ARR", "62-BOU", "arras", "49", located=False)
     d62, arr, bou, arras, d49 = places.values()

@@ -74,7 +74,7 @@ from openpyxl import load_workbook
 from meetings import services
 from meetings.indicators.models import Convention, Indicator, IndicatorTarget
 from meetings.models import Attendance, Body, BodyMember, Meeting
-from tests import builders
+from tests import builders, module_data
 
 C = Indicator.Computation
 U = Indicator.Unit
@@ -102,8 +102,18 @@ def seat(meeting, organisation):
     return meeting.invitations.get(organisation=organisation, is_youth_seat=False)
 
 
+@pytest.fixture(scope="module")
+def _scenario_once(request, module_transaction):
+    return module_data.BuiltOnce(request, module_transaction, build_scenario)
+
+
 @pytest.fixture
-def scenario(db, dept_admin):
+def scenario(db, dept_admin, _scenario_once):
+    """Built once for the module; the département admin is each test's own."""
+    return _scenario_once.get()
+
+
+def build_scenario():
     orgs = {key: builders.make_org(f"Organisation {key}", slug=f"org-{key.lower()}") for key in "ABGDE"}
     A, B, G, D, E = (orgs[key] for key in "ABGDE")
 
