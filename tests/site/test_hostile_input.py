@@ -1,12 +1,14 @@
 """Hostile input never gives a 5xx: every URL of the catalogue and every form, fed one corpus of bad values.
 
 (a) Query strings: each URL of tests/url_catalogue.py, anonymously and as a département admin, with each
-    corpus value in each query parameter its view reads (QUERY_PARAMS, read from the views) and in a
-    parameter no view reads; Wagtail's own admin URLs get the corpus in their list parameters in one request.
+    corpus value in each query parameter its view reads (QUERY_PARAMS, read from the views), and the values
+    that can trouble the middleware in a parameter no view reads; Wagtail's own admin URLs get the corpus in
+    their list parameters in one request.
 (b) Forms: public (feedback, idea, error report, territory, self check-in, reply, login), professional
     (meetings) and admin (Wagtail create/edit forms of the directory, guide, meetings and indicators
-    models, the login forms): each field in turn gets a corpus value; a refused post answers with a French
-    message and leaves the database as it was.
+    models, the login forms): each field in turn gets a corpus value (an admin add form: every field at once,
+    its fields being cleaned one by one through the edit form); a refused post answers with a French message
+    and leaves the database as it was.
 """
 
 from __future__ import annotations
@@ -279,21 +281,23 @@ def _refused(response) -> bool:
     return any(marker in content for marker in ('class="errorlist', 'role="alert"', "error-message", "help-critical"))
 
 
-def _fuzz_form(client, url, base, models, failures, *, fields=None, check_french=True, values=FORM_VALUES):
-    """Post ``base`` with each field in turn replaced by each value; record 5xx, silent refusals, DB changes."""
+def _fuzz_form(client, url, base, models, failures, *, fields=None, check_french=True, values=FORM_VALUES,
+               together=False):
+    """Post ``base`` with each field in turn replaced by each value (``together``: every field at once, one post
+    per value); record 5xx, silent refusals, DB changes."""
     from axes.utils import reset as reset_login_failures
     from django.core.cache import cache
 
     names = fields if fields is not None else [n for n in base if not n.endswith(NOT_FUZZED)]
-    for name in [*names, GENERIC]:
+    for posted in [[*names, GENERIC]] if together else [[name] for name in [*names, GENERIC]]:
         for label, value in values.items():
             cache.clear()  # rate limits and login lockouts would hide the validation behind a 429
             reset_login_failures()
-            data = {**base, name: value}
+            data = {**base, **dict.fromkeys(posted, value)}
             before = _snapshot(models)
             with _exceptions() as raised:
                 response = client.post(url, data)
-            where = f"POST {url} {name}=<{label}>"
+            where = f"POST {url} {'every field' if together else posted[0]}=<{label}>"
             if response.status_code >= 500:
                 failures.append(f"{where} → {response.status_code} {raised[-1] if raised else ''}")
             elif _refused(response):
@@ -458,9 +462,9 @@ def test_admin_forms(url_world, superuser):
         # An option list refuses every value outside its options on one code path: one value is enough.
         _fuzz_form(client, edit_url, base, [model], failures, values=ADD_VALUES,
                    fields=[n for n in fuzzed if n in choices])
-        if add_url:  # the add form posts the same fields: its own code paths need fewer values
+        if add_url:  # the add form cleans the same fields (above, one by one): its own path is the refusal
             _fuzz_form(client, add_url, {**base, **unique}, [model], failures, values=ADD_VALUES,
-                       fields=[n for n in base if "-" not in n])
+                       fields=[n for n in base if "-" not in n], together=True)
     _clean_names(failures)
     assert not failures, f"{len(failures)} failure(s):\n" + "\n".join(failures[:80])
 
