@@ -30,6 +30,12 @@ POSTGRES_WEIGHTS = "{0.05, 0.2, 0.45, 1.0}"
 # Full-text scores add up every matched synonym in every column; a match in the title is what a visitor
 # means, so the score is multiplied by up to (1 + TITLE_BONUS) by the share of words found in the title.
 TITLE_BONUS = 1.0
+# PostgreSQL prices a scan by its pages and each operator at cpu_operator_cost, a text match on a tsvector as an
+# integer comparison; most of a broad search's real cost is those matches and ts_rank on every row. Priced at
+# ten times the default for the search's statement alone, the scan of an index past min_parallel_table_scan_size
+# (8 MB: about 4,000 documents) is shared by parallel workers, as the bare ranked query's sort already was
+# (national scale: 280 → 170 ms for « logement », 78,403 matches; département: 32 → 26 ms; bench_search.py).
+POSTGRES_OPERATOR_COST = 0.025
 BATCH = 1000
 # Counts this process's writes to the index: what cached readings of the index (facet labels) key on.
 _writes = 0
@@ -314,10 +320,17 @@ class DatabaseBackend(SearchBackend):
             # The matches' ids and the index's last document: the facet bitmaps' input (facet_postings).
             sql += (f" UNION ALL SELECT 2, {id_list_sql('id')}, NULL, NULL, NULL FROM matches"  # noqa: S608
                     f" UNION ALL SELECT 3, ({LAST_WRITTEN_SQL}), NULL, NULL, ({LAST_ID_SQL})")
+        if self.vendor == "postgresql":
+            # For this statement only, in the same message (one round trip, one implicit transaction); back to
+            # the session's value after it when a longer transaction goes on.
+            sql = (f"SET LOCAL cpu_operator_cost = {POSTGRES_OPERATOR_COST}; {sql};"
+                   " SET LOCAL cpu_operator_cost TO DEFAULT")
         result = RawResult()
         page, match_ids, last_document = [], "", None
         with connection.cursor() as cursor:
             cursor.execute(sql, params + [limit, offset])
+            if self.vendor == "postgresql":
+                cursor.cursor.nextset()  # the statement's rows follow the SET's empty result
             for part, key, score, distance, n in cursor.fetchall():
                 if part == 0:
                     page.append((n, RawHit(key=key, score=float(score or 0),

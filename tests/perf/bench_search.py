@@ -217,8 +217,9 @@ FLOOR_ROUNDS = 40
 # over the sum of the floors'), with the ±25 % margin ratios drift by under load; each query's ratio is
 # printed (a query of a few hundred matches costs a fixed millisecond or two more than a 1 ms floor).
 # Measured at département scale: SQLite 1.3-2.3× per query, about 1.6× together (3.6× while facets were counted
-# by joining the matches to their tags, 9.6× on 'logement' before the one-pass statement); PostgreSQL 1.3-2.8×,
-# about 1.5× together (2.1× with the tag join, 2.9× before).
+# by joining the matches to their tags, 9.6× on 'logement' before the one-pass statement); PostgreSQL 0.6-2.7×,
+# about 1.3× together (1.5× while its matches were computed in one process, 2.1× with the tag join, 2.9×
+# before). National scale (printed): PostgreSQL 1.5× against the parallel floor, 1.3× one process each.
 FLOOR_BARS = {"sqlite": 2.5, "postgresql": 2.5}
 FLOOR_TARGET = 2
 SPREAD_BAR, SPREAD_TARGET = 4, 3
@@ -267,9 +268,8 @@ def test_text_query_against_fulltext_floor(db, scale, settings, search_synonyms)
           f"{'wall' if clock is time.perf_counter else 'thread CPU'} time")
     failures = time_text_queries(backend, scale, clock, FLOOR_ROUNDS, "")
     if connection.vendor == "postgresql":
-        # The bare query's top 20 can be sorted by parallel workers (three processes on two cores for a large
-        # scan); the one-pass statement's materialised matches cannot. Both again in one process each: what
-        # each costs the server, as on a server busy with other requests.
+        # On a large scan both share the work with parallel workers (three processes on two cores): both again
+        # in one process each, what each costs the server, as on a server busy with other requests.
         with connection.cursor() as cursor:
             cursor.execute("SET max_parallel_workers_per_gather = 0")
         try:

@@ -114,6 +114,19 @@ def test_one_statement_per_search_whatever_the_number_of_matches(many):
         assert len(captured) == 1, (name, [q["sql"][:120] for q in captured])
 
 
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's planner settings (the second pass)")
+def test_the_search_statements_planner_cost_does_not_outlive_it(many):
+    """The statement prices its text matches for itself (SET LOCAL in its own message): inside a longer
+    transaction (here the test's), the next statement plans with the session's settings again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW cpu_operator_cost")
+        before = cursor.fetchone()[0]
+        result = DatabaseBackend().query(parse(WORD), Filters(), limit=20, facets=True)
+        cursor.execute("SHOW cpu_operator_cost")
+        assert cursor.fetchone()[0] == before
+    assert result.total == sum(count for name, _kind, _in_title, count in CLASSES if name != "none")
+
+
 def _doc(i, theme, commune):
     return SearchDoc(key=f"service:{i}", kind="service", object_id=i, title=f"{WORD.capitalize()} nouveau {i}",
                      url=f"/x/{i}/", themes=[theme], commune_code=commune, commune_name="Ailleurs")
