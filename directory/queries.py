@@ -553,7 +553,6 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
     by_id = {row[0]: Card(*row) for row in rows}
     page.object_list = [by_id[pk] for pk in shown if pk in by_id]
     # The cards show the names of their first listed services: one query of two columns, compiled once too.
-    names: dict[int, list[str]] = {}
     def card_services():
         services = _listed_services(plan)
         services = Service.objects.published() if services is None else services
@@ -561,6 +560,7 @@ def search_page(search: DirectorySearch, page_number, per_page: int = 20):
                 .values_list("organisation_id", "name"))
 
     statement = compiled(("directory:card-services", plan.themes, plan.publics, plan.age), card_services)
+    names: dict[int, list[str]] = {}
     for organisation_id, name in statement.rows(shown) if statement is not None else ():
         names.setdefault(organisation_id, []).append(name)
     point = search.point

@@ -98,17 +98,14 @@ def sync_role_permissions(**_kwargs) -> list[str]:
         group = Group.objects.get(name=role)
         missing += [dotted for dotted in perms if dotted not in existing]
         group.permissions.add(*[existing[dotted] for dotted in perms if dotted in existing])
-    _sync_admin_page_permissions(Group.objects.get(name=DEPARTEMENT_ADMIN))
+    _sync_admin_page_permissions(Group.objects.get(name=DEPARTEMENT_ADMIN), existing)
     return missing
 
 
-def _sync_admin_page_permissions(group) -> None:
-    from django.contrib.auth.models import Permission
+def _sync_admin_page_permissions(group, perms: dict[str, int]) -> None:
+    """``perms``: every permission's id by its dotted name."""
     from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
-    perms = {f"{app_label}.{codename}": pk for pk, app_label, codename in Permission.objects.filter(
-        content_type__app_label__in=("wagtailcore", "wagtailimages", "wagtaildocs")).values_list(
-        "pk", "content_type__app_label", "codename")}
     root = Page.get_first_root_node()
     if root is not None:
         held = set(GroupPagePermission.objects.filter(group=group, page=root).values_list("permission_id", flat=True))

@@ -65,8 +65,8 @@ def module_transaction(request, django_db_setup, django_db_blocker):
     """A transaction around a whole test module, rolled back after its last test, for records that several of
     its tests read and that cost to build (``tests.module_data.BuiltOnce``); each test's own transaction is a savepoint
     inside it, so that what one test changes never reaches the next (Django's TestCase.setUpTestData, for
-    pytest). None in a module where a test commits (a live server, a transactional test): there, records are
-    built for each test."""
+    pytest). Yields the database blocker to build them with; None in a module where a test commits (a live
+    server, a transactional test): there, records are built for each test."""
     from django.db import transaction
 
     if any(module_data.commits(item) for item in request.session.items if item.module is request.module):
